@@ -1,0 +1,130 @@
+import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ConfigError, createLogger, loadConfig, pendingSchemaChanges, type AppConfig } from '@lectern/infra';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+
+const USAGE = `Lectern CLI
+
+Usage: npm run cli -- <command> [args]   (or: node dist/backend/cli.js <command>)
+
+Commands:
+  migrate                      apply pending database migrations
+  migrate:revert               revert the most recent migration
+  db:check                     fail if the entities and the migrations disagree (schema drift)
+  migration:generate <Name>    write migrations/<timestamp>-<name>.ts from the entity changes
+  help                         this text
+`;
+
+/** Serialises migrations across processes (api, worker and cli may start together). */
+const MIGRATION_LOCK = 72_716_001;
+
+async function withDataSource<T>(config: AppConfig, run: (dataSource: DataSource) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: createLogger({ ...config, LOG_LEVEL: 'warn' }, 'CLI'),
+  });
+  try {
+    return await run(app.get<DataSource>(getDataSourceToken()));
+  } finally {
+    await app.close();
+  }
+}
+
+async function migrate(dataSource: DataSource): Promise<void> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    console.log(applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+async function generate(dataSource: DataSource, name: string): Promise<void> {
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error('migration:generate needs a PascalCase name, e.g. AddLessons');
+  const builder = await dataSource.driver.createSchemaBuilder().log();
+  if (builder.upQueries.length === 0) {
+    console.log('No changes: the entities match the migrations.');
+    return;
+  }
+  const timestamp = Date.now();
+  const sql = (q: { query: string; parameters?: unknown[] }): string =>
+    `    await queryRunner.query(${JSON.stringify(q.query)}${q.parameters?.length ? `, ${JSON.stringify(q.parameters)}` : ''});`;
+  const className = `${name}${timestamp}`;
+  const body = `import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ${className} implements MigrationInterface {
+  name = '${className}';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+${builder.upQueries.map(sql).join('\n')}
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+${[...builder.downQueries].reverse().map(sql).join('\n')}
+  }
+}
+`;
+  const dir = join(process.cwd(), 'migrations');
+  mkdirSync(dir, { recursive: true });
+  const file = `${timestamp}-${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+  writeFileSync(join(dir, `${file}.ts`), body);
+  const indexPath = join(dir, 'index.ts');
+  const source = readFileSync(indexPath, 'utf8');
+  const lines = source.split('\n');
+  const lastImport = lines.reduce((last, line, i) => (line.startsWith('import ') ? i : last), -1);
+  lines.splice(lastImport + 1, 0, `import { ${className} } from './${file}';`);
+  const index = lines
+    .join('\n')
+    .replace(/(export const migrations[^=]*= \[)([^\]]*)\]/, (_m, head: string, list: string) => `${head}${list.trim() ? `${list.trimEnd()}, ` : ''}${className}]`);
+  writeFileSync(indexPath, index);
+  console.log(`Wrote migrations/${file}.ts (${builder.upQueries.length} statement(s)) and registered it in migrations/index.ts`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'migrate':
+      await withDataSource(config, migrate);
+      return 0;
+    case 'migrate:revert':
+      await withDataSource(config, (ds) => ds.undoLastMigration({ transaction: 'each' }));
+      console.log('Reverted the most recent migration.');
+      return 0;
+    case 'db:check': {
+      const pending = await withDataSource(config, pendingSchemaChanges);
+      if (pending.length === 0) {
+        console.log('Schema check passed: entities and migrations agree.');
+        return 0;
+      }
+      console.error(`Schema drift: the entities need ${pending.length} change(s) no migration makes:\n${pending.map((q) => `  ${q}`).join('\n')}`);
+      console.error('Run `npm run cli -- migration:generate <Name>` and commit the new migration.');
+      return 1;
+    }
+    case 'migration:generate':
+      if (!args[0]) throw new Error('migration:generate needs a name, e.g. migration:generate AddLessons');
+      await withDataSource(config, (ds) => generate(ds, args[0]));
+      return 0;
+    default:
+      process.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,136 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every setting Lectern reads from its environment, validated once at start-up.
+ * This class (and `loadConfig` below) is the only place that reads
+ * `process.env`; everything else injects `AppConfig`.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/lectern' })
+  DATABASE_URL!: string;
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL, e.g. redis://127.0.0.1:6379' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Signs learner tokens (HMAC-SHA256). */
+  @IsString({ message: 'must be a random string of at least 32 characters (e.g. `openssl rand -hex 32`)' })
+  @MinLength(32, { message: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' })
+  TOKEN_SECRET!: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  TOKEN_TTL_DAYS = 365;
+
+  /** Admin credential: bearer token for admin endpoints, basic-auth password for Bull Board. */
+  @IsString({ message: 'must be a random string of at least 16 characters' })
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  ADMIN_TOKEN!: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  OPENAI_API_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL, e.g. http://127.0.0.1:11434/v1' })
+  OPENAI_BASE_URL?: string;
+
+  @IsString()
+  @MaxLength(200)
+  OPENAI_MODEL = 'gpt-4o-mini';
+
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Largest request body accepted, in bytes (413 beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Directory of the built Angular app to serve on the API's port; empty to serve none. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  FRONTEND_DIST?: string;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get llmConfigured(): boolean {
+    return Boolean(this.OPENAI_API_KEY || this.OPENAI_BASE_URL);
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN_KEYS = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'TOKEN_SECRET', 'ADMIN_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'FRONTEND_DIST']);
+
+/**
+ * Reads and validates the environment. Throws a ConfigError naming every bad
+ * or missing variable (never its value: some are secrets).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of new Set(KNOWN_KEYS)) {
+    const value = overrides[key] ?? env[key];
+    if (value !== undefined) raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((e) => {
+        const messages = Object.values(e.constraints ?? {})
+          .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
+          .join('; ');
+        return raw[e.property] === undefined ? `${e.property} is missing: it ${messages}` : `${e.property} is invalid: it ${messages}`;
+      }),
+    );
+  }
+  return config;
+}

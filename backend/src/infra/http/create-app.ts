@@ -1,0 +1,81 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config/app-config';
+import { HttpExceptionFilter, toErrorBody } from '../errors/http-exception.filter';
+import { createValidationPipe } from '../errors/validation';
+import { createLogger } from './logger';
+import { registerStaticSite } from './static-site';
+
+export interface CreateAppOptions {
+  /** Serve the built Angular app from this directory (default: config.FRONTEND_DIST). */
+  frontendDist?: string;
+  /** Log HTTP requests (default true). */
+  requestLog?: boolean;
+}
+
+/**
+ * Builds the HTTP application the same way for `main.ts` and for the tests:
+ * Fastify, one validation pipe, one error filter, OpenAPI at /api/docs,
+ * request logs, and the Angular app on the same port.
+ */
+export async function createHttpApp(
+  rootModule: Type<unknown> | DynamicModule,
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const logger = createLogger(config);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    logger: false,
+    routerOptions: { maxParamLength: 500 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { logger, bufferLogs: false });
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+
+  // Errors Fastify raises before a route runs (malformed JSON, 413) get the same shape.
+  fastify.setErrorHandler((error, _request, reply) => {
+    const body = toErrorBody(error);
+    void reply.status(body.statusCode).send(body);
+  });
+
+  if (options.requestLog !== false) {
+    const http = createLogger(config, 'HTTP');
+    fastify.addHook('onResponse', (request, reply, done) => {
+      http.log({
+        method: request.method,
+        url: request.url,
+        route: request.routeOptions.url,
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      });
+      done();
+    });
+  }
+
+  const dist = options.frontendDist ?? config.FRONTEND_DIST;
+  const spaFallback = dist ? await registerStaticSite(fastify, dist) : undefined;
+
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter(spaFallback));
+  setUpOpenApi(app);
+  return app;
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Lectern API')
+      .setDescription('AI-personalized textbook platform. Learner endpoints take the bearer token from POST /api/user/create.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Learner token (or ADMIN_TOKEN for admin endpoints)' }, 'learner')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'admin')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '@lectern/users';
+import { LearnerPreferencesEntity } from './entities/learner-preferences.entity';
+import { OnboardingController } from './onboarding.controller';
+import { OnboardingService } from './onboarding.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([LearnerPreferencesEntity]), UsersModule],
+  controllers: [OnboardingController],
+  providers: [OnboardingService],
+  exports: [OnboardingService],
+})
+export class OnboardingModule {}

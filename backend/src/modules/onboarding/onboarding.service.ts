@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { QUESTIONNAIRE_VERSION, type OnboardingAnswers } from '@lectern/api-types';
+import { NotFoundError, toFieldErrors, ValidationFailedError } from '@lectern/infra';
+import { UsersService } from '@lectern/users';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DataSource, Repository } from 'typeorm';
+import { OnboardingAnswersDto, type UpdatePreferencesDto } from './dto/onboarding-answers.dto';
+import { LearnerPreferencesEntity } from './entities/learner-preferences.entity';
+import { preferencesHash } from './preferences-hash';
+
+@Injectable()
+export class OnboardingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(LearnerPreferencesEntity) private readonly preferences: Repository<LearnerPreferencesEntity>,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Stores the answers (replacing any earlier ones) and marks the learner onboarded, atomically. */
+  async submit(userId: string, answers: OnboardingAnswers): Promise<LearnerPreferencesEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.users.markOnboarded(userId, manager);
+      const repo = manager.getRepository(LearnerPreferencesEntity);
+      const row = normalise(userId, answers);
+      await repo.upsert(row, { conflictPaths: ['userId'] });
+      return repo.findOneByOrFail({ userId });
+    });
+  }
+
+  async get(userId: string): Promise<LearnerPreferencesEntity> {
+    const row = await this.preferences.findOneBy({ userId });
+    if (!row) throw new NotFoundError('preferences_not_found', 'No preferences yet: complete onboarding first (POST /api/onboarding)');
+    return row;
+  }
+
+  /** Returns the learner's preferences, or null before onboarding. */
+  async find(userId: string): Promise<LearnerPreferencesEntity | null> {
+    return this.preferences.findOneBy({ userId });
+  }
+
+  /**
+   * Applies a full or partial change. The merged answers must form a complete,
+   * valid profile (so a partial change before onboarding names what is missing).
+   */
+  async update(userId: string, change: UpdatePreferencesDto): Promise<LearnerPreferencesEntity> {
+    const present = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+    if (Object.keys(present).length === 0) {
+      throw new ValidationFailedError([], 'Send at least one answer to change');
+    }
+    const current = await this.find(userId);
+    const merged = plainToInstance(OnboardingAnswersDto, { ...(current ? answersOf(current) : {}), ...present });
+    const errors = validateSync(merged, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) {
+      const details = toFieldErrors(errors);
+      throw new ValidationFailedError(details, details.map((d) => d.message).join('; '));
+    }
+    return this.submit(userId, merged);
+  }
+}
+
+export function answersOf(row: LearnerPreferencesEntity): OnboardingAnswers {
+  return {
+    educationLevel: row.educationLevel,
+    programmingExperience: row.programmingExperience,
+    roboticsBackground: row.roboticsBackground,
+    aiMlExperience: row.aiMlExperience,
+    learningGoals: [...row.learningGoals],
+    preferredLanguage: row.preferredLanguage,
+  };
+}
+
+function normalise(userId: string, answers: OnboardingAnswers): Partial<LearnerPreferencesEntity> {
+  return {
+    userId,
+    educationLevel: answers.educationLevel,
+    programmingExperience: answers.programmingExperience,
+    roboticsBackground: answers.roboticsBackground,
+    aiMlExperience: answers.aiMlExperience,
+    learningGoals: [...new Set(answers.learningGoals)].sort(),
+    preferredLanguage: answers.preferredLanguage ?? 'en',
+    questionnaireVersion: QUESTIONNAIRE_VERSION,
+    preferencesHash: preferencesHash(answers),
+    updatedAt: new Date(),
+  };
+}

@@ -1,0 +1,31 @@
+// Shared Jest settings for every backend project. One config per project,
+// two tiers chosen by JEST_TIER (set by the Nx `test` and `integration`
+// targets): unit tests (`*.spec.ts`, no I/O) and integration tests
+// (`*.int-spec.ts`, real PostgreSQL and Redis, a fresh database per run).
+const { join } = require('node:path');
+
+function backendJestConfig(projectDir, name) {
+  const tier = process.env.JEST_TIER === 'integration' ? 'integration' : 'unit';
+  const integration = tier === 'integration';
+  return {
+    displayName: `${name}:${tier}`,
+    rootDir: projectDir,
+    testEnvironment: 'node',
+    resolver: '@nx/jest/plugins/resolver',
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    transform: {
+      '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'backend/tsconfig.spec.json'), isolatedModules: true }],
+    },
+    testMatch: integration ? ['**/*.int-spec.ts'] : ['**/*.spec.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+    ...(integration
+      ? {
+          globalSetup: join(__dirname, 'backend/testing/global-setup.ts'),
+          globalTeardown: join(__dirname, 'backend/testing/global-teardown.ts'),
+          testTimeout: 60_000,
+        }
+      : { testTimeout: 10_000 }),
+  };
+}
+
+module.exports = { backendJestConfig };

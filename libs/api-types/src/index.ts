@@ -1,0 +1,5 @@
+// The HTTP contract shared by the backend and the Angular app: plain types and
+// constants only. This library must never import NestJS, TypeORM or BullMQ.
+export * from './errors';
+export * from './users';
+export * from './onboarding';

@@ -1,0 +1,9 @@
+import type { MixedList } from 'typeorm';
+import { Init1795501851751 } from './1795501851751-init';
+
+/**
+ * Every migration, in order. Landed migrations are never edited: a change to
+ * the schema is a new file here (`npm run cli -- migration:generate Name`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const migrations: MixedList<Function> = [Init1795501851751];
