@@ -4,6 +4,8 @@
 // (`*.int-spec.ts`, real PostgreSQL and Redis, a fresh database per run).
 const { join } = require('node:path');
 
+const ESM_ONLY = ['content-disposition'];
+
 function backendJestConfig(projectDir, name) {
   const tier = process.env.JEST_TIER === 'integration' ? 'integration' : 'unit';
   const integration = tier === 'integration';
@@ -14,8 +16,11 @@ function backendJestConfig(projectDir, name) {
     resolver: '@nx/jest/plugins/resolver',
     moduleFileExtensions: ['ts', 'js', 'json'],
     transform: {
-      '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'backend/tsconfig.spec.json'), isolatedModules: true }],
+      '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'backend/tsconfig.spec.json') }],
+      // A few dependencies ship ES modules only (Node's require(esm) loads them, Jest's runtime cannot).
+      '^.+\\.js$': ['ts-jest', { tsconfig: join(__dirname, 'backend/tsconfig.spec.json') }],
     },
+    transformIgnorePatterns: [`^(?!.*/node_modules/(${ESM_ONLY.join('|')})/).*/node_modules/`],
     testMatch: integration ? ['**/*.int-spec.ts'] : ['**/*.spec.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     ...(integration

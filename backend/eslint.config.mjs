@@ -1,5 +1,5 @@
-import baseConfig from "../eslint.config.mjs";
+import baseConfig from '../eslint.config.mjs';
 
-export default [
-    ...baseConfig
-];
+// The domain modules, infra and testing folders are Nx projects of their own
+// and lint themselves.
+export default [{ ignores: ['src/infra/**', 'src/modules/**', 'testing/**'] }, ...baseConfig];

@@ -38,7 +38,9 @@ async function migrate(dataSource: DataSource): Promise<void> {
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    console.log(applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+    console.log(
+      applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`,
+    );
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await lock.release();
@@ -81,7 +83,10 @@ ${[...builder.downQueries].reverse().map(sql).join('\n')}
   lines.splice(lastImport + 1, 0, `import { ${className} } from './${file}';`);
   const index = lines
     .join('\n')
-    .replace(/(export const migrations[^=]*= \[)([^\]]*)\]/, (_m, head: string, list: string) => `${head}${list.trim() ? `${list.trimEnd()}, ` : ''}${className}]`);
+    .replace(
+      /(export const migrations[^=]*= \[)([^\]]*)\]/,
+      (_m, head: string, list: string) => `${head}${list.trim() ? `${list.trimEnd()}, ` : ''}${className}]`,
+    );
   writeFileSync(indexPath, index);
   console.log(`Wrote migrations/${file}.ts (${builder.upQueries.length} statement(s)) and registered it in migrations/index.ts`);
 }
@@ -107,7 +112,9 @@ async function main(argv: string[]): Promise<number> {
         console.log('Schema check passed: entities and migrations agree.');
         return 0;
       }
-      console.error(`Schema drift: the entities need ${pending.length} change(s) no migration makes:\n${pending.map((q) => `  ${q}`).join('\n')}`);
+      console.error(
+        `Schema drift: the entities need ${pending.length} change(s) no migration makes:\n${pending.map((q) => `  ${q}`).join('\n')}`,
+      );
       console.error('Run `npm run cli -- migration:generate <Name>` and commit the new migration.');
       return 1;
     }
@@ -124,7 +131,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

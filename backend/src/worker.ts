@@ -1,13 +1,12 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigError, createLogger, loadConfig } from '@lectern/infra';
-import { coreImports } from './app.module';
+import { AppConfig, ConfigError, createLogger, InfraModule, loadConfig } from '@lectern/infra';
 
 /** The worker process: the same infrastructure, running the queue processors. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [...(coreImports(config) ?? [])] };
+    return { module: WorkerModule, imports: [InfraModule.forRoot(config)] };
   }
 }
 
@@ -19,6 +18,10 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Lectern worker failed to start: ${String(error instanceof Error ? error.stack : error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `Lectern worker failed to start: ${String(error instanceof Error ? error.stack : error)}\n`,
+  );
   process.exit(1);
 });

@@ -14,3 +14,4 @@ export * from './redis/redis.module';
 export * from './health/health.module';
 export * from './http/create-app';
 export * from './http/logger';
+export * from './infra.module';

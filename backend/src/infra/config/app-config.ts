@@ -1,22 +1,9 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
  * Every setting Lectern reads from its environment, validated once at start-up.
@@ -108,7 +95,14 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN_KEYS = Object.keys(new AppConfig()).concat(['DATABASE_URL', 'TOKEN_SECRET', 'ADMIN_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'FRONTEND_DIST']);
+const KNOWN_KEYS = Object.keys(new AppConfig()).concat([
+  'DATABASE_URL',
+  'TOKEN_SECRET',
+  'ADMIN_TOKEN',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'FRONTEND_DIST',
+]);
 
 /**
  * Reads and validates the environment. Throws a ConfigError naming every bad

@@ -29,7 +29,7 @@ export function toErrorBody(exception: unknown): ApiErrorBody {
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     return errorBody(status, message);
   }

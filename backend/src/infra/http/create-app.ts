@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config';
-import { HttpExceptionFilter, toErrorBody } from '../errors/http-exception.filter';
+import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { createLogger } from './logger';
 import { registerStaticSite } from './static-site';
@@ -36,12 +36,6 @@ export async function createHttpApp(
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { logger, bufferLogs: false });
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-
-  // Errors Fastify raises before a route runs (malformed JSON, 413) get the same shape.
-  fastify.setErrorHandler((error, _request, reply) => {
-    const body = toErrorBody(error);
-    void reply.status(body.statusCode).send(body);
-  });
 
   if (options.requestLog !== false) {
     const http = createLogger(config, 'HTTP');

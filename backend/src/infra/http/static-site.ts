@@ -1,4 +1,3 @@
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,13 +15,18 @@ export async function registerStaticSite(fastify: FastifyInstance, dir: string):
   const root = resolve(dir);
   const index = join(root, 'index.html');
   if (!existsSync(index)) return undefined;
+  // Loaded only when there is a site to serve (the plugin pulls in ES-module-only dependencies).
+  const { default: fastifyStatic } = await import('@fastify/static');
   await fastify.register(fastifyStatic, {
     root,
     wildcard: false,
     index: false,
     // Hashed bundles never change; index.html must always be revalidated.
     setHeaders: (reply, path) => {
-      void reply.header('cache-control', /\.[0-9A-Za-z]{8,}\.(js|css|woff2?)$|-[0-9A-Z]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      void reply.header(
+        'cache-control',
+        /\.[0-9A-Za-z]{8,}\.(js|css|woff2?)$|-[0-9A-Z]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   return (request: FastifyRequest, reply: FastifyReply): boolean => {

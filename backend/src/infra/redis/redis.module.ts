@@ -5,7 +5,12 @@ import { AppConfig } from '../config/app-config';
 export const REDIS = Symbol('REDIS');
 
 /** Options for connections that must fail fast rather than queue commands while Redis is away. */
-export function redisOptions(): { maxRetriesPerRequest: number; enableOfflineQueue: boolean; connectTimeout: number; lazyConnect: boolean } {
+export function redisOptions(): {
+  maxRetriesPerRequest: number;
+  enableOfflineQueue: boolean;
+  connectTimeout: number;
+  lazyConnect: boolean;
+} {
   return { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, lazyConnect: false };
 }
 

@@ -10,6 +10,9 @@ import { OnboardingAnswersDto, type UpdatePreferencesDto } from './dto/onboardin
 import { LearnerPreferencesEntity } from './entities/learner-preferences.entity';
 import { preferencesHash } from './preferences-hash';
 
+/** The answers as submitted: preferredLanguage may be left out (it defaults to en). */
+export type SubmittedAnswers = Omit<OnboardingAnswers, 'preferredLanguage'> & Partial<Pick<OnboardingAnswers, 'preferredLanguage'>>;
+
 @Injectable()
 export class OnboardingService {
   constructor(
@@ -19,7 +22,7 @@ export class OnboardingService {
   ) {}
 
   /** Stores the answers (replacing any earlier ones) and marks the learner onboarded, atomically. */
-  async submit(userId: string, answers: OnboardingAnswers): Promise<LearnerPreferencesEntity> {
+  async submit(userId: string, answers: SubmittedAnswers): Promise<LearnerPreferencesEntity> {
     return this.dataSource.transaction(async (manager) => {
       await this.users.markOnboarded(userId, manager);
       const repo = manager.getRepository(LearnerPreferencesEntity);
@@ -51,7 +54,7 @@ export class OnboardingService {
     }
     const current = await this.find(userId);
     const merged = plainToInstance(OnboardingAnswersDto, { ...(current ? answersOf(current) : {}), ...present });
-    const errors = validateSync(merged, { whitelist: true, forbidNonWhitelisted: true });
+    const errors = validateSync(merged, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
     if (errors.length > 0) {
       const details = toFieldErrors(errors);
       throw new ValidationFailedError(details, details.map((d) => d.message).join('; '));
@@ -71,7 +74,7 @@ export function answersOf(row: LearnerPreferencesEntity): OnboardingAnswers {
   };
 }
 
-function normalise(userId: string, answers: OnboardingAnswers): Partial<LearnerPreferencesEntity> {
+function normalise(userId: string, answers: SubmittedAnswers): Partial<LearnerPreferencesEntity> {
   return {
     userId,
     educationLevel: answers.educationLevel,
@@ -81,7 +84,7 @@ function normalise(userId: string, answers: OnboardingAnswers): Partial<LearnerP
     learningGoals: [...new Set(answers.learningGoals)].sort(),
     preferredLanguage: answers.preferredLanguage ?? 'en',
     questionnaireVersion: QUESTIONNAIRE_VERSION,
-    preferencesHash: preferencesHash(answers),
+    preferencesHash: preferencesHash({ ...answers, preferredLanguage: answers.preferredLanguage ?? 'en' }),
     updatedAt: new Date(),
   };
 }

@@ -17,8 +17,11 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined,
 const oneOf = (field: string, values: readonly string[]) => ({ message: `${field} must be one of: ${values.join(', ')}` });
 const required = (field: string) => ({ message: `${field} is required` });
 
-/** The six answers of POST /api/onboarding. Unknown fields are rejected by the global pipe. */
-export class OnboardingAnswersDto implements OnboardingAnswers {
+/**
+ * The six answers of POST /api/onboarding. Unknown fields are rejected by the
+ * global pipe; preferredLanguage may be omitted (the service defaults it to en).
+ */
+export class OnboardingAnswersDto implements Omit<OnboardingAnswers, 'preferredLanguage'> {
   @ApiProperty({ enum: EDUCATION_LEVELS })
   @IsDefined(required('educationLevel'))
   @IsIn(EDUCATION_LEVELS, oneOf('educationLevel', EDUCATION_LEVELS))
@@ -51,7 +54,7 @@ export class OnboardingAnswersDto implements OnboardingAnswers {
   @ApiPropertyOptional({ enum: PREFERRED_LANGUAGES, default: 'en' })
   @IsOptional()
   @IsIn(PREFERRED_LANGUAGES, oneOf('preferredLanguage', PREFERRED_LANGUAGES))
-  preferredLanguage: PreferredLanguage = 'en';
+  preferredLanguage?: PreferredLanguage;
 }
 
 /** PUT /api/user/preferences: any subset of the six answers. */

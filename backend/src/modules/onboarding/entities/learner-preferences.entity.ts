@@ -1,10 +1,4 @@
-import type {
-  AiMlExperience,
-  EducationLevel,
-  LearningGoal,
-  PreferredLanguage,
-  ProgrammingExperience,
-} from '@lectern/api-types';
+import type { AiMlExperience, EducationLevel, LearningGoal, PreferredLanguage, ProgrammingExperience } from '@lectern/api-types';
 import { UserEntity } from '@lectern/users';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 

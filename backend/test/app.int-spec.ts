@@ -1,0 +1,111 @@
+import type { ApiErrorBody } from '@lectern/api-types';
+import { pendingSchemaChanges } from '@lectern/infra';
+import { createTestApp, testConfig, type TestApp } from '@lectern/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from '../src/app.module';
+
+describe('the whole api process (real PostgreSQL and Redis)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp([AppModule.forRoot(testConfig())], { BODY_LIMIT_BYTES: '4096' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has no schema drift: the migrations create exactly what the entities describe', async () => {
+    expect(await pendingSchemaChanges(t.dataSource)).toEqual([]);
+  });
+
+  it('answers /health and /health/ready', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+    const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ database: 'up', redis: 'up' });
+  });
+
+  it('serves the OpenAPI document generated from the code', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/docs-json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/user/create',
+        '/api/user/{userId}',
+        '/api/onboarding',
+        '/api/onboarding/questions',
+        '/api/user/preferences',
+        '/health/ready',
+      ]),
+    );
+    expect((await t.app.inject({ method: 'GET', url: '/api/docs' })).statusCode).toBe(200);
+  });
+
+  it('gives malformed JSON the one error shape', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/onboarding',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
+      payload: '{"a":',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<ApiErrorBody>()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+  });
+
+  it('answers 413 with the error shape for a body over the limit', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/onboarding',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ educationLevel: 'x'.repeat(10_000) }),
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json<ApiErrorBody>()).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  });
+
+  it('answers unknown API paths with a JSON 404', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/nothing-here', headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json<ApiErrorBody>()).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+});
+
+describe('serving the Angular app on the same port', () => {
+  let t: TestApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lectern-site-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Lectern</title><lx-root></lx-root>');
+    writeFileSync(join(dir, 'main-ABCDEFGH.js'), 'console.log(1)');
+    t = await createTestApp([AppModule.forRoot(testConfig())], { FRONTEND_DIST: dir });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves index.html for app routes a browser opens (deep links, reloads)', async () => {
+    for (const url of ['/', '/onboarding', '/profile?x=1']) {
+      const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('<lx-root>');
+      expect(res.headers['cache-control']).toBe('no-cache');
+    }
+  });
+
+  it('serves hashed bundles as immutable files', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/main-ABCDEFGH.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toContain('immutable');
+  });
+
+  it('keeps JSON 404s for API paths and missing files', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/nope', headers: { accept: 'text/html' } })).json()).toMatchObject({
+      statusCode: 404,
+    });
+    expect((await t.app.inject({ method: 'GET', url: '/missing.js' })).statusCode).toBe(404);
+  });
+});

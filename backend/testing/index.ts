@@ -1,0 +1,3 @@
+export * from './test-app';
+export * from './learner';
+export * from './test-database';
