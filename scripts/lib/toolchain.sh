@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Node and dependencies for Lectern's scripts. Source it, then call
+# `ensure_node` (puts Node >= 22 first on PATH, fetching Node 24 from the npm
+# registry's node-linux-* package when the machine's is older) and
+# `ensure_deps` (installs node_modules from the lockfile when it changed).
+# Nothing is downloaded from anywhere but the npm registry.
+
+LECTERN_ROOT="${LECTERN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# The Node this project pins; see README "Toolchain".
+LECTERN_NODE_VERSION="${LECTERN_NODE_VERSION:-24.21.0}"
+LECTERN_NODE_MIN_MAJOR=22
+
+export NX_NO_CLOUD=true NX_DAEMON=false NG_CLI_ANALYTICS=false NX_TUI=false
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+
+_node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  local toolchain="$LECTERN_ROOT/.toolchain"
+  local arch
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) echo "Unsupported CPU $(uname -m): install Node ${LECTERN_NODE_VERSION%%.*} yourself." >&2; return 1 ;;
+  esac
+  local pkg="node-linux-$arch"
+  local bin="$toolchain/node_modules/$pkg/bin"
+  if [[ -x "$bin/node" && "$("$bin/node" -v)" == "v$LECTERN_NODE_VERSION" ]]; then
+    export PATH="$bin:$PATH"
+  elif command -v node >/dev/null 2>&1 && (( $(_node_major node) >= LECTERN_NODE_MIN_MAJOR )); then
+    : # the machine's Node is new enough
+  else
+    command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch Node $LECTERN_NODE_VERSION (apt-get install -y npm)." >&2; return 1; }
+    echo "Node $(node -v 2>/dev/null || echo none) is older than $LECTERN_NODE_MIN_MAJOR: fetching Node $LECTERN_NODE_VERSION ($pkg) from the npm registry into .toolchain/"
+    mkdir -p "$toolchain"
+    npm install --prefix "$toolchain" --no-save --no-package-lock --ignore-scripts --loglevel=error "$pkg@$LECTERN_NODE_VERSION" >/dev/null \
+      || { echo "Could not fetch $pkg@$LECTERN_NODE_VERSION from the npm registry." >&2; return 1; }
+    export PATH="$bin:$PATH"
+  fi
+  # Native add-ons build against the Node that runs them.
+  local node_home
+  node_home="$(cd "$(dirname "$(command -v node)")/.." && pwd)"
+  [[ -d "$node_home/include/node" ]] && export npm_config_nodedir="$node_home"
+  return 0
+}
+
+ensure_deps() {
+  cd "$LECTERN_ROOT" || return 1
+  local stamp="node_modules/.lectern-install"
+  local want
+  want="$(node -v) $(sha256sum package-lock.json | cut -c1-64)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  echo "Installing dependencies from package-lock.json (npm ci)…"
+  npm ci --no-audit --no-fund --loglevel=error || return 1
+  echo "$want" > "$stamp"
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# npm start: installs what is missing, starts PostgreSQL and Redis if needed,
+# builds, migrates, then runs the API (serving the built Angular app) and the
+# queue worker on one port. Ctrl-C stops both.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=lib/toolchain.sh
+source scripts/lib/toolchain.sh
+# shellcheck source=lib/services.sh
+source scripts/lib/services.sh
+
+ensure_node
+ensure_deps
+ensure_postgres
+ensure_redis
+ensure_pgvector
+
+mkdir -p .lectern/logs
+# Secrets: use the environment's, else generate once and keep them in .lectern/ (git-ignored).
+if [[ -z "${TOKEN_SECRET:-}" || -z "${ADMIN_TOKEN:-}" ]]; then
+  if [[ ! -f .lectern/secrets.env ]]; then
+    umask 077
+    {
+      echo "TOKEN_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+      echo "ADMIN_TOKEN=$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')"
+    } > .lectern/secrets.env
+    umask 022
+  fi
+  set -a
+  # shellcheck disable=SC1091
+  source .lectern/secrets.env
+  set +a
+fi
+
+export PORT="${PORT:-3000}"
+export HOST="${HOST:-127.0.0.1}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lectern}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export FRONTEND_DIST="${FRONTEND_DIST:-$ROOT/dist/frontend/browser}"
+export NODE_ENV="${NODE_ENV:-production}"
+
+# The default local database is created on first start.
+node scripts/lib/ensure-database.mjs "$DATABASE_URL"
+
+echo "Building Lectern (cached after the first time)…"
+npx nx run-many -t build -p backend frontend --output-style=static >.lectern/logs/build.log 2>&1 \
+  || { tail -40 .lectern/logs/build.log; echo "Build failed; full log: .lectern/logs/build.log" >&2; exit 1; }
+
+node dist/backend/cli.js migrate
+
+worker_pid=""
+cleanup() {
+  [[ -n "$worker_pid" ]] && kill "$worker_pid" 2>/dev/null && wait "$worker_pid" 2>/dev/null
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+node dist/backend/worker.js &
+worker_pid=$!
+
+shown_host="$HOST"
+[[ "$HOST" == "0.0.0.0" || "$HOST" == "::" ]] && shown_host=localhost
+(
+  # Print the URL once the API answers.
+  for _ in $(seq 1 120); do
+    if node -e "fetch('http://127.0.0.1:$PORT/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" 2>/dev/null; then
+      echo
+      echo "  Lectern is running:  http://$shown_host:$PORT"
+      echo "  API docs:            http://$shown_host:$PORT/api/docs"
+      echo "  Admin token:         in .lectern/secrets.env (ADMIN_TOKEN) unless you set one"
+      echo
+      exit 0
+    fi
+    sleep 0.5
+  done
+) &
+node dist/backend/main.js
