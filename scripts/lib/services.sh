@@ -75,6 +75,12 @@ _svc_is_local_host() {
   esac
 }
 
+# True when something accepts TCP connections on 127.0.0.1:PORT.
+_svc_tcp_open() {
+  # shellcheck disable=SC2016 # $1 expands in the child bash, on purpose
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" >/dev/null 2>&1
+}
+
 _svc_pkg_installed() {
   [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
 }
@@ -136,6 +142,13 @@ _svc_apt_install() {
   rm -f "$log"
 }
 
+# The Docker alternative for PostgreSQL and Redis (docker/compose.yml).
+_svc_docker_hint() {
+  _svc_err "  Or with Docker, from the repository root (Compose requires TOKEN_SECRET and ADMIN_TOKEN even for these two services):"
+  _svc_err "    TOKEN_SECRET=\$(openssl rand -hex 32) ADMIN_TOKEN=\$(openssl rand -hex 24) docker compose -f docker/compose.yml up -d postgres redis"
+  _svc_err "    and then DATABASE_URL=postgres://lectern:lectern@127.0.0.1:5432/lectern REDIS_URL=redis://127.0.0.1:6379"
+}
+
 # ---------------------------------------------------------------- PostgreSQL
 
 # Major version of the local PostgreSQL server: the first cluster's, else the
@@ -166,8 +179,9 @@ _svc_pg_wait() {
 }
 
 _svc_pg_manual_help() {
+  _svc_err "  Simplest:  sudo bash scripts/lib/services.sh postgres"
   _svc_err "  To install and start it yourself:  sudo apt-get update && sudo apt-get install -y postgresql && sudo pg_ctlcluster --skip-systemctl-redirect \$(pg_lsclusters --no-header | awk 'NR==1{print \$1}') main start"
-  _svc_err "  Or with Docker (from the repository root):  docker compose -f docker/compose.yml up -d postgres redis"
+  _svc_docker_hint
 }
 
 # Starts cluster VERSION/NAME with pg_ctlcluster and waits up to 30 s.
@@ -176,7 +190,7 @@ _svc_pg_start_cluster() {
   if ! _svc_is_root && [[ "$(id -un)" != "$owner" ]]; then
     _svc_err "postgres: cluster ${ver}/${name} is installed but stopped, and starting it needs root or user '${owner}'. Run:"
     _svc_err "  sudo pg_ctlcluster --skip-systemctl-redirect ${ver} ${name} start"
-    _svc_err "  (or with Docker: docker compose -f docker/compose.yml up -d postgres redis)"
+    _svc_docker_hint
     return 1
   fi
   log="$(_svc_new_log postgres-start)"
@@ -199,7 +213,7 @@ _svc_pg_start_cluster() {
 
 # Makes sure a PostgreSQL server answers on 127.0.0.1 (port from DATABASE_URL, default 5432).
 ensure_postgres() {
-  local url="${DATABASE_URL:-}" host port line ver name cport status owner installed_now=0 note=""
+  local url="${DATABASE_URL:-}" host port line ver name cport owner installed_now=0 note=""
   host="$(_svc_url_host "${url:-postgres://127.0.0.1:5432/}")"
   port="$(_svc_url_port "${url:-postgres://127.0.0.1:5432/}" 5432)"
 
@@ -218,6 +232,11 @@ ensure_postgres() {
   fi
 
   if ! _svc_have pg_lsclusters || ! _svc_have pg_isready; then
+    if ! _svc_have pg_isready && _svc_tcp_open "$port"; then
+      # e.g. the docker/compose.yml postgres: never install a second server next to it.
+      _svc_say "postgres: something already listens on 127.0.0.1:${port} (pg_isready is not installed to confirm it is PostgreSQL: apt-get install postgresql-client), nothing started"
+      return 0
+    fi
     if ! _svc_is_root; then
       _svc_err "postgres: PostgreSQL is not installed, and installing it needs root."
       _svc_pg_manual_help
@@ -245,7 +264,7 @@ ensure_postgres() {
     _svc_err "postgres: no PostgreSQL cluster is configured on port ${port} (pg_lsclusters shows: $(pg_lsclusters --no-header 2>/dev/null | awk '{printf "%s%s/%s port %s %s", (NR>1 ? "; " : ""), $1, $2, $3, $4}')). Create one with 'sudo pg_createcluster <version> main --port ${port} --start', or set DATABASE_URL to the port your cluster uses."
     return 1
   fi
-  read -r ver name cport status owner _ <<<"$line"
+  read -r ver name cport _ owner _ <<<"$line"
 
   if [[ "$installed_now" == 1 ]]; then
     # A fresh cluster asks for passwords over TCP; the project's local setup
@@ -256,7 +275,12 @@ ensure_postgres() {
       sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
       note=" (new install; loopback connections set to trust in ${hba})"
     fi
-    pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" stop >/dev/null 2>&1 || true
+    # The package may have started the cluster itself: then a reload applies pg_hba.conf.
+    if _svc_pg_ready "$cport"; then
+      pg_ctlcluster "$ver" "$name" reload >/dev/null 2>&1 || pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" reload >/dev/null 2>&1 || true
+      _svc_say "postgres: installed PostgreSQL ${ver}; cluster ${ver}/${name} is running on 127.0.0.1:${cport}${note}"
+      return 0
+    fi
   fi
 
   _svc_pg_start_cluster "$ver" "$name" "$cport" "$owner" || return 1
@@ -289,7 +313,7 @@ ensure_redis() {
   if ! _svc_is_local_host "$host"; then
     [[ "$url" == rediss://* ]] && tls=(--tls)
     if _svc_have redis-cli; then
-      out="$(redis-cli "${tls[@]}" -u "$url" ping 2>&1)" || true
+      out="$(redis-cli "${tls[@]}" --no-auth-warning -u "$url" ping 2>&1)" || true
       if [[ "$out" != PONG ]]; then
         _svc_err "redis: REDIS_URL points at ${host}:${port}, which did not answer PING (got: ${out:-nothing}). This script only manages a local server: start that one, or unset REDIS_URL (or point it at 127.0.0.1) to use a local Redis."
         return 1
@@ -304,6 +328,12 @@ ensure_redis() {
     return 0
   fi
 
+  if ! _svc_have redis-cli && _svc_tcp_open "$port"; then
+    # e.g. the docker/compose.yml redis: never start a second server next to it.
+    _svc_say "redis: something already listens on 127.0.0.1:${port} (redis-cli is not installed to confirm it is Redis: apt-get install redis-tools), nothing started"
+    return 0
+  fi
+
   if ! _svc_is_root; then
     if _svc_have redis-server; then
       _svc_err "redis: not running on 127.0.0.1:${port}. Start it with:"
@@ -312,7 +342,8 @@ ensure_redis() {
       _svc_err "redis: Redis is not installed, and installing it needs root. Run:"
       _svc_err "  sudo apt-get update && sudo apt-get install -y redis-server && sudo mkdir -p /var/lib/redis /var/log/redis && sudo $(_svc_redis_start_cmd "$port")"
     fi
-    _svc_err "  Or with Docker (from the repository root):  docker compose -f docker/compose.yml up -d postgres redis"
+    _svc_err "  Or:  sudo bash scripts/lib/services.sh redis"
+    _svc_docker_hint
     return 1
   fi
 
@@ -370,12 +401,12 @@ _svc_debian_mirror() {
 
 _svc_pgvector_manual_help() {
   local ver="$1"
-  _svc_err "  As root:  bash scripts/lib/services.sh pgvector"
+  _svc_err "  Simplest:  sudo bash scripts/lib/services.sh pgvector"
   _svc_err "  Which does: apt-get install -y postgresql-server-dev-${ver} dpkg-dev; add a private deb822 sources file for Debian trixie deb-src only"
   _svc_err "  (URIs: your bookworm mirror, Suites: trixie, Components: main, Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg);"
   _svc_err "  apt-get -o Dir::Etc::sourcelist=FILE -o Dir::Etc::sourceparts=/dev/null -o Dir::State::Lists=DIR update, then the same options with"
   _svc_err "  'source --download-only pgvector'; unpack pgvector_*.orig.tar.gz; make PG_CONFIG=/usr/lib/postgresql/${ver}/bin/pg_config OPTFLAGS=\"\" && make install (same variables)."
-  _svc_err "  See /work/shared/notes/pgvector.md. Or use Docker: docker compose -f docker/compose.yml up -d postgres (image pgvector/pgvector:pg15)."
+  _svc_err "  Or use Docker, whose postgres service (image pgvector/pgvector:pg15 in docker/compose.yml) ships pgvector."
 }
 
 # Builds and installs pgvector from Debian trixie's source package into the
@@ -447,7 +478,7 @@ EOF
 
   {
     echo "== apt-get update (trixie deb-src from ${mirror})" &&
-      apt-get "${apt_private[@]}" update &&
+      apt-get "${apt_private[@]}" update --error-on=any &&
       echo "== apt-get source --download-only pgvector" &&
       (cd "$scratch/src" && apt-get "${apt_private[@]}" source --download-only pgvector) &&
       tarball="$(find "$scratch/src" -maxdepth 1 -name 'pgvector_*.orig.tar.*' -print -quit)" &&
@@ -463,10 +494,15 @@ EOF
   } >"$log" 2>&1 || rc=$?
 
   if [[ "$rc" -ne 0 || ! -f "$control" ]]; then
-    cp -f "$log" "$keep_log" 2>/dev/null || keep_log="$log"
-    _svc_err "pgvector: build from Debian trixie sources failed (last step: $(grep '^== ' "$log" | tail -n 1 | sed 's/^== //')). Full log: ${keep_log}"
-    _svc_tail_log "$log" 30
-    rm -rf "$scratch"
+    local step
+    step="$(grep '^== ' "$log" | tail -n 1 | sed 's/^== //')"
+    if cp -f "$log" "$keep_log" 2>/dev/null; then
+      rm -rf "$scratch"
+    else
+      keep_log="$log" # could not copy: keep the scratch dir for inspection
+    fi
+    _svc_err "pgvector: build from Debian trixie sources failed (last step: ${step:-setup}). Full log: ${keep_log}"
+    _svc_tail_log "$keep_log" 30
     _svc_err "  Fix the error above and rerun 'bash scripts/lib/services.sh pgvector', or use the pgvector/pgvector:pg${ver} image (docker/compose.yml)."
     return 1
   fi
