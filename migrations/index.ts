@@ -1,9 +1,10 @@
 import type { MixedList } from 'typeorm';
 import { Init1795501851751 } from './1795501851751-init';
+import { BookContent1795502953759 } from './1795502953759-book-content';
 
 /**
  * Every migration, in order. Landed migrations are never edited: a change to
  * the schema is a new file here (`npm run cli -- migration:generate Name`).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const migrations: MixedList<Function> = [Init1795501851751];
+export const migrations: MixedList<Function> = [Init1795501851751, BookContent1795502953759];

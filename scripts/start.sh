@@ -48,6 +48,8 @@ npx nx run-many -t build -p backend frontend --output-style=static >.lectern/log
   || { tail -40 .lectern/logs/build.log; echo "Build failed; full log: .lectern/logs/build.log" >&2; exit 1; }
 
 node dist/backend/cli.js migrate
+# The configured book (the sample book by default); a no-op when nothing changed.
+node dist/backend/cli.js content sync "${CONTENT_SOURCE_DIR:-content}"
 
 worker_pid=""
 cleanup() {

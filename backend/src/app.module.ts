@@ -1,12 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, InfraModule, type AppConfig } from '@lectern/infra';
+import { BullBoardModule, HealthModule, InfraModule, QueueModule, type AppConfig } from '@lectern/infra';
+import { ContentModule } from '@lectern/content';
 import { OnboardingModule } from '@lectern/onboarding';
 import { UsersModule } from '@lectern/users';
 
-/** The api process: infrastructure plus every domain module's controllers. */
+/** The domain modules whose controllers the api serves (the CLI boots the same set). */
+export const DOMAIN_MODULES = [UsersModule, OnboardingModule, ContentModule];
+
+/** The api process: infrastructure, queues as a producer, Bull Board and every domain module. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [InfraModule.forRoot(config), HealthModule, UsersModule, OnboardingModule] };
+    return {
+      module: AppModule,
+      imports: [InfraModule.forRoot(config), QueueModule.forRoot('producer'), HealthModule, BullBoardModule, ...DOMAIN_MODULES],
+    };
   }
 }

@@ -1,10 +1,20 @@
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { ConfigError, createLogger, loadConfig, pendingSchemaChanges, type AppConfig } from '@lectern/infra';
+import { BookSourceError, ContentSyncService, type SyncSummary } from '@lectern/content';
+import { ConfigError, createLogger, InfraModule, loadConfig, pendingSchemaChanges, QueueModule, type AppConfig } from '@lectern/infra';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { AppModule } from './app.module';
+import { DOMAIN_MODULES } from './app.module';
+
+/** The CLI boots the api's modules without HTTP: same entities, services and event listeners. */
+@Module({})
+class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: CliModule, imports: [InfraModule.forRoot(config), QueueModule.forRoot('producer'), ...DOMAIN_MODULES] };
+  }
+}
 
 const USAGE = `Lectern CLI
 
@@ -15,21 +25,59 @@ Commands:
   migrate:revert               revert the most recent migration
   db:check                     fail if the entities and the migrations disagree (schema drift)
   migration:generate <Name>    write migrations/<timestamp>-<name>.ts from the entity changes
+  content sync [dir] [--json]  import a book folder (default: CONTENT_SOURCE_DIR, i.e. ./content);
+                               Lectern's book.yaml format or a Docusaurus docs tree; --json prints the summary as JSON
   help                         this text
 `;
 
 /** Serialises migrations across processes (api, worker and cli may start together). */
 const MIGRATION_LOCK = 72_716_001;
 
-async function withDataSource<T>(config: AppConfig, run: (dataSource: DataSource) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+async function withApp<T>(config: AppConfig, run: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
     logger: createLogger({ ...config, LOG_LEVEL: 'warn' }, 'CLI'),
   });
   try {
-    return await run(app.get<DataSource>(getDataSourceToken()));
+    return await run(app);
   } finally {
     await app.close();
   }
+}
+
+function withDataSource<T>(config: AppConfig, run: (dataSource: DataSource) => Promise<T>): Promise<T> {
+  return withApp(config, (app) => run(app.get<DataSource>(getDataSourceToken())));
+}
+
+/** A one-line progress bar on a terminal; phase lines otherwise. */
+function progressBar(): (done: number, total: number, phase: string) => void {
+  const tty = process.stderr.isTTY;
+  let lastPhase = '';
+  return (done, total, phase) => {
+    if (tty) {
+      const width = 30;
+      const filled = Math.round((done / Math.max(total, 1)) * width);
+      process.stderr.write(`\r  ${phase.padEnd(8)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}   `);
+      if (phase === 'writing') process.stderr.write('\n');
+    } else if (phase !== lastPhase) {
+      process.stderr.write(`  ${phase}…\n`);
+    }
+    lastPhase = phase;
+  };
+}
+
+function printSummary(s: SyncSummary): void {
+  console.log(`Synced "${s.bookSlug}" (${s.format} format) in ${s.durationMs} ms:`);
+  console.log(
+    `  added ${s.added.length} · changed ${s.changed.length} · unchanged ${s.unchanged.length} · removed ${s.removed.length} · writes ${s.writes}`,
+  );
+  for (const [label, slugs] of [
+    ['added', s.added],
+    ['changed', s.changed],
+    ['removed', s.removed],
+  ] as const) {
+    if (slugs.length > 0 && slugs.length <= 20) console.log(`  ${label}: ${slugs.join(', ')}`);
+  }
+  for (const p of s.problems) console.log(`  problem: ${p.path}${p.line ? `:${p.line}` : ''}: ${p.message}`);
 }
 
 async function migrate(dataSource: DataSource): Promise<void> {
@@ -117,6 +165,24 @@ async function main(argv: string[]): Promise<number> {
       );
       console.error('Run `npm run cli -- migration:generate <Name>` and commit the new migration.');
       return 1;
+    }
+    case 'content': {
+      if (args[0] !== 'sync') throw new Error(`Unknown content command: ${args[0] ?? '(none)'}; try: content sync [dir]`);
+      const json = args.includes('--json');
+      const dir = resolve(args.slice(1).find((a) => !a.startsWith('--')) ?? config.CONTENT_SOURCE_DIR);
+      try {
+        const summary = await withApp(config, (app) => app.get(ContentSyncService).sync(dir, json ? undefined : progressBar()));
+        if (json) console.log(JSON.stringify(summary));
+        else printSummary(summary);
+        return 0;
+      } catch (error) {
+        if (error instanceof BookSourceError) {
+          console.error(`Cannot import ${dir}: ${error.message}`);
+          for (const p of error.problems) console.error(`  ${p.path}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+          return 1;
+        }
+        throw error;
+      }
     }
     case 'migration:generate':
       if (!args[0]) throw new Error('migration:generate needs a name, e.g. migration:generate AddLessons');

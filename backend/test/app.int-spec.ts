@@ -1,6 +1,6 @@
 import type { ApiErrorBody } from '@lectern/api-types';
 import { pendingSchemaChanges } from '@lectern/infra';
-import { createTestApp, testConfig, type TestApp } from '@lectern/testing';
+import { createTestApp, type TestApp } from '@lectern/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ describe('the whole api process (real PostgreSQL and Redis)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp([AppModule.forRoot(testConfig())], { BODY_LIMIT_BYTES: '4096' });
+    t = await createTestApp((config) => AppModule.forRoot(config), { BODY_LIMIT_BYTES: '4096' });
   });
   afterAll(async () => {
     await t.close();
@@ -81,7 +81,7 @@ describe('serving the Angular app on the same port', () => {
     dir = mkdtempSync(join(tmpdir(), 'lectern-site-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Lectern</title><lx-root></lx-root>');
     writeFileSync(join(dir, 'main-ABCDEFGH.js'), 'console.log(1)');
-    t = await createTestApp([AppModule.forRoot(testConfig())], { FRONTEND_DIST: dir });
+    t = await createTestApp((config) => AppModule.forRoot(config), { FRONTEND_DIST: dir });
   });
   afterAll(async () => {
     await t.close();
@@ -107,5 +107,48 @@ describe('serving the Angular app on the same port', () => {
       statusCode: 404,
     });
     expect((await t.app.inject({ method: 'GET', url: '/missing.js' })).statusCode).toBe(404);
+  });
+});
+
+describe('Bull Board at /admin/queues', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp((config) => AppModule.forRoot(config));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const basic = (password: string) => `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+
+  it.each([
+    '/admin/queues',
+    '/admin/queues/',
+    '/admin/queues/api/queues',
+    '/admin/queues/queue/content',
+    '/admin/queues/static/js/main.js',
+    '/admin/queues/api/queues/content/retry/failed',
+  ])('answers 401 with a basic-auth challenge at %s without the admin credential', async (url) => {
+    for (const method of ['GET', 'PUT', 'POST'] as const) {
+      const res = await t.app.inject({ method, url });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Basic/);
+    }
+    const wrong = await t.app.inject({ method: 'GET', url, headers: { authorization: basic('not-the-token') } });
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('shows the board and the queues with the admin credential (basic auth or bearer)', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic(t.config.ADMIN_TOKEN) } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const api = await t.app.inject({
+      method: 'GET',
+      url: '/admin/queues/api/queues',
+      headers: { authorization: `Bearer ${t.config.ADMIN_TOKEN}` },
+    });
+    expect(api.statusCode).toBe(200);
+    expect(api.json<{ queues: Array<{ name: string }> }>().queues.map((q) => q.name)).toContain('content');
   });
 });

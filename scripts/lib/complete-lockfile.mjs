@@ -32,8 +32,14 @@ function platformOf(name) {
   if (CATCH_ALL[name]) return CATCH_ALL[name];
   const tokens = name.split('/').pop().split('-');
   const os = tokens.find((t) => OS.includes(t));
-  const cpu = tokens.find((t) => CPU.includes(t)) ?? (tokens.includes('gnueabihf') || tokens.includes('musleabihf') || tokens.includes('eabi') ? 'arm' : undefined);
-  const libc = tokens.some((t) => t.startsWith('musl')) ? 'musl' : tokens.some((t) => t.startsWith('gnu')) && os === 'linux' ? 'glibc' : undefined;
+  const cpu =
+    tokens.find((t) => CPU.includes(t)) ??
+    (tokens.includes('gnueabihf') || tokens.includes('musleabihf') || tokens.includes('eabi') ? 'arm' : undefined);
+  const libc = tokens.some((t) => t.startsWith('musl'))
+    ? 'musl'
+    : tokens.some((t) => t.startsWith('gnu')) && os === 'linux'
+      ? 'glibc'
+      : undefined;
   if (cpu === 'wasm32') return { cpu: ['wasm32'] };
   if (!os && !cpu) return null;
   return { ...(os ? { os: [os] } : {}), ...(cpu ? { cpu: [cpu] } : {}), ...(libc ? { libc: [libc] } : {}) };
@@ -46,7 +52,9 @@ function resolveLocation(from, name, version) {
   for (;;) {
     const candidate = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
     if (packages[candidate]) {
-      return packages[candidate].version === version ? { found: true, location: candidate } : { found: false, location: `${from}/node_modules/${name}` };
+      return packages[candidate].version === version
+        ? { found: true, location: candidate }
+        : { found: false, location: `${from}/node_modules/${name}` };
     }
     if (!dir) return { found: false, location: `node_modules/${name}` };
     const idx = dir.lastIndexOf('/node_modules/');

@@ -15,3 +15,6 @@ export * from './health/health.module';
 export * from './http/create-app';
 export * from './http/logger';
 export * from './infra.module';
+export * from './queue';
+export * from './admin/bull-board.module';
+export * from './content-store';

@@ -1,18 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ContentStoreModule } from './content-store/content-store.module';
 import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
 
-/** The infrastructure every process (api, worker, cli, tests) starts with. */
+/** The infrastructure every process (api, worker, cli, tests) starts with: config, PostgreSQL, Redis, auth, the content store, domain events. */
 @Module({})
 export class InfraModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: InfraModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, AuthModule],
-      exports: [ConfigModule, DatabaseModule, RedisModule, AuthModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, AuthModule, ContentStoreModule, EventEmitterModule.forRoot()],
+      exports: [ConfigModule, DatabaseModule, RedisModule, AuthModule, ContentStoreModule],
     };
   }
 }

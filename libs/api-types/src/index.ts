@@ -3,3 +3,4 @@
 export * from './errors';
 export * from './users';
 export * from './onboarding';
+export * from './content';

@@ -1,5 +1,19 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -78,6 +92,50 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   FRONTEND_DIST?: string;
+
+  /** Prefix of every BullMQ key in Redis: processes sharing a prefix share queues (tests use their own). */
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1-40 letters, digits, - or _' })
+  QUEUE_PREFIX = 'lectern';
+
+  /** The book folder `content sync` and the admin sync endpoint import (Lectern format or a Docusaurus tree). */
+  @IsString()
+  CONTENT_SOURCE_DIR = 'content';
+
+  /** Where lesson text is stored, content-addressed: the local filesystem or S3-compatible object storage. */
+  @IsIn(['fs', 's3'])
+  CONTENT_STORE_DRIVER: 'fs' | 's3' = 'fs';
+
+  @IsString()
+  CONTENT_STORE_DIR = '.lectern/content-store';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL, e.g. http://127.0.0.1:9000' })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((c: AppConfig) => c.CONTENT_STORE_DRIVER === 's3')
+  @IsString({ message: 'is required when CONTENT_STORE_DRIVER=s3' })
+  S3_BUCKET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value,
+  )
+  @IsBoolean({ message: 'must be true or false' })
+  S3_FORCE_PATH_STYLE = true;
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';

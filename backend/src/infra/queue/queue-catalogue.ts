@@ -1,0 +1,79 @@
+/**
+ * Every BullMQ queue, declared once: its jobs and their payload types, and
+ * every setting a queue needs. A queue added here without a setting, or a
+ * job without a payload type, does not compile; the worker module must give
+ * each queue a processor (also checked at compile time, see worker.ts).
+ *
+ * Payloads carry ids, paths and hashes, never documents. Job ids must not
+ * contain ':' (BullMQ rejects it).
+ */
+
+export interface ContentSyncPayload {
+  /** Absolute path of the book folder to import. */
+  sourceDir: string;
+  requestedBy: 'cli' | 'admin';
+}
+
+/** Payload type of every job, by queue and job name. */
+export interface JobPayloads {
+  content: { sync: ContentSyncPayload };
+}
+
+export type QueueName = keyof JobPayloads;
+export type JobName<Q extends QueueName> = keyof JobPayloads[Q] & string;
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobPayloads[Q][J];
+
+export interface QueueSettings {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** First retry delay; doubles each time (exponential backoff). */
+  backoffMs: number;
+  /** How long a worker holds a job before another may take it over (a dead worker's job is picked up again after this). */
+  lockDurationMs: number;
+  /** Jobs one worker process runs at once. */
+  concurrency: number;
+  /** Completed and failed jobs kept in Redis (their final state is kept in PostgreSQL regardless). */
+  keepCompleted: { ageSeconds: number; count: number };
+  keepFailed: { ageSeconds: number; count: number };
+  /** Stalled-job checks: how many times a job may stall before it fails. */
+  maxStalledCount: number;
+}
+
+const DAY = 86_400;
+
+export const QUEUES: { readonly [Q in QueueName]: QueueSettings } = {
+  content: {
+    attempts: 3,
+    backoffMs: 5_000,
+    lockDurationMs: 5 * 60_000,
+    concurrency: 1,
+    keepCompleted: { ageSeconds: 7 * DAY, count: 500 },
+    keepFailed: { ageSeconds: 30 * DAY, count: 1_000 },
+    maxStalledCount: 2,
+  },
+};
+
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+
+/** Job ids are derived from their content; BullMQ forbids ':' in them. */
+export function jobId(...parts: string[]): string {
+  const id = parts.join('-');
+  if (id.includes(':')) throw new Error(`Job id ${id} contains ':'`);
+  return id;
+}
+
+/** Worker settings for `@Processor(name, workerOptions(name))`. */
+export function workerOptions(name: QueueName): {
+  concurrency: number;
+  lockDuration: number;
+  maxStalledCount: number;
+  stalledInterval: number;
+} {
+  const q = QUEUES[name];
+  return {
+    concurrency: q.concurrency,
+    lockDuration: q.lockDurationMs,
+    maxStalledCount: q.maxStalledCount,
+    stalledInterval: Math.min(30_000, q.lockDurationMs),
+  };
+}

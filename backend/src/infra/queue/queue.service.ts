@@ -1,0 +1,127 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Job, JobsOptions, Queue } from 'bullmq';
+import { Repository } from 'typeorm';
+import { DomainError } from '../errors/domain-error';
+import { JobRunEntity } from './job-run.entity';
+import { foldState, type JobStatus } from './job-status';
+import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './queue-catalogue';
+
+export class QueueUnavailableError extends DomainError {
+  constructor(what: string) {
+    super(503, 'queue_unavailable', `The job queue is unavailable (${what}); try again shortly`);
+  }
+}
+
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new QueueUnavailableError(`${what} timed out`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface EnqueueOptions {
+  /** A deterministic id: requests for the same work join one job. */
+  jobId?: string;
+  /** Drop the add while a job with this id is waiting or running (BullMQ deduplication). */
+  deduplicationId?: string;
+  priority?: number;
+}
+
+/** Typed enqueueing and job status for every queue of the catalogue. */
+@Injectable()
+export class QueueService {
+  private readonly logger = new Logger(QueueService.name);
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @InjectRepository(JobRunEntity) private readonly runs: Repository<JobRunEntity>,
+  ) {}
+
+  queue(name: QueueName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+  }
+
+  async enqueue<Q extends QueueName, J extends JobName<Q>>(
+    queueName: Q,
+    jobName: J,
+    payload: JobPayload<Q, J>,
+    options: EnqueueOptions = {},
+  ): Promise<Job> {
+    const opts: JobsOptions = {
+      ...(options.jobId ? { jobId: options.jobId } : {}),
+      ...(options.deduplicationId ? { deduplication: { id: options.deduplicationId } } : {}),
+      ...(options.priority ? { priority: options.priority } : {}),
+    };
+    let job: Job;
+    try {
+      job = await within(2_000, 'adding a job', this.queue(queueName).add(jobName, payload, opts));
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw error;
+      this.logger.warn(`Could not enqueue ${queueName}/${jobName}: ${String(error)}`);
+      throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
+    }
+    await this.runs
+      .createQueryBuilder()
+      .insert()
+      .values({ queue: queueName, jobId: String(job.id), name: jobName, state: 'queued', enqueuedAt: new Date(job.timestamp) })
+      .orIgnore()
+      .execute();
+    return job;
+  }
+
+  /**
+   * A job's status: live from Redis while BullMQ has it, else its last state
+   * kept in PostgreSQL (after retention removed it, or Redis was flushed).
+   */
+  async status<R = unknown>(queueName: QueueName, id: string): Promise<JobStatus<R> | null> {
+    let job: Job | undefined;
+    try {
+      job = await within(1_000, 'reading a job', this.queue(queueName).getJob(id));
+    } catch (error) {
+      this.logger.warn(`Job status from Redis failed, using PostgreSQL: ${String(error)}`);
+    }
+    if (job) {
+      const state = foldState(await within(1_000, 'reading a job state', job.getState()).catch(() => 'unknown'));
+      return {
+        jobId: String(job.id),
+        queue: queueName,
+        name: job.name,
+        state,
+        progress: typeof job.progress === 'number' ? Math.round(job.progress) : 0,
+        attemptsMade: job.attemptsMade,
+        failedReason: state === 'failed' ? (job.failedReason ?? null) : null,
+        enqueuedAt: new Date(job.timestamp).toISOString(),
+        startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+        finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+        result: state === 'completed' ? ((job.returnvalue as R) ?? null) : null,
+      };
+    }
+    const row = await this.runs.findOneBy({ queue: queueName, jobId: id });
+    if (!row) return null;
+    return {
+      jobId: row.jobId,
+      queue: row.queue,
+      name: row.name,
+      state: row.state,
+      progress: row.progress,
+      attemptsMade: row.attemptsMade,
+      failedReason: row.failedReason,
+      enqueuedAt: row.enqueuedAt?.toISOString() ?? null,
+      startedAt: row.startedAt?.toISOString() ?? null,
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+      result: (row.result as R) ?? null,
+    };
+  }
+
+  static readonly names = QUEUE_NAMES;
+}

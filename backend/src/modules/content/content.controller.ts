@@ -1,0 +1,77 @@
+import { Controller, Get, Headers, Param, ParseIntPipe, Res } from '@nestjs/common';
+import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ContentService } from './content.service';
+import { BookResponse, ChapterResponse, LessonResponse, PartResponse, PartSummaryResponse } from './dto/content.dto';
+import { etagMatches } from './etag';
+
+@ApiTags('content')
+@Controller('api/content')
+export class ContentController {
+  constructor(private readonly content: ContentService) {}
+
+  @Get('book')
+  @ApiOperation({ summary: 'The whole book tree in reading order (ETag; 304 on If-None-Match)' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiOkResponse({ type: BookResponse })
+  @ApiResponse({ status: 304, description: 'Not modified' })
+  async book(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookResponse | undefined> {
+    const { tree, etag } = await this.content.snapshot();
+    void reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (etagMatches(ifNoneMatch, etag)) {
+      void reply.status(304);
+      return undefined;
+    }
+    return tree;
+  }
+
+  @Get('parts')
+  @ApiOkResponse({ type: [PartSummaryResponse] })
+  parts(): Promise<PartSummaryResponse[]> {
+    return this.content.partSummaries();
+  }
+
+  @Get('parts/:number')
+  @ApiOkResponse({ type: PartResponse })
+  @ApiNotFoundResponse()
+  part(@Param('number', ParseIntPipe) number: number): Promise<PartResponse> {
+    return this.content.part(number);
+  }
+
+  @Get('chapters/:number')
+  @ApiOperation({ summary: 'One chapter by its global number' })
+  @ApiOkResponse({ type: ChapterResponse })
+  @ApiNotFoundResponse()
+  chapter(@Param('number', ParseIntPipe) number: number): Promise<ChapterResponse> {
+    return this.content.chapter(number);
+  }
+
+  @Get('lessons/:slug')
+  @ApiOkResponse({ type: LessonResponse })
+  @ApiNotFoundResponse()
+  lesson(@Param('slug') slug: string): Promise<LessonResponse> {
+    return this.content.lesson(slug);
+  }
+
+  @Get('lessons/:slug/content')
+  @ApiOperation({ summary: "The lesson's Markdown; ETag is its content hash (304 on If-None-Match)" })
+  @ApiProduces('text/markdown')
+  @ApiOkResponse({ description: 'text/markdown; charset=utf-8' })
+  @ApiNotFoundResponse()
+  async lessonContent(
+    @Param('slug') slug: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
+    const lesson = await this.content.lesson(slug);
+    const etag = `"${lesson.contentHash}"`;
+    void reply.header('etag', etag).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
+    if (etagMatches(ifNoneMatch, etag)) {
+      void reply.status(304);
+      return undefined;
+    }
+    const { markdown } = await this.content.lessonMarkdown(slug);
+    void reply.header('content-type', 'text/markdown; charset=utf-8');
+    return markdown;
+  }
+}

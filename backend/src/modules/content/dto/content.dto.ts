@@ -1,0 +1,103 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type {
+  BookDto,
+  ChapterDto,
+  ContentSyncAccepted,
+  HeadingDto,
+  LayerDto,
+  LessonDto,
+  LessonLinkDto,
+  LessonSummaryDto,
+  LessonType,
+  PartDto,
+  PartSummaryDto,
+} from '@lectern/api-types';
+import { LEARNING_GOALS, type LearningGoal } from '@lectern/api-types';
+
+// OpenAPI descriptions of the content responses (the types live in @lectern/api-types).
+
+export class LayerResponse implements LayerDto {
+  @ApiProperty({ example: 'L1' }) id!: string;
+  @ApiProperty({ example: 'Conceptual foundations' }) label!: string;
+}
+
+export class LessonSummaryResponse implements LessonSummaryDto {
+  @ApiProperty() slug!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ description: 'Reading order across the book, 1-based' }) position!: number;
+  @ApiProperty({ enum: ['lesson', 'lab', 'summary'] }) type!: LessonType;
+  @ApiProperty({ example: 'L2' }) layer!: string;
+  @ApiProperty() estimatedMinutes!: number;
+}
+
+export class ChapterResponse implements ChapterDto {
+  @ApiProperty({ description: 'Global chapter number' }) number!: number;
+  @ApiProperty() localNumber!: number;
+  @ApiProperty() slug!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() partNumber!: number;
+  @ApiProperty({ type: [Number], description: 'Global numbers of the chapters needed first' }) prerequisites!: number[];
+  @ApiProperty({ type: [LessonSummaryResponse] }) lessons!: LessonSummaryResponse[];
+}
+
+export class PartResponse implements PartDto {
+  @ApiProperty() number!: number;
+  @ApiProperty() slug!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ example: 'L2-L3', description: 'A layer or a range of layers' }) layer!: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) weeks!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) transitionCheck!: string | null;
+  @ApiProperty({ type: [ChapterResponse] }) chapters!: ChapterResponse[];
+}
+
+export class BookResponse implements BookDto {
+  @ApiProperty() slug!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty() version!: string;
+  @ApiProperty({ type: [LayerResponse] }) layers!: LayerResponse[];
+  @ApiProperty({ type: [PartResponse] }) parts!: PartResponse[];
+}
+
+export class PartSummaryResponse implements PartSummaryDto {
+  @ApiProperty() number!: number;
+  @ApiProperty() slug!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() layer!: string;
+  @ApiProperty() chapterCount!: number;
+  @ApiProperty() lessonCount!: number;
+}
+
+export class LessonLinkResponse implements LessonLinkDto {
+  @ApiProperty() slug!: string;
+  @ApiProperty() title!: string;
+}
+
+export class HeadingResponse implements HeadingDto {
+  @ApiProperty() level!: number;
+  @ApiProperty() text!: string;
+  @ApiProperty({ description: 'Anchor id of the heading in the rendered lesson' }) id!: string;
+}
+
+export class LessonResponse implements LessonDto {
+  @ApiProperty() slug!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ enum: ['lesson', 'lab', 'summary'] }) type!: LessonType;
+  @ApiProperty() layer!: string;
+  @ApiProperty() partNumber!: number;
+  @ApiProperty() partTitle!: string;
+  @ApiProperty() chapterNumber!: number;
+  @ApiProperty() chapterTitle!: string;
+  @ApiProperty({ type: [String], description: 'Lesson slugs needed first' }) prerequisites!: string[];
+  @ApiProperty({ enum: LEARNING_GOALS, isArray: true }) goals!: LearningGoal[];
+  @ApiProperty() estimatedMinutes!: number;
+  @ApiProperty({ description: 'SHA-256 of the lesson Markdown' }) contentHash!: string;
+  @ApiProperty({ type: [HeadingResponse] }) headings!: HeadingResponse[];
+  @ApiPropertyOptional({ type: LessonLinkResponse, nullable: true }) previous!: LessonLinkResponse | null;
+  @ApiPropertyOptional({ type: LessonLinkResponse, nullable: true }) next!: LessonLinkResponse | null;
+}
+
+export class ContentSyncAcceptedResponse implements ContentSyncAccepted {
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ example: '/api/admin/content/sync/42' }) statusUrl!: string;
+}

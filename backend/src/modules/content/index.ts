@@ -1,0 +1,9 @@
+export { ContentModule, ContentJobsModule } from './content.module';
+export { ContentService, BookNotImportedError, type BookSnapshot } from './content.service';
+export { ContentSyncService, type SyncProgress } from './sync/content-sync.service';
+export type { SyncSummary } from './sync/sync-plan';
+export * from './content.events';
+export { LessonEntity } from './entities/lesson.entity';
+export { BookSourceError } from './source/book-source.types';
+export { readBook } from './source/read-book';
+export { validateBook } from './source/validate-book';

@@ -1,0 +1,87 @@
+import type { LearningGoal } from '@lectern/api-types';
+
+/**
+ * A book as read from a folder, before it touches the database: the output of
+ * every book-source reader (Lectern's own `book.yaml` format, a Docusaurus
+ * docs tree). Sync compares this with what is stored.
+ */
+
+export type LayerId = `L${number}`;
+export type LessonType = 'lesson' | 'lab' | 'summary';
+
+export interface LayerDef {
+  id: LayerId;
+  label: string;
+}
+
+export interface SourceLesson {
+  slug: string;
+  title: string;
+  type: LessonType;
+  /** One layer id (a part spanning L2-L3 gives each lesson one of them). */
+  layer: LayerId;
+  /** Lesson slugs this lesson needs first. */
+  prerequisites: string[];
+  goals: LearningGoal[];
+  estimatedMinutes: number;
+  /** The lesson body as Lectern stores and serves it: Markdown, no front matter, links rewritten. */
+  markdown: string;
+  /** Path of the file it came from, relative to the book folder (for messages). */
+  sourcePath: string;
+}
+
+export interface SourceChapter {
+  /** Global chapter number, 1-based, unique in the book. */
+  number: number;
+  /** Number within its part, 1-based. */
+  localNumber: number;
+  slug: string;
+  title: string;
+  /** Global numbers of the chapters this one needs first. */
+  prerequisites: number[];
+  lessons: SourceLesson[];
+}
+
+export interface SourcePart {
+  number: number;
+  slug: string;
+  title: string;
+  /** `L1`, or a range `L2-L3`. */
+  layer: string;
+  weeks?: string;
+  transitionCheck?: string;
+  chapters: SourceChapter[];
+}
+
+export interface SourceBook {
+  slug: string;
+  title: string;
+  description: string;
+  version: string;
+  layers: LayerDef[];
+  parts: SourcePart[];
+}
+
+/** A problem in one file; the file is skipped, the rest of the book still imports. */
+export interface SourceProblem {
+  path: string;
+  line?: number;
+  message: string;
+}
+
+export interface ReadBookResult {
+  format: 'lectern' | 'docusaurus';
+  book: SourceBook;
+  problems: SourceProblem[];
+}
+
+/** A problem with the book as a whole (a prerequisite cycle, a missing reference): nothing is imported. */
+export class BookSourceError extends Error {
+  constructor(
+    message: string,
+    readonly problems: SourceProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'BookSourceError';
+  }
+}

@@ -1,0 +1,62 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BookSourceError, type ReadBookResult, type SourceProblem } from './book-source.types';
+import { findDocsRoot, readDocusaurusBook } from './docusaurus-format';
+import { MANIFEST_FILES, readLecternBook } from './lectern-format';
+import { assertValidBook } from './validate-book';
+
+/**
+ * Reads a book from a folder, whichever format it is in:
+ * - `book.yaml` / `book.yml` at the root → Lectern's own format;
+ * - else a Docusaurus docs tree: a `docs/` folder with Markdown in it, or the
+ *   folder itself holding `.md`/`.mdx` files with `_category_.json|yml` files
+ *   or front matter.
+ * The book is then validated as a whole (validate-book.ts); a book-level
+ * problem throws a BookSourceError and nothing is imported. Problems confined
+ * to one file come back in `problems`; that file is skipped or, for a broken
+ * link, imported as written.
+ */
+export async function readBook(dir: string): Promise<ReadBookResult> {
+  if (!(await isDirectory(dir))) throw new BookSourceError(`Book folder "${dir}" does not exist or is not a folder`);
+
+  for (const manifest of MANIFEST_FILES) {
+    if (await isFile(join(dir, manifest))) {
+      const { book, problems } = await readLecternBook(dir, manifest);
+      assertValidBook(book, { bookPath: manifest });
+      return { format: 'lectern', book, problems: sortProblems(problems) };
+    }
+  }
+
+  const docsRoot = await findDocsRoot(dir);
+  if (docsRoot !== undefined) {
+    const { book, problems } = await readDocusaurusBook(dir, docsRoot);
+    assertValidBook(book, { bookPath: docsRoot || '.' });
+    return { format: 'docusaurus', book, problems: sortProblems(problems) };
+  }
+
+  throw new BookSourceError(
+    `"${dir}" is not a book folder: looked for ${MANIFEST_FILES.join(' or ')} (Lectern format) and for a Docusaurus docs tree ` +
+      '(a docs/ folder with .md/.mdx files, or .md/.mdx files with _category_.json/_category_.yml or front matter), and found neither',
+  );
+}
+
+/** By path, then line (problems without a line first). */
+function sortProblems(problems: readonly SourceProblem[]): SourceProblem[] {
+  return [...problems].sort((a, b) => a.path.localeCompare(b.path) || (a.line ?? 0) - (b.line ?? 0));
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
