@@ -1,20 +1,52 @@
+import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
 import { App } from './app';
-import { NxWelcome } from './nx-welcome';
+import { SessionService } from './core/session.service';
+import { byTestId } from './testing/fixtures';
 
-describe('App', () => {
-  beforeEach(async () => {
-    await TestBed.configureTestingModule({
-      imports: [App, NxWelcome],
-    }).compileComponents();
-  });
-
-  it('should render title', async () => {
+describe('App shell', () => {
+  async function render(status: 'ready' | 'error' = 'ready'): Promise<HTMLElement> {
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), { provide: SessionService, useValue: { status: signal(status), blockedUrl: signal(null) } }],
+    });
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
-    const compiled = fixture.nativeElement as HTMLElement;
-    expect(compiled.querySelector('h1')?.textContent).toContain(
-      'Welcome frontend'
-    );
+    return fixture.nativeElement as HTMLElement;
+  }
+
+  beforeEach(() => localStorage.clear());
+
+  it('links only the pages that exist: Home and Profile', async () => {
+    const root = await render();
+    const links = Array.from(root.querySelectorAll('nav a'));
+    expect(links.map((a) => a.textContent?.trim())).toEqual(['Home', 'Profile']);
+    expect(byTestId(root, 'nav-home').getAttribute('href')).toBe('/');
+    expect(byTestId(root, 'nav-profile').getAttribute('href')).toBe('/profile');
+  });
+
+  it('starts with a skip link that moves focus to the main content', async () => {
+    const root = await render();
+    const skip = root.querySelector('a');
+    expect(skip?.textContent).toContain('Skip to content');
+    skip?.click();
+    expect(document.activeElement?.id).toBe('main');
+  });
+
+  it('offers a labelled light/dark/system theme choice', async () => {
+    const root = await render();
+    const select = byTestId<HTMLSelectElement>(root, 'theme-toggle');
+    expect(root.querySelector(`label[for="${select.id}"]`)?.textContent).toContain('Theme');
+    expect(Array.from(select.options).map((o) => o.value)).toEqual(['system', 'light', 'dark']);
+    select.value = 'dark';
+    select.dispatchEvent(new Event('change'));
+    expect(document.documentElement.getAttribute('data-theme')).toBe('dark');
+    expect(localStorage.getItem('lectern.theme')).toBe('dark');
+    document.documentElement.removeAttribute('data-theme');
+  });
+
+  it('says when Lectern cannot be reached', async () => {
+    const root = await render('error');
+    expect(byTestId(root, 'session-error').textContent).toContain('could not be reached');
   });
 });

@@ -1,13 +1,56 @@
-import { Component } from '@angular/core';
-import { RouterModule } from '@angular/router';
-import { NxWelcome } from './nx-welcome';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, inject, viewChild } from '@angular/core';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { filter, skip } from 'rxjs';
+import { SessionService } from './core/session.service';
+import { THEME_MODES, ThemeService } from './core/theme.service';
 
+/** The app shell: skip link, header navigation, theme choice, main content. */
 @Component({
-  imports: [NxWelcome, RouterModule],
   selector: 'lx-root',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterOutlet, RouterLink, RouterLinkActive],
   templateUrl: './app.html',
   styleUrl: './app.css',
 })
 export class App {
-  protected title = 'frontend';
+  protected readonly session = inject(SessionService);
+  protected readonly theme = inject(ThemeService);
+  protected readonly themeModes = THEME_MODES;
+  private readonly router = inject(Router);
+  private readonly injector = inject(Injector);
+  private readonly main = viewChild.required<ElementRef<HTMLElement>>('main');
+
+  constructor() {
+    // After an in-app navigation, focus the new page so screen readers and
+    // keyboard users start at its content (the first load keeps focus alone).
+    const subscription = this.router.events
+      .pipe(
+        filter((event) => event instanceof NavigationEnd),
+        skip(1),
+      )
+      .subscribe(() => afterNextRender(() => this.focusMain(), { injector: this.injector }));
+    inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
+  }
+
+  protected skipToMain(event: Event): void {
+    event.preventDefault();
+    this.focusMain();
+  }
+
+  protected onThemeChange(event: Event): void {
+    this.theme.set((event.target as HTMLSelectElement).value);
+  }
+
+  protected async retry(): Promise<void> {
+    const url = this.session.blockedUrl() ?? this.router.url;
+    await this.router.navigateByUrl(url);
+  }
+
+  private focusMain(): void {
+    const main = this.main().nativeElement;
+    const active = main.ownerDocument.activeElement;
+    // An element a page asked to be focused (e.g. an onboarding step) keeps it.
+    if (active !== main && main.contains(active)) return;
+    main.focus({ preventScroll: true });
+  }
 }
