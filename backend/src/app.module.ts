@@ -2,10 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BullBoardModule, HealthModule, InfraModule, QueueModule, type AppConfig } from '@lectern/infra';
 import { ContentModule } from '@lectern/content';
 import { OnboardingModule } from '@lectern/onboarding';
+import { PersonalizeModule } from '@lectern/personalize';
 import { UsersModule } from '@lectern/users';
 
 /** The domain modules whose controllers the api serves (the CLI boots the same set). */
-export const DOMAIN_MODULES = [UsersModule, OnboardingModule, ContentModule];
+export const DOMAIN_MODULES = [UsersModule, OnboardingModule, ContentModule, PersonalizeModule];
 
 /** The api process: infrastructure, queues as a producer, Bull Board and every domain module. */
 @Module({})
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config), QueueModule.forRoot('producer'), HealthModule, BullBoardModule, ...DOMAIN_MODULES],
+      imports: [InfraModule.forRoot(config), QueueModule.forRoot(), HealthModule, BullBoardModule, ...DOMAIN_MODULES],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type INestApplicationContext } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { BookSourceError, ContentSyncService, type SyncSummary } from '@lectern/content';
+import { PersonalizeWarmupService } from '@lectern/personalize';
 import { ConfigError, createLogger, InfraModule, loadConfig, pendingSchemaChanges, QueueModule, type AppConfig } from '@lectern/infra';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { DOMAIN_MODULES } from './app.module';
 @Module({})
 class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [InfraModule.forRoot(config), QueueModule.forRoot('producer'), ...DOMAIN_MODULES] };
+    return { module: CliModule, imports: [InfraModule.forRoot(config), QueueModule.forRoot(), ...DOMAIN_MODULES] };
   }
 }
 
@@ -25,6 +26,10 @@ Commands:
   migrate:revert               revert the most recent migration
   db:check                     fail if the entities and the migrations disagree (schema drift)
   migration:generate <Name>    write migrations/<timestamp>-<name>.ts from the entity changes
+  personalize warm [--lesson <slug>] [--profiles <n>] [--yes]
+                               pre-generate rewrites of a lesson (or the whole book) for the n most
+                               common learner profiles (default 3); prints the cost estimate and
+                               waits for --yes; a worker must be running (npm start runs one)
   content sync [dir] [--json]  import a book folder (default: CONTENT_SOURCE_DIR, i.e. ./content);
                                Lectern's book.yaml format or a Docusaurus docs tree; --json prints the summary as JSON
   help                         this text
@@ -183,6 +188,35 @@ async function main(argv: string[]): Promise<number> {
         }
         throw error;
       }
+    }
+    case 'personalize': {
+      if (args[0] !== 'warm') throw new Error(`Unknown personalize command: ${args[0] ?? '(none)'}; try: personalize warm --yes`);
+      const option = (name: string): string | undefined => {
+        const i = args.indexOf(name);
+        return i >= 0 ? args[i + 1] : undefined;
+      };
+      const profiles = Number(option('--profiles') ?? 3);
+      if (!Number.isInteger(profiles) || profiles < 1 || profiles > 1000) throw new Error('--profiles takes a whole number from 1 to 1000');
+      return withApp(config, async (app) => {
+        const warmup = app.get(PersonalizeWarmupService);
+        const plan = await warmup.plan({ lessonSlug: option('--lesson'), profiles });
+        console.log(
+          `Warm-up: ${plan.lessons} lesson(s) × ${plan.profiles.length} most common profile(s) (${plan.profiles.map((p) => `${p.learners} learner(s)`).join(', ') || 'no learners yet'})`,
+        );
+        console.log(`  ${plan.alreadyCached} already cached, ${plan.missing.length} to write with ${plan.model}`);
+        console.log(
+          `  estimate: ~${plan.estimatedPromptTokens.toLocaleString('en')} prompt + ~${plan.estimatedCompletionTokens.toLocaleString('en')} completion tokens ≈ $${plan.estimatedCostUsd.toFixed(4)}`,
+        );
+        if (plan.missing.length === 0) return 0;
+        if (!args.includes('--yes')) {
+          console.log('Run again with --yes to write them.');
+          return 0;
+        }
+        const bar = progressBar();
+        const { completed, failed } = await warmup.run(plan, (done, total) => bar(done, total, done === total ? 'writing' : 'waiting'));
+        console.log(`Warm-up done: ${completed} written, ${failed} failed${failed ? ' (see /admin/queues)' : ''}.`);
+        return failed ? 1 : 0;
+      });
     }
     case 'migration:generate':
       if (!args[0]) throw new Error('migration:generate needs a name, e.g. migration:generate AddLessons');

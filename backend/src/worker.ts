@@ -1,48 +1,36 @@
-import { Logger, Module, type DynamicModule, type Type } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, NestFactory } from '@nestjs/core';
-import { ContentJobsModule } from '@lectern/content';
-import { AppConfig, ConfigError, createLogger, InfraModule, loadConfig, QUEUE_NAMES, QueueModule, type QueueName } from '@lectern/infra';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ContentJobsModule, ContentSyncHandler } from '@lectern/content';
+import { AppConfig, ConfigError, createLogger, InfraModule, loadConfig, QueueModule, WorkerRunnerModule } from '@lectern/infra';
+import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
 
 /**
- * Every queue's processor module. A queue added to the catalogue without a
- * processor here does not compile; `assertEveryQueueHasAProcessor` checks the
- * same at start-up, so a worker never runs while some queue's jobs would sit
- * unprocessed.
+ * The worker process: the same infrastructure, running every queue's jobs.
+ * The handler map must name a handler for every queue of the catalogue
+ * (a compile error otherwise), and the runner refuses to start without one.
  */
-const PROCESSOR_MODULES: { readonly [Q in QueueName]: Type<unknown> } = {
-  content: ContentJobsModule,
-};
-
-/** The worker process: the same infrastructure, running the queue processors. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config), QueueModule.forRoot('worker'), DiscoveryModule, ...new Set(Object.values(PROCESSOR_MODULES))],
+      imports: [
+        InfraModule.forRoot(config),
+        QueueModule.forRoot(),
+        WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler }, [
+          ContentJobsModule,
+          PersonalizeJobsModule,
+        ]),
+      ],
     };
   }
-}
-
-const PROCESSOR_METADATA = 'bullmq:processor_metadata';
-
-function assertEveryQueueHasAProcessor(discovery: DiscoveryService): void {
-  const handled = new Set<string>();
-  for (const wrapper of discovery.getProviders()) {
-    const meta: unknown = wrapper.metatype ? Reflect.getMetadata(PROCESSOR_METADATA, wrapper.metatype) : undefined;
-    const name = (meta as { name?: string } | undefined)?.name;
-    if (name) handled.add(name);
-  }
-  const missing = QUEUE_NAMES.filter((q) => !handled.has(q));
-  if (missing.length > 0) throw new Error(`No processor for queue(s): ${missing.join(', ')}; refusing to start`);
 }
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: createLogger(config, 'Worker') });
   app.enableShutdownHooks();
-  assertEveryQueueHasAProcessor(app.get(DiscoveryService));
-  Logger.log(`Lectern worker started: processing ${QUEUE_NAMES.join(', ')}`, 'Worker');
+  Logger.log('Lectern worker started', 'Worker');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,3 +1,4 @@
 export * from './test-app';
 export * from './learner';
 export * from './test-database';
+export * from './fake-openai';

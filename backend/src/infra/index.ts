@@ -18,3 +18,6 @@ export * from './infra.module';
 export * from './queue';
 export * from './admin/bull-board.module';
 export * from './content-store';
+export * from './llm/llm.service';
+export * from './llm/llm.module';
+export * from './llm/llm-call.entity';

@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ContentStoreModule } from './content-store/content-store.module';
+import { LlmModule } from './llm/llm.module';
 import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
 
@@ -13,8 +14,16 @@ export class InfraModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: InfraModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, AuthModule, ContentStoreModule, EventEmitterModule.forRoot()],
-      exports: [ConfigModule, DatabaseModule, RedisModule, AuthModule, ContentStoreModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        AuthModule,
+        ContentStoreModule,
+        LlmModule,
+        EventEmitterModule.forRoot(),
+      ],
+      exports: [ConfigModule, DatabaseModule, RedisModule, AuthModule, ContentStoreModule, LlmModule],
     };
   }
 }

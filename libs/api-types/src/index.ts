@@ -4,3 +4,4 @@ export * from './errors';
 export * from './users';
 export * from './onboarding';
 export * from './content';
+export * from './personalize';

@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
+  IsNumber,
   IsInt,
   IsOptional,
   IsString,
@@ -92,6 +93,57 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   FRONTEND_DIST?: string;
+
+  /** Timeout of one LLM request, in ms (a stalled stream fails after it and is retried). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(30 * 60_000)
+  LLM_TIMEOUT_MS = 180_000;
+
+  /** Retries of one LLM request inside a job, honouring Retry-After (the job itself is retried with backoff too). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  LLM_MAX_RETRIES = 2;
+
+  /** Provider rate limit: LLM requests per minute across all workers (BullMQ's queue limiter). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LLM_REQUESTS_PER_MINUTE = 60;
+
+  /** Daily token budget (prompt + completion) across all learners; past it new misses answer 429, cached rewrites still work. 0 = no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LLM_DAILY_TOKEN_BUDGET = 2_000_000;
+
+  /** Prices for the cost estimate, US dollars per million tokens (defaults: gpt-4o-mini list prices). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @IsNumber({}, { message: 'must be a number (US dollars per million tokens)' })
+  @Min(0)
+  LLM_PRICE_INPUT_PER_MTOK = 0.15;
+
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @IsNumber({}, { message: 'must be a number (US dollars per million tokens)' })
+  @Min(0)
+  LLM_PRICE_OUTPUT_PER_MTOK = 0.6;
+
+  /** Personalization misses and regenerations one learner may ask for per minute (429 beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  PERSONALIZE_RATE_PER_MINUTE = 20;
+
+  /** How long rewrites of a lesson's previous text are kept after the lesson changed, in hours, before they are purged. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  PERSONALIZE_STALE_GRACE_HOURS = 24;
 
   /** Prefix of every BullMQ key in Redis: processes sharing a prefix share queues (tests use their own). */
   @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1-40 letters, digits, - or _' })

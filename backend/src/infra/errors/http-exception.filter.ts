@@ -64,7 +64,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const body = toErrorBody(exception);
     if (body.statusCode === 404 && this.spaFallback?.(request, reply)) return;
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
       this.logger.error({ message: 'Unhandled error', method: request.method, url: request.url, error: describe(exception) });
     }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -14,9 +14,23 @@ export interface ContentSyncPayload {
   requestedBy: 'cli' | 'admin';
 }
 
+/** One rewrite: the full cache key (the job id is derived from it). */
+export interface PersonalizePayload {
+  lessonSlug: string;
+  contentHash: string;
+  preferencesHash: string;
+  promptVersion: number;
+  model: string;
+}
+
 /** Payload type of every job, by queue and job name. */
 export interface JobPayloads {
   content: { sync: ContentSyncPayload };
+  personalize: {
+    rewrite: PersonalizePayload;
+    /** Deletes rewrites of lesson texts that changed longer ago than the grace period (repeatable). */
+    'purge-stale': Record<string, never>;
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -37,6 +51,8 @@ export interface QueueSettings {
   keepFailed: { ageSeconds: number; count: number };
   /** Stalled-job checks: how many times a job may stall before it fails. */
   maxStalledCount: number;
+  /** Jobs call the LLM: the worker applies the provider rate limit (LLM_REQUESTS_PER_MINUTE). */
+  callsLlm: boolean;
 }
 
 const DAY = 86_400;
@@ -50,6 +66,19 @@ export const QUEUES: { readonly [Q in QueueName]: QueueSettings } = {
     keepCompleted: { ageSeconds: 7 * DAY, count: 500 },
     keepFailed: { ageSeconds: 30 * DAY, count: 1_000 },
     maxStalledCount: 2,
+    callsLlm: false,
+  },
+  personalize: {
+    attempts: 3,
+    backoffMs: 2_000,
+    // A streamed rewrite of a long lesson can take minutes; the lock is renewed while the worker lives,
+    // and a dead worker's job is taken over once its lock expires.
+    lockDurationMs: 30_000,
+    concurrency: 4,
+    keepCompleted: { ageSeconds: 1 * DAY, count: 2_000 },
+    keepFailed: { ageSeconds: 7 * DAY, count: 5_000 },
+    maxStalledCount: 2,
+    callsLlm: true,
   },
 };
 
@@ -60,20 +89,4 @@ export function jobId(...parts: string[]): string {
   const id = parts.join('-');
   if (id.includes(':')) throw new Error(`Job id ${id} contains ':'`);
   return id;
-}
-
-/** Worker settings for `@Processor(name, workerOptions(name))`. */
-export function workerOptions(name: QueueName): {
-  concurrency: number;
-  lockDuration: number;
-  maxStalledCount: number;
-  stalledInterval: number;
-} {
-  const q = QUEUES[name];
-  return {
-    concurrency: q.concurrency,
-    lockDuration: q.lockDurationMs,
-    maxStalledCount: q.maxStalledCount,
-    stalledInterval: Math.min(30_000, q.lockDurationMs),
-  };
 }

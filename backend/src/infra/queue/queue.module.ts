@@ -8,21 +8,22 @@ import { QueueService } from './queue.service';
 import { bullConnection } from './redis-connection';
 
 /**
- * BullMQ on Redis, with every queue of the catalogue registered and its
- * settings applied as default job options. `role` picks the connection
- * behaviour: the api fails fast, the worker retries forever.
+ * BullMQ queues on Redis (producer side): every queue of the catalogue
+ * registered with its settings as default job options. The connection fails
+ * commands fast when Redis is away, so a request never hangs on it. Workers
+ * run in the worker process (WorkerRunnerModule).
  */
 @Global()
 @Module({})
 export class QueueModule {
-  static forRoot(role: 'producer' | 'worker'): DynamicModule {
+  static forRoot(): DynamicModule {
     return {
       module: QueueModule,
       imports: [
         TypeOrmModule.forFeature([JobRunEntity]),
         BullModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ connection: bullConnection(config.REDIS_URL, role), prefix: config.QUEUE_PREFIX }),
+          useFactory: (config: AppConfig) => ({ connection: bullConnection(config.REDIS_URL, 'producer'), prefix: config.QUEUE_PREFIX }),
         }),
         BullModule.registerQueue(
           ...QUEUE_NAMES.map((name) => {

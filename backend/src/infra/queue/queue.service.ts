@@ -80,6 +80,35 @@ export class QueueService {
   }
 
   /**
+   * Adds a job under a deterministic id, joining the job already waiting or
+   * running under that id. A finished job under the id (completed, or failed
+   * for good) is replaced, so asking again after a failure or after its
+   * result was dropped starts fresh work.
+   */
+  async enqueueUnique<Q extends QueueName, J extends JobName<Q>>(
+    queueName: Q,
+    jobName: J,
+    payload: JobPayload<Q, J>,
+    id: string,
+  ): Promise<Job> {
+    const queue = this.queue(queueName);
+    try {
+      const existing = await within(2_000, 'reading a job', queue.getJob(id));
+      if (existing) {
+        const state = await within(1_000, 'reading a job state', existing.getState());
+        if (state !== 'completed' && state !== 'failed') return existing;
+        // Another request may have replaced it already; then the add below joins theirs.
+        await within(2_000, 'removing a finished job', existing.remove()).catch(() => undefined);
+      }
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw error;
+      throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
+    }
+    await this.runs.delete({ queue: queueName, jobId: id });
+    return this.enqueue(queueName, jobName, payload, { jobId: id });
+  }
+
+  /**
    * A job's status: live from Redis while BullMQ has it, else its last state
    * kept in PostgreSQL (after retention removed it, or Redis was flushed).
    */

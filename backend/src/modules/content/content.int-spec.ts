@@ -1,5 +1,5 @@
 import type { BookDto, ChapterDto, ContentSyncAccepted, LessonDto, PartSummaryDto } from '@lectern/api-types';
-import { BullBoardModule, CONTENT_STORE, QueueModule, QueueService, sha256Hex, type ContentStore, type JobStatus } from '@lectern/infra';
+import { BullBoardModule, CONTENT_STORE, QueueModule, QueueService, sha256Hex, WorkerRunnerModule, type ContentStore, type JobStatus } from '@lectern/infra';
 import { createTestApp, type TestApp } from '@lectern/testing';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LESSON_CHANGED, LESSON_REMOVED, type LessonChangedEvent, type LessonRemovedEvent } from './content.events';
 import { ContentJobsModule, ContentModule } from './content.module';
+import { ContentSyncHandler } from './sync/content-sync.handler';
 import { LessonEntity } from './entities/lesson.entity';
 import { ContentSyncService } from './sync/content-sync.service';
 import type { SyncSummary } from './sync/sync-plan';
@@ -28,7 +29,12 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
   const events: Array<[string, LessonChangedEvent | LessonRemovedEvent]> = [];
 
   beforeAll(async () => {
-    t = await createTestApp([QueueModule.forRoot('worker'), BullBoardModule, ContentModule, ContentJobsModule]);
+    t = await createTestApp([
+      QueueModule.forRoot(),
+      BullBoardModule,
+      ContentModule,
+      WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: ContentSyncHandler }, [ContentJobsModule]),
+    ]);
     sync = t.app.get(ContentSyncService);
     const emitter = t.app.get(EventEmitter2);
     emitter.on(LESSON_CHANGED, (e: LessonChangedEvent) => events.push([LESSON_CHANGED, e]));

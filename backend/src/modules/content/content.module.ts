@@ -7,7 +7,7 @@ import { BookEntity } from './entities/book.entity';
 import { ChapterEntity } from './entities/chapter.entity';
 import { LessonEntity } from './entities/lesson.entity';
 import { PartEntity } from './entities/part.entity';
-import { ContentSyncProcessor } from './sync/content-sync.processor';
+import { ContentSyncHandler } from './sync/content-sync.handler';
 import { ContentSyncService } from './sync/content-sync.service';
 
 const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity, LessonEntity]);
@@ -21,9 +21,10 @@ const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity
 })
 export class ContentModule {}
 
-/** The content queue's processor, for the worker process. */
+/** The content queue's handler, for the worker process. */
 @Module({
-  imports: [entities, ContentModule],
-  providers: [ContentSyncProcessor],
+  imports: [ContentModule],
+  providers: [ContentSyncHandler],
+  exports: [ContentSyncHandler],
 })
 export class ContentJobsModule {}

@@ -43,6 +43,26 @@ export class OnboardingService {
     return this.preferences.findOneBy({ userId });
   }
 
+  /** The answers behind a preferences hash (any learner who has them), or null when nobody does any more. */
+  async answersForHash(preferencesHash: string): Promise<OnboardingAnswers | null> {
+    const row = await this.preferences.findOne({ where: { preferencesHash }, order: { updatedAt: 'DESC' } });
+    return row ? answersOf(row) : null;
+  }
+
+  /** The most common profiles among learners, most learners first (for cache warm-up). */
+  async commonProfiles(limit: number): Promise<Array<{ preferencesHash: string; learners: number }>> {
+    const rows: Array<{ hash: string; learners: string }> = await this.preferences
+      .createQueryBuilder('p')
+      .select('p.preferences_hash', 'hash')
+      .addSelect('count(*)', 'learners')
+      .groupBy('p.preferences_hash')
+      .orderBy('learners', 'DESC')
+      .addOrderBy('hash', 'ASC')
+      .limit(limit)
+      .getRawMany();
+    return rows.map((r) => ({ preferencesHash: r.hash, learners: Number(r.learners) }));
+  }
+
   /**
    * Applies a full or partial change. The merged answers must form a complete,
    * valid profile (so a partial change before onboarding names what is missing).

@@ -142,11 +142,18 @@ export function maskCode(markdown: string): string {
 // Reading time
 // ---------------------------------------------------------------------------
 
-/** Words of prose (outside fenced code): runs of letters and digits, joined by apostrophes or dashes. */
+/**
+ * Words of prose (outside fenced code): runs of letters and digits, joined by
+ * apostrophes or dashes. Link destinations and HTML tags are not words.
+ */
 export function countWords(markdown: string): number {
   const lines = markdown.split('\n');
   const fenced = fencedLineMask(lines);
-  const prose = lines.filter((_, i) => !fenced[i]).join('\n');
+  const prose = lines
+    .filter((_, i) => !fenced[i])
+    .join('\n')
+    .replace(/\]\([^)\s]*(?:\s+"[^"]*")?\)/g, ']')
+    .replace(/<\/?[A-Za-z][^<>]*>/g, ' ');
   return prose.match(/[\p{L}\p{N}]+(?:['’_-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
 }
 
@@ -434,7 +441,11 @@ export function rewriteLessonLinks(
       edits.push({ start, end, text: `/lessons/${target.slug}${target.anchor ? `#${target.anchor}` : ''}` });
     } else if (target.kind === 'missing') {
       const line = firstLine + (markdown.slice(0, start).match(/\n/g)?.length ?? 0);
-      problems.push({ path: fromPath, line, message: `link "${href}" does not point at a lesson of this book (no lesson file ${target.target})` });
+      problems.push({
+        path: fromPath,
+        line,
+        message: `link "${href}" does not point at a lesson of this book (it resolves to ${target.target}, which is not an imported lesson)`,
+      });
     }
   };
 

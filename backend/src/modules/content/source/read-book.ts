@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BookSourceError, type ReadBookResult, type SourceProblem } from './book-source.types';
+import { BookSourceError, type ReadBookResult, type SourceBook, type SourceProblem } from './book-source.types';
 import { findDocsRoot, readDocusaurusBook } from './docusaurus-format';
 import { MANIFEST_FILES, readLecternBook } from './lectern-format';
-import { assertValidBook } from './validate-book';
+import { assertValidBook, formatProblems } from './validate-book';
 
 /**
  * Reads a book from a folder, whichever format it is in:
@@ -12,7 +12,8 @@ import { assertValidBook } from './validate-book';
  *   folder itself holding `.md`/`.mdx` files with `_category_.json|yml` files
  *   or front matter.
  * The book is then validated as a whole (validate-book.ts); a book-level
- * problem throws a BookSourceError and nothing is imported. Problems confined
+ * problem throws a BookSourceError and nothing is imported (the error lists
+ * the book-level problems first, then those found in single files). Problems confined
  * to one file come back in `problems`; that file is skipped or, for a broken
  * link, imported as written.
  */
@@ -22,7 +23,7 @@ export async function readBook(dir: string): Promise<ReadBookResult> {
   for (const manifest of MANIFEST_FILES) {
     if (await isFile(join(dir, manifest))) {
       const { book, problems } = await readLecternBook(dir, manifest);
-      assertValidBook(book, { bookPath: manifest });
+      assertValid(book, manifest, problems);
       return { format: 'lectern', book, problems: sortProblems(problems) };
     }
   }
@@ -30,7 +31,7 @@ export async function readBook(dir: string): Promise<ReadBookResult> {
   const docsRoot = await findDocsRoot(dir);
   if (docsRoot !== undefined) {
     const { book, problems } = await readDocusaurusBook(dir, docsRoot);
-    assertValidBook(book, { bookPath: docsRoot || '.' });
+    assertValid(book, docsRoot || '.', problems);
     return { format: 'docusaurus', book, problems: sortProblems(problems) };
   }
 
@@ -38,6 +39,21 @@ export async function readBook(dir: string): Promise<ReadBookResult> {
     `"${dir}" is not a book folder: looked for ${MANIFEST_FILES.join(' or ')} (Lectern format) and for a Docusaurus docs tree ` +
       '(a docs/ folder with .md/.mdx files, or .md/.mdx files with _category_.json/_category_.yml or front matter), and found neither',
   );
+}
+
+/**
+ * Validates the whole book. When it fails, the problems found while reading
+ * the files (a skipped lesson often explains a missing reference) are added
+ * to the error after the book-level ones.
+ */
+function assertValid(book: SourceBook, bookPath: string, fileProblems: readonly SourceProblem[]): void {
+  try {
+    assertValidBook(book, { bookPath });
+  } catch (error) {
+    if (!(error instanceof BookSourceError) || fileProblems.length === 0) throw error;
+    const sorted = sortProblems(fileProblems);
+    throw new BookSourceError(`${error.message}\nAlso found while reading the files:\n${formatProblems(sorted)}`, [...error.problems, ...sorted]);
+  }
 }
 
 /** By path, then line (problems without a line first). */

@@ -32,10 +32,10 @@ export function parseYaml(text: string, firstLine = 1): ParsedYaml {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((error) => ({
-        line: error.linePos ? error.linePos[0].line + firstLine - 1 : undefined,
-        message: `YAML syntax error: ${shortYamlMessage(error.message)}`,
-      })),
+      problems: doc.errors.map((error) => {
+        const line = error.linePos ? openingLine(text, error.linePos[0].line, error.message) : undefined;
+        return { line: line !== undefined ? line + firstLine - 1 : undefined, message: `YAML syntax error: ${shortYamlMessage(error.message)}` };
+      }),
     };
   }
   return {
@@ -49,6 +49,23 @@ export function parseYaml(text: string, firstLine = 1): ParsedYaml {
       return undefined;
     },
   };
+}
+
+/**
+ * An unclosed `[`, `{` or quote is noticed on a later line; point at the line
+ * that opened it instead (the nearest line above with more openers than closers).
+ */
+function openingLine(text: string, errorLine: number, message: string): number {
+  const pair = /^Flow sequence/.test(message) ? ['[', ']'] : /^Flow (?:map\b|mapping)/.test(message) ? ['{', '}'] : /^Missing closing "/.test(message) ? ['"', '"'] : undefined;
+  if (!pair) return errorLine;
+  const lines = text.split('\n');
+  for (let line = Math.min(errorLine, lines.length); line >= 1; line--) {
+    const source = lines[line - 1];
+    const opens = source.split(pair[0]).length - 1;
+    const unbalanced = pair[0] === pair[1] ? opens % 2 === 1 : opens > source.split(pair[1]).length - 1;
+    if (unbalanced) return line;
+  }
+  return errorLine;
 }
 
 /** The `yaml` package's pretty messages carry a position and a source excerpt; keep the sentence. */

@@ -1,23 +1,16 @@
-import { Processor } from '@nestjs/bullmq';
-import { InjectRepository } from '@nestjs/typeorm';
-import { JobRunEntity, RecordedProcessor, workerOptions, type ContentSyncPayload } from '@lectern/infra';
+import { Injectable } from '@nestjs/common';
+import type { ContentSyncPayload, JobHandler } from '@lectern/infra';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { Repository } from 'typeorm';
 import { BookSourceError } from '../source/book-source.types';
 import { ContentSyncService } from './content-sync.service';
 import type { SyncSummary } from './sync-plan';
 
-/** Runs `content sync` jobs in the worker, reporting progress to BullMQ. */
-@Processor('content', workerOptions('content'))
-export class ContentSyncProcessor extends RecordedProcessor {
-  constructor(
-    private readonly sync: ContentSyncService,
-    @InjectRepository(JobRunEntity) runs: Repository<JobRunEntity>,
-  ) {
-    super(runs);
-  }
+/** Runs `content` queue jobs in the worker, reporting progress to BullMQ. */
+@Injectable()
+export class ContentSyncHandler implements JobHandler {
+  constructor(private readonly sync: ContentSyncService) {}
 
-  protected async handle(job: Job): Promise<SyncSummary> {
+  async handle(job: Job): Promise<SyncSummary> {
     switch (job.name) {
       case 'sync': {
         const payload = job.data as ContentSyncPayload;

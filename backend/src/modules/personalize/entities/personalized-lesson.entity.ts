@@ -1,0 +1,60 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { FidelityResult } from '../fidelity';
+
+export interface FidelityRecord {
+  passed: boolean;
+  failures: string[];
+  attempts: number;
+  metrics: FidelityResult['metrics'];
+}
+
+/**
+ * One cached rewrite, shared by every learner with the same answers: unique
+ * on (lesson, content hash, preferences hash, prompt version, model).
+ */
+@Entity({ name: 'personalized_lessons' })
+@Index('uq_personalized_key', ['lessonSlug', 'contentHash', 'preferencesHash', 'promptVersion', 'model'], { unique: true })
+@Index('idx_personalized_preferences', ['preferencesHash'])
+@Index('idx_personalized_stale', ['staleSince'])
+export class PersonalizedLessonEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'lesson_slug', type: 'varchar', length: 160 })
+  lessonSlug!: string;
+
+  @Column({ name: 'content_hash', type: 'char', length: 64 })
+  contentHash!: string;
+
+  @Column({ name: 'preferences_hash', type: 'char', length: 64 })
+  preferencesHash!: string;
+
+  @Column({ name: 'prompt_version', type: 'integer' })
+  promptVersion!: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  model!: string;
+
+  @Column({ type: 'text' })
+  content!: string;
+
+  /** The fidelity check's verdict on this rewrite (kept with it). */
+  @Column({ type: 'jsonb' })
+  fidelity!: FidelityRecord;
+
+  @Column({ name: 'prompt_tokens', type: 'integer', default: 0 })
+  promptTokens!: number;
+
+  @Column({ name: 'completion_tokens', type: 'integer', default: 0 })
+  completionTokens!: number;
+
+  @Column({ name: 'cost_usd', type: 'numeric', precision: 12, scale: 6, default: 0 })
+  costUsd!: string;
+
+  @Column({ name: 'generated_at', type: 'timestamptz', default: () => 'now()' })
+  generatedAt!: Date;
+
+  /** Set when the lesson's text changed: the row is no longer served and is purged after the grace period. */
+  @Column({ name: 'stale_since', type: 'timestamptz', nullable: true })
+  staleSince!: Date | null;
+}

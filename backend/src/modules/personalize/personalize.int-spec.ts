@@ -1,0 +1,316 @@
+import type { OnboardingAnswers, PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
+import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
+import { LlmService, QueueModule, WorkerRunnerModule } from '@lectern/infra';
+import { OnboardingModule } from '@lectern/onboarding';
+import { bearer, createLearner, createTestApp, startFakeOpenAI, type FakeOpenAI, type TestApp } from '@lectern/testing';
+import { UsersModule } from '@lectern/users';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import { PersonalizeHandler } from './personalize.handler';
+import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
+
+const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
+const LESSON = 'the-embodiment-hypothesis';
+
+const modules = () => [
+  QueueModule.forRoot(),
+  UsersModule,
+  OnboardingModule,
+  ContentModule,
+  PersonalizeModule,
+  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler }, [ContentJobsModule, PersonalizeJobsModule]),
+];
+
+describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake OpenAI server)', () => {
+  let fake: FakeOpenAI;
+  let t: TestApp;
+  let book: string;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    t = await createTestApp(modules(), {
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY: 'test-key',
+      LLM_MAX_RETRIES: '2',
+      PERSONALIZE_RATE_PER_MINUTE: '1000',
+    });
+    book = mkdtempSync(join(tmpdir(), 'lectern-book-'));
+    cpSync(SAMPLE_BOOK, book, { recursive: true });
+    await t.app.get(ContentSyncService).sync(book);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+    rmSync(book, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    fake.reset();
+  });
+
+  const post = (token: string, lessonSlug = LESSON) =>
+    t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer(token), payload: { lessonSlug } });
+
+  async function waitForJob(token: string, jobId: string, timeoutMs = 45_000): Promise<PersonalizeJobStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/personalize/jobs/${jobId}`, headers: bearer(token) });
+      expect(res.statusCode).toBe(200);
+      const status = res.json<PersonalizeJobStatus>();
+      if (status.state === 'completed' || status.state === 'failed') return status;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${status.state} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function rewriteFor(
+    answers: Partial<OnboardingAnswers>,
+    lessonSlug = LESSON,
+  ): Promise<{ learner: { id: string; token: string }; ready: PersonalizeReady }> {
+    const learner = await createLearner(t.app, answers);
+    const res = await post(learner.token, lessonSlug);
+    if (res.statusCode === 200) return { learner, ready: res.json<PersonalizeReady>() };
+    expect(res.statusCode).toBe(202);
+    const status = await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId);
+    expect(status.state).toBe('completed');
+    return { learner, ready: status.result as PersonalizeReady };
+  }
+
+  const rows = async (where = ''): Promise<number> =>
+    Number((await t.dataSource.query(`SELECT count(*)::int AS n FROM personalized_lessons ${where}`))[0].n);
+
+  it('20 learners with the same answers asking at once share one job and one LLM call', async () => {
+    const answers = { educationLevel: 'graduate', programmingExperience: 'advanced', roboticsBackground: true } as const;
+    const learners = await Promise.all(Array.from({ length: 20 }, () => createLearner(t.app, answers)));
+    const first = await Promise.all(learners.map((l) => post(l.token, 'how-robots-sense')));
+    const jobIds = new Set(first.map((r) => (r.statusCode === 202 ? r.json<PersonalizeQueued>().jobId : 'ready')));
+    expect(first.every((r) => r.statusCode === 202 || r.statusCode === 200)).toBe(true);
+    const [jobId] = [...jobIds].filter((id) => id !== 'ready');
+    expect([...jobIds].filter((id) => id !== 'ready')).toHaveLength(1);
+    const status = await waitForJob(learners[0].token, jobId);
+    expect(status.state).toBe('completed');
+    const second = await Promise.all(learners.map((l) => post(l.token, 'how-robots-sense')));
+    const contents = new Set(second.map((r) => r.json<PersonalizeReady>().content));
+    expect(second.every((r) => r.statusCode === 200 && r.json<PersonalizeReady>().cached)).toBe(true);
+    expect(contents.size).toBe(1);
+    expect(fake.calls.chat).toBe(1);
+    expect(await rows("WHERE lesson_slug = 'how-robots-sense'")).toBe(1);
+  });
+
+  it('keeps code, links and headings (the fidelity check passed and is stored with the row)', async () => {
+    const { ready } = await rewriteFor({ programmingExperience: 'none' });
+    const original = (await t.app.inject({ method: 'GET', url: `/api/content/lessons/${LESSON}/content` })).body;
+    for (const heading of original.match(/^##+ .+$/gm) ?? []) expect(ready.content).toContain(heading);
+    const [row] = await t.dataSource.query('SELECT fidelity FROM personalized_lessons WHERE lesson_slug = $1 AND preferences_hash = $2', [
+      LESSON,
+      ready.preferencesHash,
+    ]);
+    expect(row.fidelity).toMatchObject({ passed: true, attempts: 1 });
+    const [call] = await t.dataSource.query(
+      "SELECT outcome, prompt_tokens, completion_tokens, cost_usd FROM llm_calls WHERE purpose = 'personalize' ORDER BY id DESC LIMIT 1",
+    );
+    expect(call.outcome).toBe('ok');
+    expect(call.prompt_tokens).toBeGreaterThan(0);
+    expect(Number(call.cost_usd)).toBeGreaterThan(0);
+  });
+
+  it('different answers get different rewrites; the same answers in another order share the row', async () => {
+    const a = await rewriteFor({ educationLevel: 'high_school', learningGoals: ['hobby', 'teaching'] });
+    const b = await rewriteFor({ educationLevel: 'professional', learningGoals: ['hobby', 'teaching'] });
+    expect(a.ready.preferencesHash).not.toBe(b.ready.preferencesHash);
+    expect(a.ready.content).not.toBe(b.ready.content);
+    const callsBefore = fake.calls.chat;
+    const c = await rewriteFor({ educationLevel: 'high_school', learningGoals: ['teaching', 'hobby'] });
+    expect(c.ready.preferencesHash).toBe(a.ready.preferencesHash);
+    expect(c.ready.cached).toBe(true);
+    expect(fake.calls.chat).toBe(callsBefore);
+  });
+
+  it('429 twice then success: completed after 3 calls', async () => {
+    fake.setBehaviour({ kind: 'status', status: 429, times: 2, retryAfterSeconds: 0 }, 'chat');
+    const { ready } = await rewriteFor({ aiMlExperience: 'advanced', educationLevel: 'undergraduate' });
+    expect(ready.status).toBe('ready');
+    expect(fake.calls.chat).toBe(3);
+  });
+
+  it('500 forever: the job fails, with the reason visible in the status API', async () => {
+    fake.setBehaviour({ kind: 'status', status: 500, retryAfterSeconds: 0 }, 'chat');
+    const learner = await createLearner(t.app, { aiMlExperience: 'intermediate', educationLevel: 'high_school' });
+    const res = await post(learner.token);
+    expect(res.statusCode).toBe(202);
+    const status = await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId, 60_000);
+    expect(status.state).toBe('failed');
+    expect(status.failedReason).toMatch(/500/);
+    expect(status.attemptsMade).toBe(3);
+    // Try again starts fresh work once the provider is back.
+    fake.setBehaviour({ kind: 'normal' }, 'chat');
+    const again = await post(learner.token);
+    expect(again.statusCode).toBe(202);
+    expect((await waitForJob(learner.token, again.json<PersonalizeQueued>().jobId)).state).toBe('completed');
+  });
+
+  it('a rewrite that drops a code block twice fails the fidelity check: the job fails with the reason', async () => {
+    fake.setBehaviour({ kind: 'drop-code-block' }, 'chat');
+    const learner = await createLearner(t.app, { programmingExperience: 'intermediate', aiMlExperience: 'none', roboticsBackground: true });
+    const res = await post(learner.token, 'how-robots-sense');
+    const status = await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId);
+    expect(status.state).toBe('failed');
+    expect(status.failedReason).toMatch(/failed the fidelity check twice: code block/i);
+    expect(fake.calls.chat).toBe(2);
+    const [{ preferences_hash: hash }] = await t.dataSource.query('SELECT preferences_hash FROM learner_preferences WHERE user_id = $1', [
+      learner.id,
+    ]);
+    expect(await rows(`WHERE preferences_hash = '${hash}'`)).toBe(0);
+  });
+
+  it('after the lesson is edited and re-synced the old rewrite is no longer served', async () => {
+    const { learner, ready } = await rewriteFor({ preferredLanguage: 'ur' }, 'how-robots-sense');
+    const file = join(book, 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.md');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n\nA sentence the author added later.\n`);
+    await t.app.get(ContentSyncService).sync(book);
+    const res = await post(learner.token, 'how-robots-sense');
+    expect(res.statusCode).toBe(202);
+    const [old] = await t.dataSource.query(
+      'SELECT stale_since FROM personalized_lessons WHERE content_hash = $1 AND preferences_hash = $2',
+      [ready.contentHash, ready.preferencesHash],
+    );
+    expect(old.stale_since).not.toBeNull();
+    const status = await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId);
+    expect(status.result?.contentHash).not.toBe(ready.contentHash);
+    expect(status.result?.content).toContain('A sentence the author added later.');
+  });
+
+  it('DELETE drops the cached rewrite so the next request regenerates it', async () => {
+    const { learner } = await rewriteFor({ educationLevel: 'graduate', learningGoals: ['research'] });
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/personalize/cache?lessonSlug=${LESSON}`,
+      headers: bearer(learner.token),
+    });
+    expect(del.statusCode).toBe(204);
+    const res = await post(learner.token);
+    expect(res.statusCode).toBe(202);
+    expect((await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).state).toBe('completed');
+  });
+
+  it('answers 409 before onboarding, 404 for an unknown lesson, 400 for a bad body, 401 without a token', async () => {
+    const fresh = await createLearner(t.app);
+    expect((await post(fresh.token)).statusCode).toBe(409);
+    const onboarded = await createLearner(t.app, {});
+    expect((await post(onboarded.token, 'no-such-lesson')).statusCode).toBe(404);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/personalize',
+      headers: bearer(onboarded.token),
+      payload: { lessonSlug: '../etc/passwd', content: 'x' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json()
+        .details.map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(['content', 'lessonSlug']);
+    expect((await t.app.inject({ method: 'POST', url: '/api/personalize', payload: { lessonSlug: LESSON } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/personalize/jobs/nope', headers: bearer(onboarded.token) })).statusCode).toBe(
+      404,
+    );
+  });
+
+  describe('limits', () => {
+    let limited: TestApp;
+    let redis: Redis;
+
+    beforeAll(async () => {
+      limited = await createTestApp(modules(), {
+        OPENAI_BASE_URL: fake.url,
+        PERSONALIZE_RATE_PER_MINUTE: '2',
+        LLM_DAILY_TOKEN_BUDGET: '1000000',
+      });
+      redis = new Redis(limited.config.REDIS_URL);
+    });
+    afterAll(async () => {
+      await limited?.close();
+      redis?.disconnect();
+    });
+
+    it('a learner over their per-minute limit gets 429 for new rewrites', async () => {
+      const learner = await createLearner(limited.app, { educationLevel: 'professional', programmingExperience: 'none' });
+      const codes = [];
+      for (const slug of ['digital-ai-vs-physical-ai', 'real-world-constraints', 'lab-try-with-ai']) {
+        codes.push(
+          (
+            await limited.app.inject({
+              method: 'POST',
+              url: '/api/personalize',
+              headers: bearer(learner.token),
+              payload: { lessonSlug: slug },
+            })
+          ).statusCode,
+        );
+      }
+      expect(codes).toEqual([202, 202, 429]);
+    });
+
+    it('past the daily token budget new misses get 429 while cached rewrites still work', async () => {
+      const { learner } = await rewriteFor({ educationLevel: 'undergraduate', aiMlExperience: 'none', learningGoals: ['career_change'] });
+      const key = limited.app.get(LlmService).budgetKey();
+      await redis.set(key, '999999999');
+      try {
+        const hit = await limited.app.inject({
+          method: 'POST',
+          url: '/api/personalize',
+          headers: bearer(learner.token),
+          payload: { lessonSlug: LESSON },
+        });
+        expect(hit.statusCode).toBe(200);
+        const miss = await limited.app.inject({
+          method: 'POST',
+          url: '/api/personalize',
+          headers: bearer(learner.token),
+          payload: { lessonSlug: 'current-platforms' },
+        });
+        expect(miss.statusCode).toBe(429);
+        expect(miss.json().message).toMatch(/budget/);
+      } finally {
+        await redis.del(key);
+      }
+    });
+  });
+
+  describe('with no LLM configured', () => {
+    let bare: TestApp;
+
+    beforeAll(async () => {
+      bare = await createTestApp(modules(), {});
+    });
+    afterAll(async () => {
+      await bare?.close();
+    });
+
+    it('a miss answers 503 saying how to configure one; a cached rewrite is still served', async () => {
+      const { learner } = await rewriteFor({
+        educationLevel: 'graduate',
+        programmingExperience: 'beginner',
+        aiMlExperience: 'basic',
+        learningGoals: ['teaching'],
+      });
+      const hit = await bare.app.inject({
+        method: 'POST',
+        url: '/api/personalize',
+        headers: bearer(learner.token),
+        payload: { lessonSlug: LESSON },
+      });
+      expect(hit.statusCode).toBe(200);
+      const miss = await bare.app.inject({
+        method: 'POST',
+        url: '/api/personalize',
+        headers: bearer(learner.token),
+        payload: { lessonSlug: 'current-platforms' },
+      });
+      expect(miss.statusCode).toBe(503);
+      expect(miss.json().message).toMatch(/OPENAI_API_KEY|OPENAI_BASE_URL/);
+    });
+  });
+});

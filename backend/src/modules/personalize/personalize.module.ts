@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContentModule } from '@lectern/content';
+import { OnboardingModule } from '@lectern/onboarding';
+import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
+import { PersonalizeController } from './personalize.controller';
+import { PersonalizeHandler } from './personalize.handler';
+import { PersonalizeContentListener } from './personalize.listener';
+import { PersonalizeService } from './personalize.service';
+import { PersonalizeWarmupService } from './personalize-warmup.service';
+
+/** Personalized lessons: the shared rewrite cache, its API, and invalidation on content changes. */
+@Module({
+  imports: [TypeOrmModule.forFeature([PersonalizedLessonEntity]), ContentModule, OnboardingModule],
+  controllers: [PersonalizeController],
+  providers: [PersonalizeService, PersonalizeWarmupService, PersonalizeContentListener],
+  exports: [PersonalizeService, PersonalizeWarmupService],
+})
+export class PersonalizeModule {}
+
+/** The personalize queue's handler, for the worker process. */
+@Module({
+  imports: [TypeOrmModule.forFeature([PersonalizedLessonEntity]), PersonalizeModule, ContentModule, OnboardingModule],
+  providers: [PersonalizeHandler],
+  exports: [PersonalizeHandler],
+})
+export class PersonalizeJobsModule {}

@@ -1,0 +1,16 @@
+export {
+  InvalidProfileError,
+  LESSON_END_MARKER,
+  LESSON_START_MARKER,
+  PROFILE_RULES,
+  PROMPT_VERSION,
+  URDU_KEEP_IN_ENGLISH,
+  buildPersonalizationPrompt,
+  describeProfile,
+  neutraliseMarkers,
+  validateProfile,
+  type PersonalizationPrompt,
+  type PersonalizationPromptInput,
+  type PromptMessage,
+  type PromptRole,
+} from './personalization-prompt';
