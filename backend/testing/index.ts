@@ -2,3 +2,4 @@ export * from './test-app';
 export * from './learner';
 export * from './test-database';
 export * from './fake-openai';
+export * from './private-redis';

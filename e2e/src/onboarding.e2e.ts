@@ -9,11 +9,11 @@ import { startLectern, type RunningLectern } from './support/server.ts';
 let lectern: RunningLectern;
 let browser: Browser;
 
-before(async () => {
+void before(async () => {
   lectern = await startLectern('onboarding');
   browser = await launchBrowser();
 });
-after(async () => {
+void after(async () => {
   await browser?.close();
   await lectern?.stop();
 });
@@ -30,8 +30,8 @@ async function preferencesOf(page: Page): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
 }
 
-describe('a new visitor', () => {
-  it('is sent to onboarding, answers the six questions, is recognised after a reload, and changes an answer on the profile', async () => {
+void describe('a new visitor', () => {
+  void it('is sent to onboarding, answers the six questions, is recognised after a reload, and changes an answer on the profile', async () => {
     const { context, page, errors } = await newVisitor(browser, lectern.baseUrl);
     try {
       await page.goto('/');
@@ -109,7 +109,7 @@ describe('a new visitor', () => {
     }
   });
 
-  it('can complete onboarding with the keyboard alone', async () => {
+  void it('can complete onboarding with the keyboard alone', async () => {
     const { context, page } = await newVisitor(browser, lectern.baseUrl);
     try {
       await page.goto('/onboarding');

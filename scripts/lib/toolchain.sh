@@ -37,10 +37,6 @@ ensure_node() {
       || { echo "Could not fetch $pkg@$LECTERN_NODE_VERSION from the npm registry." >&2; return 1; }
     export PATH="$bin:$PATH"
   fi
-  # Native add-ons build against the Node that runs them.
-  local node_home
-  node_home="$(cd "$(dirname "$(command -v node)")/.." && pwd)"
-  [[ -d "$node_home/include/node" ]] && export npm_config_nodedir="$node_home"
   return 0
 }
 

@@ -73,7 +73,7 @@ export const QUEUES: { readonly [Q in QueueName]: QueueSettings } = {
     backoffMs: 2_000,
     // A streamed rewrite of a long lesson can take minutes; the lock is renewed while the worker lives,
     // and a dead worker's job is taken over once its lock expires.
-    lockDurationMs: 30_000,
+    lockDurationMs: 15_000,
     concurrency: 4,
     keepCompleted: { ageSeconds: 1 * DAY, count: 2_000 },
     keepFailed: { ageSeconds: 7 * DAY, count: 5_000 },

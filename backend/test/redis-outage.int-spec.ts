@@ -1,0 +1,96 @@
+import type { PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
+import { ContentJobsModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
+import { WorkerRunnerModule } from '@lectern/infra';
+import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
+import {
+  bearer,
+  createLearner,
+  createTestApp,
+  startFakeOpenAI,
+  startPrivateRedis,
+  type FakeOpenAI,
+  type PrivateRedis,
+  type TestApp,
+} from '@lectern/testing';
+import { resolve } from 'node:path';
+import { AppModule } from '../src/app.module';
+
+const SAMPLE_BOOK = resolve(__dirname, '../../content');
+
+describe('Redis goes away and comes back (a private redis-server)', () => {
+  let redis: PrivateRedis;
+  let fake: FakeOpenAI;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    fake = await startFakeOpenAI();
+    t = await createTestApp(
+      (config) => {
+        const api = AppModule.forRoot(config);
+        return {
+          ...api,
+          imports: [
+            ...(api.imports ?? []),
+            WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler }, [
+              ContentJobsModule,
+              PersonalizeJobsModule,
+            ]),
+          ],
+        };
+      },
+      { REDIS_URL: redis.url, OPENAI_BASE_URL: fake.url },
+    );
+    await t.app.get(ContentSyncService).sync(SAMPLE_BOOK);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+    await redis?.stop();
+  });
+
+  it('serves cached rewrites from PostgreSQL, fails misses fast with 503, stays healthy, and recovers', async () => {
+    const learner = await createLearner(t.app, { educationLevel: 'graduate' });
+    const post = (lessonSlug: string) =>
+      t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer(learner.token), payload: { lessonSlug } });
+
+    // A rewrite in the cache while Redis is up.
+    const queued = (await post('why-humanoid-form')).json<PersonalizeQueued>();
+    for (let i = 0; i < 300; i += 1) {
+      const status = (
+        await t.app.inject({ method: 'GET', url: `/api/personalize/jobs/${queued.jobId}`, headers: bearer(learner.token) })
+      ).json<{ state: string }>();
+      if (status.state === 'completed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await post('why-humanoid-form')).statusCode).toBe(200);
+
+    await redis.stop();
+
+    const hit = await post('why-humanoid-form');
+    expect(hit.statusCode).toBe(200);
+    expect(hit.json<PersonalizeReady>().cached).toBe(true);
+
+    const started = Date.now();
+    const miss = await post('current-platforms');
+    expect(miss.statusCode).toBe(503);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(miss.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ database: 'up', redis: 'down' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/content/book' })).statusCode).toBe(200);
+
+    await redis.start();
+
+    let recovered = 0;
+    for (let i = 0; i < 100 && recovered !== 202; i += 1) {
+      await new Promise((r) => setTimeout(r, 200));
+      recovered = (await post('current-platforms')).statusCode;
+    }
+    expect(recovered).toBe(202);
+    expect((await t.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+  });
+});
