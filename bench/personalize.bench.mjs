@@ -36,7 +36,7 @@ const env = lecternEnv(db.url, {
   OPENAI_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
   OPENAI_API_KEY: 'bench',
   LLM_REQUESTS_PER_MINUTE: '100000',
-  PERSONALIZE_RATE_PER_MINUTE: '100000',
+  PERSONALIZE_RATE_PER_MINUTE: '10000',
   LLM_DAILY_TOKEN_BUDGET: '0',
 });
 const processes = [];
