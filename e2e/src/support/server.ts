@@ -72,7 +72,16 @@ function capture(child: ChildProcess, name: string): void {
   child.on('exit', () => out.end());
 }
 
-export async function startLectern(name: string, extraEnv: Record<string, string> = {}): Promise<RunningLectern> {
+export interface StartOptions {
+  /** The book folder to import (default: the sample book in content/). */
+  book?: string;
+  /** Also run a queue worker (dist/backend/worker.js), for personalization. */
+  worker?: boolean;
+  /** More environment, e.g. OPENAI_BASE_URL of a fake LLM. */
+  env?: Record<string, string>;
+}
+
+export async function startLectern(name: string, options: StartOptions = {}): Promise<RunningLectern> {
   const database = `lectern_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${database}"`));
   const port = await freePort();
@@ -89,9 +98,14 @@ export async function startLectern(name: string, extraEnv: Record<string, string
     ADMIN_TOKEN: adminToken,
     FRONTEND_DIST: join(ROOT, 'dist/frontend/browser'),
     LOG_LEVEL: 'warn',
-    ...extraEnv,
+    QUEUE_PREFIX: `e2e-${database}`,
+    CONTENT_STORE_DIR: join(ROOT, 'test-results', 'e2e-store', database),
+    ...options.env,
   };
   await runToEnd(['dist/backend/cli.js', 'migrate'], env);
+  await runToEnd(['dist/backend/cli.js', 'content', 'sync', options.book ?? join(ROOT, 'content'), '--json'], env);
+  const worker = options.worker ? spawn(process.execPath, ['dist/backend/worker.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }) : undefined;
+  if (worker) capture(worker, `${name}-worker`);
   const api = spawn(process.execPath, ['dist/backend/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   capture(api, `${name}-api`);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -111,9 +125,11 @@ export async function startLectern(name: string, extraEnv: Record<string, string
     adminToken,
     databaseUrl: env.DATABASE_URL as string,
     async stop() {
-      if (api.exitCode === null) {
-        api.kill('SIGTERM');
-        await new Promise((r) => api.once('exit', r));
+      for (const child of [api, worker]) {
+        if (child && child.exitCode === null) {
+          child.kill('SIGTERM');
+          await new Promise((r) => child.once('exit', r));
+        }
       }
       await admin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
     },
