@@ -18,6 +18,7 @@ import {
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
@@ -122,12 +123,12 @@ export class AppConfig {
   LLM_DAILY_TOKEN_BUDGET = 2_000_000;
 
   /** Prices for the cost estimate, US dollars per million tokens (defaults: gpt-4o-mini list prices). */
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @Transform(toNumber)
   @IsNumber({}, { message: 'must be a number (US dollars per million tokens)' })
   @Min(0)
   LLM_PRICE_INPUT_PER_MTOK = 0.15;
 
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @Transform(toNumber)
   @IsNumber({}, { message: 'must be a number (US dollars per million tokens)' })
   @Min(0)
   LLM_PRICE_OUTPUT_PER_MTOK = 0.6;
