@@ -1,7 +1,7 @@
 import type { Route } from '@angular/router';
 import { onboardedGuard, onboardingGuard } from './core/onboarded.guard';
 
-/** One lazy chunk per page. Book, Search and Progress come later. */
+/** One lazy chunk per page. Search and Progress come later. */
 export const appRoutes: Route[] = [
   {
     path: '',
@@ -15,6 +15,16 @@ export const appRoutes: Route[] = [
     title: 'Get started · Lectern',
     canActivate: [onboardingGuard],
     loadComponent: () => import('./pages/onboarding/onboarding-page').then((m) => m.OnboardingPage),
+  },
+  {
+    path: 'book',
+    title: 'Book · Lectern',
+    loadComponent: () => import('./pages/book/book-page').then((m) => m.BookPage),
+  },
+  {
+    // No route title: the page sets "<lesson title> · Lectern" once it knows it.
+    path: 'lessons/:slug',
+    loadComponent: () => import('./pages/lesson/lesson-page').then((m) => m.LessonPage),
   },
   {
     path: 'profile',

@@ -17,11 +17,12 @@ describe('App shell', () => {
 
   beforeEach(() => localStorage.clear());
 
-  it('links only the pages that exist: Home and Profile', async () => {
+  it('links only the pages that exist: Home, Book and Profile', async () => {
     const root = await render();
     const links = Array.from(root.querySelectorAll('nav a'));
-    expect(links.map((a) => a.textContent?.trim())).toEqual(['Home', 'Profile']);
+    expect(links.map((a) => a.textContent?.trim())).toEqual(['Home', 'Book', 'Profile']);
     expect(byTestId(root, 'nav-home').getAttribute('href')).toBe('/');
+    expect(byTestId(root, 'nav-book').getAttribute('href')).toBe('/book');
     expect(byTestId(root, 'nav-profile').getAttribute('href')).toBe('/profile');
   });
 

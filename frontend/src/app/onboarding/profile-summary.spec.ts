@@ -1,5 +1,5 @@
 import { PREFERENCES, QUESTIONS } from '../testing/fixtures';
-import { profileSummary, profileSummaryParts } from './profile-summary';
+import { personalizedFor, profileSummary, profileSummaryParts } from './profile-summary';
 
 describe('profileSummary', () => {
   it('words the answers with the questionnaire labels', () => {
@@ -34,5 +34,12 @@ describe('profileSummary', () => {
       'in اردو (Urdu)',
     ]);
     expect(profileSummaryParts(QUESTIONS, { ...PREFERENCES, educationLevel: 'high_school' })[0]).toBe('a high school student');
+  });
+
+  it('says in short who a personalized lesson is for, naming the language in English', () => {
+    expect(personalizedFor(QUESTIONS, { ...PREFERENCES, educationLevel: 'undergraduate', preferredLanguage: 'ur' })).toBe(
+      'an undergraduate · beginner programmer · new to robotics · in Urdu',
+    );
+    expect(personalizedFor(QUESTIONS, PREFERENCES)).toBe('a graduate · beginner programmer · new to robotics · in English');
   });
 });

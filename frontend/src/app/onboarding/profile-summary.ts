@@ -34,3 +34,18 @@ export function profileSummaryParts(questions: readonly Question[], answers: Onb
 export function profileSummary(questions: readonly Question[], answers: OnboardingAnswers): string {
   return `Lessons will be written for ${profileSummaryParts(questions, answers).join(' · ')}`;
 }
+
+/** "Urdu" from the label "اردو (Urdu)"; the label itself when it has no parenthesis. */
+function languageName(questions: readonly Question[], answers: OnboardingAnswers): string {
+  const label = labelOf(questions, 'preferredLanguage', answers.preferredLanguage);
+  return /\(([^()]+)\)\s*$/.exec(label)?.[1] ?? label;
+}
+
+/**
+ * Who a personalized lesson is written for, in short:
+ * "an undergraduate · beginner programmer · new to robotics · in Urdu".
+ */
+export function personalizedFor(questions: readonly Question[], answers: OnboardingAnswers): string {
+  const [education, programming, robotics] = profileSummaryParts(questions, answers);
+  return [education, programming, robotics, `in ${languageName(questions, answers)}`].join(' · ');
+}

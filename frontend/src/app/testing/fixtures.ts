@@ -1,4 +1,13 @@
-import type { PreferencesDto, Question, UserDto } from '@lectern/api-types';
+import type {
+  BookDto,
+  LessonDto,
+  PersonalizeJobStatus,
+  PersonalizeQueued,
+  PersonalizeReady,
+  PreferencesDto,
+  Question,
+  UserDto,
+} from '@lectern/api-types';
 
 /** The questionnaire as GET /api/onboarding/questions serves it (ONBOARDING.md). */
 export const QUESTIONS: Question[] = [
@@ -120,4 +129,157 @@ export function byTestId<T extends HTMLElement = HTMLElement>(root: HTMLElement,
   const el = root.querySelector<T>(`[data-testid="${id}"]`);
   if (!el) throw new Error(`No [data-testid="${id}"]`);
   return el;
+}
+
+/** A small book as GET /api/content/book serves it: part 2 spans two layers. */
+export const BOOK: BookDto = {
+  slug: 'robo',
+  title: 'Physical AI & Humanoid Robotics',
+  description: 'From embodied intelligence to an autonomous humanoid.',
+  version: '1.0.0',
+  layers: [
+    { id: 'L1', label: 'Conceptual foundations' },
+    { id: 'L2', label: 'Simulation and digital twins' },
+    { id: 'L3', label: 'Control and embodiment' },
+  ],
+  parts: [
+    {
+      number: 1,
+      slug: 'foundations',
+      title: 'Physical AI Foundations',
+      layer: 'L1',
+      weeks: '1-2',
+      transitionCheck: null,
+      chapters: [
+        {
+          number: 1,
+          localNumber: 1,
+          slug: 'what-is-physical-ai',
+          title: 'What Is Physical AI?',
+          partNumber: 1,
+          prerequisites: [],
+          lessons: [
+            { slug: 'digital-ai-vs-physical-ai', title: 'Digital AI vs Physical AI', position: 1, type: 'lesson', layer: 'L1', estimatedMinutes: 12 },
+            { slug: 'lab-try-with-ai', title: 'Lab: Try With AI', position: 2, type: 'lab', layer: 'L1', estimatedMinutes: 45 },
+          ],
+        },
+      ],
+    },
+    {
+      number: 2,
+      slug: 'digital-twin',
+      title: 'The Digital Twin',
+      layer: 'L2-L3',
+      weeks: null,
+      transitionCheck: null,
+      chapters: [
+        {
+          number: 2,
+          localNumber: 1,
+          slug: 'gazebo',
+          title: 'Gazebo Simulation',
+          partNumber: 2,
+          prerequisites: [1],
+          lessons: [
+            { slug: 'spawning-a-robot', title: 'Spawning a Robot', position: 1, type: 'lesson', layer: 'L2', estimatedMinutes: 20 },
+            { slug: 'controllers', title: 'Controllers', position: 2, type: 'lesson', layer: 'L3', estimatedMinutes: 18 },
+            { slug: 'twin-summary', title: 'Summary', position: 3, type: 'summary', layer: 'L3', estimatedMinutes: 5 },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+export const LESSON: LessonDto = {
+  slug: 'digital-ai-vs-physical-ai',
+  title: 'Digital AI vs Physical AI',
+  type: 'lesson',
+  layer: 'L1',
+  partNumber: 1,
+  partTitle: 'Physical AI Foundations',
+  chapterNumber: 1,
+  chapterTitle: 'What Is Physical AI?',
+  prerequisites: [],
+  goals: ['career_change', 'research'],
+  estimatedMinutes: 12,
+  contentHash: 'c'.repeat(64),
+  headings: [
+    { level: 2, text: 'Two kinds of AI', id: 'two-kinds-of-ai' },
+    { level: 3, text: 'Why bodies matter', id: 'why-bodies-matter' },
+    { level: 2, text: 'Try it', id: 'try-it' },
+  ],
+  previous: null,
+  next: { slug: 'lab-try-with-ai', title: 'Lab: Try With AI' },
+};
+
+export const LESSON_MARKDOWN = [
+  'Physical AI acts in the **real world**.',
+  '',
+  '## Two kinds of AI',
+  '',
+  'See [the lab](/lessons/lab-try-with-ai#steps).',
+  '',
+  '### Why bodies matter',
+  '',
+  '```python',
+  'def act(x):',
+  '    return x',
+  '```',
+  '',
+  '## Try it',
+  '',
+  ':::tip',
+  'Keep notes.',
+  ':::',
+  '',
+].join('\n');
+
+/** POST /api/personalize answers and job statuses. */
+export const READY: PersonalizeReady = {
+  status: 'ready',
+  lessonSlug: 'digital-ai-vs-physical-ai',
+  content: '## For you\n\nA rewrite.',
+  cached: true,
+  contentHash: 'c'.repeat(64),
+  preferencesHash: 'a'.repeat(64),
+  generatedAt: '2026-01-02T03:04:05.000Z',
+  model: 'test-model',
+  promptVersion: 1,
+};
+
+export const QUEUED: PersonalizeQueued = { status: 'queued', jobId: 'job-1', statusUrl: '/api/personalize/jobs/job-1' };
+
+export function job(state: PersonalizeJobStatus['state'], progress: number, extra: Partial<PersonalizeJobStatus> = {}): PersonalizeJobStatus {
+  return {
+    jobId: 'job-1',
+    state,
+    progress,
+    attemptsMade: 0,
+    failedReason: null,
+    enqueuedAt: '2026-01-02T03:04:00.000Z',
+    startedAt: state === 'queued' ? null : '2026-01-02T03:04:01.000Z',
+    finishedAt: null,
+    result: null,
+    ...extra,
+  };
+}
+
+/**
+ * Waits until `check()` holds, giving the app real time in between (lazy
+ * chunks, resources, change detection). Fails after about `ms` milliseconds.
+ */
+export async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Presses a key on an element, as the keyboard would. */
+export function press(element: HTMLElement, key: string): KeyboardEvent {
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true });
+  element.dispatchEvent(event);
+  return event;
 }

@@ -21,8 +21,11 @@ import { profileSummary } from '../../onboarding/profile-summary';
           <p class="muted" role="status">Loading your profile…</p>
         }
         <p><a routerLink="/profile">Change your answers</a> at any time.</p>
+        <p class="actions">
+          <a class="btn btn-primary" routerLink="/book" data-testid="home-start-reading">Start reading</a>
+        </p>
       </div>
-      <p class="muted">The book, search and progress pages are on their way.</p>
+      <p class="muted">Search and progress pages are on their way.</p>
     </section>
   `,
 })

@@ -1,0 +1,213 @@
+// Markdown → sanitized HTML: marked (GFM) with Lectern's extensions, then
+// DOMPurify with a strict configuration. Loaded lazily by MarkdownRenderer,
+// in its own chunk: nothing here is in the initial bundle.
+import DOMPurify, { type Config, type DOMPurify as Purifier, type WindowLike } from 'dompurify';
+import { Marked, type RendererThis, type TokenizerAndRendererExtension, type TokenizerThis, type Tokens } from 'marked';
+import { EXPLICIT_HEADING_ID, HeadingSlugger, headingPlainText } from './heading-slug';
+import type { Highlighter } from './highlighter';
+import type { RenderOptions, SanitizedHtml } from './sanitized-html';
+
+export interface MarkdownEngine {
+  render(markdown: string, options?: RenderOptions): SanitizedHtml;
+}
+
+const ADMONITION_TITLES = {
+  note: 'Note',
+  tip: 'Tip',
+  info: 'Info',
+  warning: 'Warning',
+  danger: 'Danger',
+  caution: 'Caution',
+} as const;
+type AdmonitionKind = keyof typeof ADMONITION_TITLES;
+
+/**
+ * Docusaurus admonitions: `:::tip`, `:::tip[Title]` or `:::tip Title`, closed
+ * by a line of as many colons (more colons let admonitions nest).
+ */
+const ADMONITION = /^ {0,3}(:{3,})[ \t]*(note|tip|info|warning|danger|caution)(?:\[([^\]\n]*)\]|[ \t]+([^\n]*?))?[ \t]*(?:\n|$)(?:([\s\S]*?)\n)?[ \t]*\1[ \t]*(?:\n+|$)/;
+
+/** Only these URLs survive: http(s), mailto, in-page `#`, and relative (no scheme). */
+export const SAFE_URL = /^(?:https?:|mailto:|#|\/|\.{1,2}\/|[^:/?#]*(?:[/?#]|$))/i;
+
+/** Heading ids the sanitizer keeps even when they shadow a `document` property (e.g. "images", "title"). */
+const HEADING_ID = /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{N}_-]+$/u;
+
+const PURIFY_CONFIG: Config = {
+  USE_PROFILES: { html: true },
+  FORBID_TAGS: [
+    'script',
+    'iframe',
+    'frame',
+    'frameset',
+    'object',
+    'embed',
+    'applet',
+    'form',
+    'style',
+    'link',
+    'meta',
+    'base',
+    'noscript',
+    'template',
+    'svg',
+    'math',
+  ],
+  FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'xlink:href', 'ping', 'background', 'name'],
+  ALLOWED_URI_REGEXP: SAFE_URL,
+  ALLOW_DATA_ATTR: true,
+};
+
+interface AdmonitionToken extends Tokens.Generic {
+  type: 'admonition';
+  kind: AdmonitionKind;
+  title: string;
+  titleTokens: Tokens.Generic[];
+  tokens: Tokens.Generic[];
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const admonition: TokenizerAndRendererExtension = {
+  name: 'admonition',
+  level: 'block',
+  start(src: string) {
+    return src.match(/^ {0,3}:{3,}/m)?.index;
+  },
+  tokenizer(this: TokenizerThis, src: string) {
+    const match = ADMONITION.exec(src);
+    if (!match) return undefined;
+    const kind = match[2] as AdmonitionKind;
+    const title = (match[3] ?? match[4] ?? '').trim();
+    const token: AdmonitionToken = { type: 'admonition', raw: match[0], kind, title, titleTokens: [], tokens: [] };
+    if (title) this.lexer.inline(title, token.titleTokens);
+    this.lexer.blockTokens(match[5] ?? '', token.tokens);
+    return token;
+  },
+  renderer(this: RendererThis, token: Tokens.Generic) {
+    const { kind, title, titleTokens, tokens } = token as AdmonitionToken;
+    const heading = title ? this.parser.parseInline(titleTokens) : ADMONITION_TITLES[kind];
+    return (
+      `<aside class="admonition admonition-${kind}" role="note" aria-label="${escapeHtml(title || ADMONITION_TITLES[kind])}">` +
+      `<p class="admonition-title">${heading}</p>${this.parser.parse(tokens)}</aside>\n`
+    );
+  },
+  childTokens: ['titleTokens', 'tokens'],
+};
+
+/** One Marked instance per document: heading ids are numbered per document. */
+function createMarked(highlight: Highlighter, options: RenderOptions): Marked {
+  const serverIds = options.headingIds ?? [];
+  const prefix = options.idPrefix ?? '';
+  const slugger = new HeadingSlugger();
+  let headingIndex = 0;
+
+  const nextHeadingId = (source: string): string => {
+    const given = serverIds[headingIndex++];
+    if (given) return slugger.claim(given);
+    const explicit = EXPLICIT_HEADING_ID.exec(source);
+    return explicit ? slugger.claim(explicit[1]) : slugger.slug(headingPlainText(source));
+  };
+
+  return new Marked({
+    gfm: true,
+    breaks: false,
+    extensions: [admonition],
+    walkTokens(token) {
+      if (!prefix || token.type !== 'link') return;
+      const link = token as Tokens.Link;
+      if (link.href.startsWith('#')) link.href = `#${prefix}${link.href.slice(1)}`;
+    },
+    renderer: {
+      heading({ tokens, depth, text }: Tokens.Heading) {
+        const explicit = EXPLICIT_HEADING_ID.exec(text);
+        const plain = headingPlainText(explicit ? text.slice(0, explicit.index) : text);
+        const id = escapeHtml(prefix + nextHeadingId(text));
+        let inner = this.parser.parseInline(tokens);
+        if (explicit) inner = inner.replace(EXPLICIT_HEADING_ID, '');
+        return (
+          `<h${depth} id="${id}">${inner} ` +
+          `<a class="heading-anchor" href="#${id}" aria-label="Direct link to ${escapeHtml(plain)}">#</a></h${depth}>\n`
+        );
+      },
+      code({ text, lang }: Tokens.Code) {
+        const language = (lang ?? '').trim().split(/\s+/)[0].replace(/[^\w+#.-]/g, '');
+        const highlighted = language ? highlight(text, language) : null;
+        const body = highlighted ?? escapeHtml(text);
+        const languageClass = language ? ` language-${escapeHtml(language)}` : '';
+        return (
+          '<div class="code-block">' +
+          '<div class="code-toolbar">' +
+          (language ? `<span class="code-lang">${escapeHtml(language)}</span>` : '') +
+          '<button type="button" class="copy-code" data-testid="copy-code">Copy</button>' +
+          '</div>' +
+          `<pre dir="ltr"><code class="hljs${languageClass}" dir="ltr">${body}\n</code></pre>` +
+          '</div>\n'
+        );
+      },
+      codespan({ text }: Tokens.Codespan) {
+        return `<code dir="ltr">${text}</code>`;
+      },
+    },
+    hooks: {
+      // Wide tables scroll on their own instead of the page.
+      postprocess(html: string) {
+        return html.replace(/<table>/g, '<div class="table-scroll"><table>').replace(/<\/table>/g, '</table></div>');
+      },
+    },
+  });
+}
+
+/** Link targets, image loading, and the URL policy, on every element DOMPurify keeps. */
+function addHooks(purify: Purifier, win: Window & typeof globalThis): void {
+  purify.addHook('uponSanitizeAttribute', (node, event) => {
+    if (event.attrName.startsWith('on')) {
+      event.keepAttr = false;
+      return;
+    }
+    if (event.attrName === 'id' && /^H[1-6]$/.test(node.nodeName) && HEADING_ID.test(event.attrValue)) {
+      event.forceKeepAttr = true;
+    }
+  });
+  purify.addHook('afterSanitizeAttributes', (node) => {
+    for (const attribute of ['href', 'src'] as const) {
+      const value = node.getAttribute(attribute);
+      if (value !== null && !SAFE_URL.test(value.trim())) node.removeAttribute(attribute);
+    }
+    if (node.nodeName === 'A') {
+      const href = node.getAttribute('href');
+      let external = false;
+      if (href && /^(?:https?:)?\/\//i.test(href.trim())) {
+        try {
+          external = new URL(href, win.document.baseURI).origin !== win.location.origin;
+        } catch {
+          node.removeAttribute('href');
+        }
+      }
+      if (external) {
+        node.setAttribute('target', '_blank');
+        node.setAttribute('rel', 'noopener noreferrer');
+      } else {
+        node.removeAttribute('target');
+      }
+    }
+    if (node.nodeName === 'IMG') {
+      node.setAttribute('loading', 'lazy');
+      node.setAttribute('decoding', 'async');
+      if (!node.hasAttribute('alt')) node.setAttribute('alt', '');
+    }
+  });
+}
+
+export function createMarkdownEngine(highlight: Highlighter, win: Window & typeof globalThis = window): MarkdownEngine {
+  const purify = DOMPurify(win as WindowLike);
+  addHooks(purify, win);
+  return {
+    render(markdown: string, options: RenderOptions = {}): SanitizedHtml {
+      const html = createMarked(highlight, options).parse(markdown, { async: false });
+      return purify.sanitize(html, PURIFY_CONFIG) as SanitizedHtml;
+    },
+  };
+}

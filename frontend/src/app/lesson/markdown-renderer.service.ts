@@ -1,0 +1,26 @@
+import { Injectable } from '@angular/core';
+import type { MarkdownEngine } from './markdown-engine';
+import type { RenderOptions, SanitizedHtml } from './sanitized-html';
+
+/**
+ * Renders lesson Markdown to sanitized HTML. marked, DOMPurify and
+ * highlight.js are fetched on first use (dynamic imports, separate chunks), so
+ * none of them weighs on the initial bundle.
+ */
+@Injectable({ providedIn: 'root' })
+export class MarkdownRenderer {
+  private engine: Promise<MarkdownEngine> | null = null;
+
+  async render(markdown: string, options?: RenderOptions): Promise<SanitizedHtml> {
+    this.engine ??= loadEngine().catch((error: unknown) => {
+      this.engine = null; // a failed chunk load (offline) is retried next time
+      throw error;
+    });
+    return (await this.engine).render(markdown, options);
+  }
+}
+
+async function loadEngine(): Promise<MarkdownEngine> {
+  const [{ createMarkdownEngine }, { highlight }] = await Promise.all([import('./markdown-engine'), import('./highlighter')]);
+  return createMarkdownEngine(highlight);
+}

@@ -1,0 +1,103 @@
+import { DOCUMENT } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, ViewEncapsulation, computed, inject, input, signal } from '@angular/core';
+import { DomSanitizer } from '@angular/platform-browser';
+import { Router } from '@angular/router';
+import { fragmentOf, revealAnchor } from './anchor';
+import type { SanitizedHtml } from './sanitized-html';
+
+/** Same-origin paths that are files or API calls, not pages of the app. */
+const NOT_A_PAGE = /^\/api\/|\.[a-z0-9]{1,8}$/i;
+
+/**
+ * Shows rendered lesson HTML. Only `SanitizedHtml` (DOMPurify's output) is
+ * accepted, and only that is marked trusted for Angular. Clicks are handled
+ * here: same-origin links go through the router, `#` links scroll within the
+ * page, and code blocks' Copy buttons copy their code.
+ */
+@Component({
+  selector: 'lx-markdown',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  // The HTML is not made by Angular templates, so the styles cannot be scoped
+  // by emulation: they are scoped by the `.markdown` class instead.
+  encapsulation: ViewEncapsulation.None,
+  styleUrl: './markdown-view.css',
+  host: { class: 'markdown-host', '(click)': 'onClick($event)' },
+  template: `
+    <div class="markdown" [innerHTML]="trusted()"></div>
+    <p class="visually-hidden" role="status" aria-live="polite">{{ announcement() }}</p>
+  `,
+})
+export class MarkdownView {
+  readonly html = input.required<SanitizedHtml>();
+
+  private readonly sanitizer = inject(DomSanitizer);
+  private readonly router = inject(Router);
+  private readonly document = inject(DOCUMENT);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  protected readonly announcement = signal('');
+  // Safe: `html` is DOMPurify's output (see markdown-engine.ts), never raw text.
+  protected readonly trusted = computed(() => this.sanitizer.bypassSecurityTrustHtml(this.html()));
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.timers.forEach((timer) => clearTimeout(timer)));
+  }
+
+  protected onClick(event: MouseEvent): void {
+    const target = event.target;
+    if (!(target instanceof Element) || event.defaultPrevented) return;
+    const copy = target.closest<HTMLButtonElement>('button.copy-code');
+    if (copy && this.host.contains(copy)) {
+      void this.copy(copy);
+      return;
+    }
+    const link = target.closest<HTMLAnchorElement>('a[href]');
+    if (!link || !this.host.contains(link)) return;
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if ((link.target && link.target !== '_self') || link.hasAttribute('download')) return;
+
+    const href = link.getAttribute('href') ?? '';
+    if (href.startsWith('#')) {
+      event.preventDefault();
+      void this.goToFragment(fragmentOf(href));
+      return;
+    }
+    const url = new URL(link.href, this.document.baseURI);
+    const origin = this.document.defaultView?.location.origin;
+    if (url.origin !== origin || NOT_A_PAGE.test(url.pathname)) return;
+    event.preventDefault();
+    void this.router.navigateByUrl(url.pathname + url.search + url.hash);
+  }
+
+  private async goToFragment(fragment: string): Promise<void> {
+    const tree = this.router.parseUrl(this.router.url);
+    tree.fragment = fragment;
+    await this.router.navigateByUrl(tree);
+    revealAnchor(this.document, fragment);
+  }
+
+  private async copy(button: HTMLButtonElement): Promise<void> {
+    const code = button.closest('.code-block')?.querySelector('pre code')?.textContent ?? '';
+    this.announcement.set('');
+    try {
+      await this.document.defaultView?.navigator.clipboard.writeText(code.replace(/\n$/, ''));
+      button.textContent = 'Copied';
+      this.announcement.set('Copied');
+      this.later(() => {
+        button.textContent = 'Copy';
+        this.announcement.set('');
+      }, 2000);
+    } catch {
+      this.announcement.set('Copying failed: select the code and copy it yourself.');
+    }
+  }
+
+  private later(action: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,245 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, type TestRequest, provideHttpClientTesting } from '@angular/common/http/testing';
+import { Component } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import type { LessonDto } from '@lectern/api-types';
+import { SessionService } from '../../core/session.service';
+import {
+  BOOK,
+  LESSON,
+  LESSON_MARKDOWN,
+  PREFERENCES,
+  QUESTIONS,
+  QUEUED,
+  READY,
+  byTestId,
+  learner,
+  press,
+  settle,
+  until,
+} from '../../testing/fixtures';
+import { LessonPage } from './lesson-page';
+
+@Component({ template: 'other page' })
+class OtherPage {}
+
+const SLUG = LESSON.slug;
+
+describe('LessonPage', () => {
+  let http: HttpTestingController;
+  let harness: RouterTestingHarness;
+  let root: HTMLElement;
+
+  async function open(url = `/lessons/${SLUG}`, lesson: LessonDto = LESSON, markdown = LESSON_MARKDOWN): Promise<void> {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([
+          { path: 'lessons/:slug', component: LessonPage },
+          { path: 'book', component: OtherPage },
+          { path: 'onboarding', component: OtherPage },
+        ]),
+        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)) } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(url, LessonPage);
+    root = harness.routeNativeElement as HTMLElement;
+    await settle();
+    http.expectOne(`/api/content/lessons/${lesson.slug}`).flush(lesson);
+    http.expectOne(`/api/content/lessons/${lesson.slug}/content`).flush(markdown);
+    http.match('/api/content/book').forEach((request) => request.flush(BOOK));
+    await until(() => !!root.querySelector('[data-testid="lesson-body"] h2'));
+  }
+
+  /** Answers the questionnaire, preferences and POST /api/personalize calls the Personalized tab makes. */
+  async function answerPersonalize(body: object, init?: { status: number; statusText: string }): Promise<void> {
+    let post: TestRequest | undefined;
+    await until(() => {
+      http.match('/api/onboarding/questions').forEach((request) => request.flush(QUESTIONS));
+      http.match('/api/user/preferences').forEach((request) => request.flush(PREFERENCES));
+      [post] = http.match({ method: 'POST', url: '/api/personalize' });
+      return post !== undefined;
+    });
+    expect(post?.request.body).toEqual({ lessonSlug: SLUG });
+    post?.flush(body, init);
+  }
+
+  afterEach(() => http.verify());
+
+  const tab = (id: 'original' | 'personalized') => byTestId<HTMLButtonElement>(root, `tab-${id}`);
+  const panel = (id: 'original' | 'personalized') => root.querySelector<HTMLElement>(`#panel-${id}`) as HTMLElement;
+
+  it('shows the lesson: title, breadcrumb, layer, minutes, goals, and its text rendered', async () => {
+    await open();
+    expect(byTestId(root, 'lesson-title').textContent?.trim()).toBe('Digital AI vs Physical AI');
+    expect(document.title).toBe('Digital AI vs Physical AI · Lectern');
+    const crumbs = Array.from(byTestId(root, 'lesson-breadcrumb').querySelectorAll('li')).map((li) => li.textContent?.trim());
+    expect(crumbs).toEqual(['Book', 'Part 1 · Physical AI Foundations', 'Chapter 1 · What Is Physical AI?']);
+    expect(byTestId(root, 'lesson-layer').textContent?.trim()).toBe('L1 · Conceptual foundations');
+    expect(byTestId(root, 'lesson-minutes').textContent).toContain('12 min');
+    expect(byTestId(root, 'lesson-goals').textContent).toContain('Career change, Research');
+
+    const body = byTestId(root, 'lesson-body');
+    expect(body.querySelector('strong')?.textContent).toBe('real world');
+    expect(Array.from(body.querySelectorAll('h2, h3')).map((h) => h.id)).toEqual(['two-kinds-of-ai', 'why-bodies-matter', 'try-it']);
+    expect(body.querySelector('code.language-python')).not.toBeNull();
+    expect(body.querySelector('aside.admonition-tip')).not.toBeNull();
+    expect(body.querySelector('a[href="/lessons/lab-try-with-ai#steps"]')).not.toBeNull();
+  });
+
+  it('lists the headings of a long lesson in a table of contents linking to them', async () => {
+    await open();
+    const toc = byTestId(root, 'lesson-toc');
+    expect(toc.tagName).toBe('NAV');
+    const links = Array.from(toc.querySelectorAll('a'));
+    expect(links.map((a) => a.textContent?.trim())).toEqual(['Two kinds of AI', 'Why bodies matter', 'Try it']);
+    expect(links.map((a) => a.getAttribute('href'))).toEqual([
+      `/lessons/${SLUG}#two-kinds-of-ai`,
+      `/lessons/${SLUG}#why-bodies-matter`,
+      `/lessons/${SLUG}#try-it`,
+    ]);
+    // Level-3 headings sit under their section.
+    expect(toc.querySelector(':scope > ol > li:first-child > ul a')?.textContent?.trim()).toBe('Why bodies matter');
+    expect(toc.querySelectorAll(':scope > ol > li')).toHaveLength(2);
+  });
+
+  it('has no table of contents for a short lesson', async () => {
+    await open(`/lessons/${SLUG}`, { ...LESSON, headings: LESSON.headings.slice(0, 2) }, '## Two kinds of AI\n\n### Why bodies matter\n');
+    expect(root.querySelector('[data-testid="lesson-toc"]')).toBeNull();
+  });
+
+  it('links the previous and next lessons', async () => {
+    await open();
+    expect(root.querySelector('[data-testid="lesson-prev"]')).toBeNull();
+    const next = byTestId(root, 'lesson-next');
+    expect(next.getAttribute('href')).toBe('/lessons/lab-try-with-ai');
+    expect(next.textContent).toContain('Lab: Try With AI');
+  });
+
+  it('implements the ARIA tabs pattern for Original | Personalized', async () => {
+    await open();
+    const tablist = root.querySelector('[role="tablist"]');
+    expect(tablist?.querySelectorAll('[role="tab"]')).toHaveLength(2);
+    expect(tab('original').getAttribute('aria-selected')).toBe('true');
+    expect(tab('original').tabIndex).toBe(0);
+    expect(tab('personalized').getAttribute('aria-selected')).toBe('false');
+    expect(tab('personalized').tabIndex).toBe(-1);
+    for (const id of ['original', 'personalized'] as const) {
+      const controlled = root.querySelector(`#${tab(id).getAttribute('aria-controls')}`);
+      expect(controlled?.getAttribute('role')).toBe('tabpanel');
+      expect(controlled?.getAttribute('aria-labelledby')).toBe(tab(id).id);
+    }
+    expect(panel('original').hidden).toBe(false);
+    expect(panel('personalized').hidden).toBe(true);
+    expect(byTestId(root, 'personalized-panel')).toBe(panel('personalized'));
+  });
+
+  it('moves selection and focus with the arrow keys, Home and End (automatic activation)', async () => {
+    await open();
+    tab('original').focus();
+
+    expect(press(tab('original'), 'ArrowRight').defaultPrevented).toBe(true);
+    await until(() => tab('personalized').getAttribute('aria-selected') === 'true');
+    expect(document.activeElement).toBe(tab('personalized'));
+    expect(tab('personalized').tabIndex).toBe(0);
+    expect(tab('original').tabIndex).toBe(-1);
+    expect(panel('personalized').hidden).toBe(false);
+    expect(panel('original').hidden).toBe(true);
+
+    press(tab('personalized'), 'ArrowRight'); // wraps around
+    await until(() => tab('original').getAttribute('aria-selected') === 'true');
+    expect(document.activeElement).toBe(tab('original'));
+
+    press(tab('original'), 'ArrowLeft'); // wraps the other way
+    await until(() => tab('personalized').getAttribute('aria-selected') === 'true');
+    expect(document.activeElement).toBe(tab('personalized'));
+
+    press(tab('personalized'), 'Home');
+    await until(() => tab('original').getAttribute('aria-selected') === 'true');
+    expect(document.activeElement).toBe(tab('original'));
+
+    press(tab('original'), 'End');
+    await until(() => tab('personalized').getAttribute('aria-selected') === 'true');
+    expect(document.activeElement).toBe(tab('personalized'));
+
+    expect(press(tab('personalized'), 'a').defaultPrevented).toBe(false);
+    await answerPersonalize(READY);
+    await until(() => !!root.querySelector('[data-testid="personalized-body"]'));
+  });
+
+  it('asks for the personalized version only when its tab is opened, and keeps the Original instant', async () => {
+    await open();
+    await settle();
+    http.expectNone('/api/personalize');
+
+    tab('personalized').click();
+    await answerPersonalize(QUEUED, { status: 202, statusText: 'Accepted' });
+    await until(() => !!root.querySelector('[data-testid="personalize-progress"]'));
+    expect(byTestId(root, 'personalize-for').textContent).toContain('for a graduate · beginner programmer · new to robotics · in English');
+
+    tab('original').click();
+    await until(() => !panel('original').hidden);
+    expect(byTestId(root, 'lesson-body').querySelector('h2')?.id).toBe('two-kinds-of-ai');
+    http.expectNone(`/api/content/lessons/${SLUG}/content`);
+  });
+
+  it('shows a cached rewrite at once in the Personalized tab', async () => {
+    await open();
+    tab('personalized').click();
+    await answerPersonalize(READY);
+    await until(() => !!root.querySelector('[data-testid="personalized-body"] h2'));
+    expect(byTestId(root, 'personalize-cached')).toBeTruthy();
+    expect(byTestId(root, 'personalized-body').querySelector('h2')?.id).toBe('personalized-for-you');
+    // The Original is untouched.
+    expect(byTestId(root, 'lesson-body').querySelector('h2')?.id).toBe('two-kinds-of-ai');
+  });
+
+  it('drops the personalized panel (and its polling) on moving to another lesson from the Original tab', async () => {
+    await open();
+    tab('personalized').click();
+    await answerPersonalize(QUEUED, { status: 202, statusText: 'Accepted' });
+    await until(() => !!root.querySelector('lx-personalized-lesson [data-testid="personalize-progress"]'));
+    tab('original').click();
+    await until(() => !panel('original').hidden);
+
+    await TestBed.inject(Router).navigateByUrl('/lessons/lab-try-with-ai');
+    await settle();
+    http.expectOne('/api/content/lessons/lab-try-with-ai').flush({ ...LESSON, slug: 'lab-try-with-ai', title: 'Lab: Try With AI' });
+    http.expectOne('/api/content/lessons/lab-try-with-ai/content').flush('## Steps\n');
+    root = harness.routeNativeElement as HTMLElement;
+    await until(() => root.querySelector('[data-testid="lesson-title"]')?.textContent?.trim() === 'Lab: Try With AI');
+    expect(root.querySelector('lx-personalized-lesson')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the first poll's time
+    http.expectNone('/api/personalize/jobs/job-1');
+    http.expectNone('/api/personalize');
+  });
+
+  it('scrolls a deep link to its heading once the text is rendered', async () => {
+    await open(`/lessons/${SLUG}#try-it`);
+    await until(() => document.activeElement?.id === 'try-it');
+    expect(byTestId(root, 'lesson-body').contains(document.activeElement)).toBe(true);
+  });
+
+  it('says when the lesson does not exist', async () => {
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([{ path: 'lessons/:slug', component: LessonPage }])],
+    });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/lessons/nope', LessonPage);
+    root = harness.routeNativeElement as HTMLElement;
+    await settle();
+    const notFound = { statusCode: 404, error: 'Not Found', message: 'No lesson "nope"' };
+    http.expectOne('/api/content/lessons/nope').flush(notFound, { status: 404, statusText: 'Not Found' });
+    http.expectOne('/api/content/lessons/nope/content').flush(notFound, { status: 404, statusText: 'Not Found' });
+    http.match('/api/content/book').forEach((request) => request.flush(BOOK));
+    await until(() => !!root.querySelector('[data-testid="lesson-error"]'));
+    expect(byTestId(root, 'lesson-title').textContent).toContain('Lesson not found');
+    expect(byTestId(root, 'lesson-error').querySelector('a')?.getAttribute('href')).toBe('/book');
+  });
+});
