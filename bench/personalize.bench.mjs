@@ -12,7 +12,13 @@ import { freePort, freshDatabase, lecternEnv, load, percentile, ROOT, run, start
 const arg = (name, fallback) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const LATENCY_MS = arg('--latency-ms', 2000);
 const LEARNERS = arg('--learners', 200);
-const LESSONS = ['digital-ai-vs-physical-ai', 'the-embodiment-hypothesis', 'how-robots-sense', 'actuators-and-movement', 'why-humanoid-form'];
+const LESSONS = [
+  'digital-ai-vs-physical-ai',
+  'the-embodiment-hypothesis',
+  'how-robots-sense',
+  'actuators-and-movement',
+  'why-humanoid-form',
+];
 const PROFILES = Array.from({ length: 12 }, (_, i) => ({
   educationLevel: ['high_school', 'undergraduate', 'graduate', 'professional'][i % 4],
   programmingExperience: ['none', 'beginner', 'intermediate', 'advanced'][Math.floor(i / 4) % 4],
@@ -26,7 +32,15 @@ const db = await freshDatabase('lectern_bench_personalize');
 const fakePort = await freePort();
 const fake = spawn(
   process.execPath,
-  ['--experimental-strip-types', '--no-warnings', join(ROOT, 'backend/testing/fake-openai/main.ts'), '--port', String(fakePort), '--delay-ms', String(LATENCY_MS)],
+  [
+    '--experimental-strip-types',
+    '--no-warnings',
+    join(ROOT, 'backend/testing/fake-openai/main.ts'),
+    '--port',
+    String(fakePort),
+    '--delay-ms',
+    String(LATENCY_MS),
+  ],
   { cwd: ROOT, stdio: 'ignore' },
 );
 const apiPort = await freePort();
@@ -43,8 +57,11 @@ const processes = [];
 try {
   await run('dist/backend/cli.js', ['migrate'], env);
   await run('dist/backend/cli.js', ['content', 'sync', 'content', '--json'], env);
-  processes.push(await startProcess([join(ROOT, 'dist/backend/main.js')], env, async () => (await fetch(`${base}/health/ready`)).ok, 'api'));
-  for (let i = 0; i < 4; i += 1) processes.push(await startProcess([join(ROOT, 'dist/backend/worker.js')], env, async () => true, `worker ${i + 1}`));
+  processes.push(
+    await startProcess([join(ROOT, 'dist/backend/main.js')], env, async () => (await fetch(`${base}/health/ready`)).ok, 'api'),
+  );
+  for (let i = 0; i < 4; i += 1)
+    processes.push(await startProcess([join(ROOT, 'dist/backend/worker.js')], env, async () => true, `worker ${i + 1}`));
 
   const json = (res) => res.json();
   const learners = await Promise.all(
@@ -85,15 +102,20 @@ try {
   const hits = await load({
     seconds: 5,
     connections: 16,
-    request: () => fetch(`${base}/api/personalize`, { method: 'POST', headers: hitHeaders, body: JSON.stringify({ lessonSlug: LESSONS[1] }) }),
+    request: () =>
+      fetch(`${base}/api/personalize`, { method: 'POST', headers: hitHeaders, body: JSON.stringify({ lessonSlug: LESSONS[1] }) }),
   });
   const baseline = await load({ seconds: 5, connections: 16, request: () => fetch(`${base}/api/content/lessons/${LESSONS[1]}/content`) });
 
-  console.log(`personalization: ${LEARNERS} learners × ${LESSONS.length} lessons over ${PROFILES.length} profiles, fake LLM latency ${LATENCY_MS} ms, 4 workers`);
+  console.log(
+    `personalization: ${LEARNERS} learners × ${LESSONS.length} lessons over ${PROFILES.length} profiles, fake LLM latency ${LATENCY_MS} ms, 4 workers`,
+  );
   console.log('| measure | value |');
   console.log('|---|---|');
   console.log(`| LLM calls (expected ${PROFILES.length * LESSONS.length}) | ${calls} |`);
-  console.log(`| time to ready p50 / p95 | ${(percentile(timesToReady, 50) / 1000).toFixed(2)} s / ${(percentile(timesToReady, 95) / 1000).toFixed(2)} s |`);
+  console.log(
+    `| time to ready p50 / p95 | ${(percentile(timesToReady, 50) / 1000).toFixed(2)} s / ${(percentile(timesToReady, 95) / 1000).toFixed(2)} s |`,
+  );
   console.log(`| all ${timesToReady.length} rewrites ready after | ${(wall / 1000).toFixed(1)} s |`);
   console.log(`| cache-hit POST /api/personalize | ${hits.rps.toFixed(0)} req/s, p99 ${hits.p99.toFixed(1)} ms, ${hits.errors} errors |`);
   console.log(`| baseline GET /api/content/lessons/{slug}/content | ${baseline.rps.toFixed(0)} req/s, p99 ${baseline.p99.toFixed(1)} ms |`);

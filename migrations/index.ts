@@ -2,10 +2,18 @@ import type { MixedList } from 'typeorm';
 import { Init1795501851751 } from './1795501851751-init';
 import { BookContent1795502953759 } from './1795502953759-book-content';
 import { PersonalizedLessons1795503484995 } from './1795503484995-personalized-lessons';
+import { SearchIndex1795504696597 } from './1795504696597-search-index';
+import { LessonProgress1795505001312 } from './1795505001312-lesson-progress';
 
 /**
  * Every migration, in order. Landed migrations are never edited: a change to
  * the schema is a new file here (`npm run cli -- migration:generate Name`).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const migrations: MixedList<Function> = [Init1795501851751, BookContent1795502953759, PersonalizedLessons1795503484995];
+export const migrations: MixedList<Function> = [
+  Init1795501851751,
+  BookContent1795502953759,
+  PersonalizedLessons1795503484995,
+  SearchIndex1795504696597,
+  LessonProgress1795505001312,
+];

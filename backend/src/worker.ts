@@ -1,8 +1,20 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ContentJobsModule, ContentSyncHandler } from '@lectern/content';
-import { AppConfig, ConfigError, createLogger, InfraModule, loadConfig, QueueModule, WorkerRunnerModule } from '@lectern/infra';
+import {
+  AppConfig,
+  ConfigError,
+  createLogger,
+  InfraModule,
+  isAdmin,
+  loadConfig,
+  MetricsService,
+  QueueModule,
+  WorkerRunnerModule,
+} from '@lectern/infra';
+import { createServer } from 'node:http';
 import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
+import { SearchIndexHandler, SearchJobsModule } from '@lectern/search';
 
 /**
  * The worker process: the same infrastructure, running every queue's jobs.
@@ -17,9 +29,10 @@ export class WorkerModule {
       imports: [
         InfraModule.forRoot(config),
         QueueModule.forRoot(),
-        WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler }, [
+        WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
           ContentJobsModule,
           PersonalizeJobsModule,
+          SearchJobsModule,
         ]),
       ],
     };
@@ -30,7 +43,29 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: createLogger(config, 'Worker') });
   app.enableShutdownHooks();
+  if (config.WORKER_METRICS_PORT > 0) serveMetrics(app.get(MetricsService), config);
   Logger.log('Lectern worker started', 'Worker');
+}
+
+/** The worker's own Prometheus endpoint (job durations, LLM calls, tokens and cost of this process). */
+function serveMetrics(metrics: MetricsService, config: AppConfig): void {
+  const server = createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+    } else if (config.METRICS_AUTH !== 'none' && !isAdmin({ headers: request.headers }, config.ADMIN_TOKEN)) {
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="Lectern metrics"' }).end();
+    } else {
+      metrics.registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        () => response.writeHead(500).end(),
+      );
+    }
+  });
+  server.on('error', (error) => Logger.warn(`Worker metrics not served on port ${config.WORKER_METRICS_PORT}: ${error.message}`, 'Worker'));
+  server.listen(config.WORKER_METRICS_PORT, config.HOST, () =>
+    Logger.log(`Worker metrics on http://${config.HOST}:${config.WORKER_METRICS_PORT}/metrics`, 'Worker'),
+  );
+  server.unref();
 }
 
 bootstrap().catch((error: unknown) => {

@@ -79,7 +79,10 @@ describe('serving the Angular app on the same port', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lectern-site-'));
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Lectern</title><lx-root></lx-root>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><title>Lectern</title><script>document.documentElement.dataset.theme = "dark"</script><lx-root></lx-root>',
+    );
     writeFileSync(join(dir, 'main-ABCDEFGH.js'), 'console.log(1)');
     t = await createTestApp((config) => AppModule.forRoot(config), { FRONTEND_DIST: dir });
   });
@@ -87,12 +90,17 @@ describe('serving the Angular app on the same port', () => {
     await t.close();
   });
 
-  it('serves index.html for app routes a browser opens (deep links, reloads)', async () => {
+  it('serves index.html for app routes a browser opens (deep links, reloads), with a strict content security policy', async () => {
     for (const url of ['/', '/onboarding', '/profile?x=1']) {
       const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('<lx-root>');
       expect(res.headers['cache-control']).toBe('no-cache');
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+      expect(csp).not.toContain('unsafe-eval');
     }
   });
 
@@ -150,5 +158,61 @@ describe('Bull Board at /admin/queues', () => {
     });
     expect(api.statusCode).toBe(200);
     expect(api.json<{ queues: Array<{ name: string }> }>().queues.map((q) => q.name)).toContain('content');
+  });
+});
+
+describe('operations and hardening', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp((config) => AppModule.forRoot(config), {
+      USER_CREATE_PER_IP_PER_HOUR: '3',
+      CORS_ORIGINS: 'https://books.example.org',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves Prometheus metrics to the admin only, with HTTP latency and queue depth', async () => {
+    await t.app.inject({ method: 'GET', url: '/health' });
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${t.config.ADMIN_TOKEN}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toMatch(/lectern_http_request_duration_seconds_bucket\{[^}]*route="\/health"/);
+    expect(res.body).toMatch(/lectern_queue_jobs\{queue="personalize",state="waiting"\} \d+/);
+    expect(res.body).toContain('lectern_personalize_cache_total');
+  });
+
+  it('sends security headers', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/health' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBeDefined();
+    expect(res.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('allows the configured CORS origins only', async () => {
+    const allowed = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/user/create',
+      headers: { origin: 'https://books.example.org', 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://books.example.org');
+    const other = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/user/create',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('limits learner creation per address (429 with the error shape)', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i += 1)
+      codes.push((await t.app.inject({ method: 'POST', url: '/api/user/create', remoteAddress: '10.9.8.7' })).statusCode);
+    expect(codes).toEqual([201, 201, 201, 429]);
+    const other = await t.app.inject({ method: 'POST', url: '/api/user/create', remoteAddress: '10.9.8.6' });
+    expect(other.statusCode).toBe(201);
   });
 });

@@ -2,6 +2,7 @@ import type { PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
 import { ContentJobsModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
 import { WorkerRunnerModule } from '@lectern/infra';
 import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
+import { SearchIndexHandler, SearchJobsModule } from '@lectern/search';
 import {
   bearer,
   createLearner,
@@ -32,9 +33,10 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
           ...api,
           imports: [
             ...(api.imports ?? []),
-            WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler }, [
+            WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
               ContentJobsModule,
               PersonalizeJobsModule,
+              SearchJobsModule,
             ]),
           ],
         };

@@ -23,6 +23,9 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
       ADMIN_TOKEN: 'test-admin-token-0123456789',
       LOG_LEVEL: 'error',
       FRONTEND_DIST: '',
+      // Tests create many learners from one address; the limits have tests of their own.
+      USER_CREATE_PER_IP_PER_HOUR: '1000000',
+      WORKER_METRICS_PORT: '0',
       // Each test run has its own queues and content store, never a developer's.
       QUEUE_PREFIX: RUN_ID,
       CONTENT_STORE_DIR: join(tmpdir(), RUN_ID, 'content-store'),

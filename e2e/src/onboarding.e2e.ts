@@ -56,9 +56,13 @@ void describe('a new visitor', () => {
       }
       await page.getByTestId('onboarding-complete').click();
       await page.waitForURL((url) => url.pathname === '/');
-      const welcome = page.getByTestId('home-welcome');
-      await welcome.waitFor();
-      const summary = await page.locator('main').innerText();
+      await page.getByTestId('home-welcome').waitFor();
+      // The profile summary arrives after the page: wait for it rather than read too early.
+      await page
+        .getByTestId('home-summary')
+        .filter({ hasText: /graduate/i })
+        .waitFor();
+      const summary = await page.getByTestId('home-summary').innerText();
       assert.match(summary, /graduate/i);
       assert.match(summary, /beginner/i);
 
@@ -117,7 +121,7 @@ void describe('a new visitor', () => {
       for (let expected = 1; expected <= 6; expected += 1) {
         assert.equal(await step(page), expected);
         // Tab to the first option of the question, select it with Space, go on with Enter.
-        for (let tabs = 0; tabs < 6; tabs += 1) {
+        for (let tabs = 0; tabs < 30; tabs += 1) {
           const inOption = await page.evaluate(() => {
             const el = document.activeElement as HTMLInputElement | null;
             return !!el && el.tagName === 'INPUT' && !!el.closest('[data-testid="onboarding-step"]');

@@ -21,3 +21,7 @@ export * from './content-store';
 export * from './llm/llm.service';
 export * from './llm/llm.module';
 export * from './llm/llm-call.entity';
+export * from './metrics/metrics.service';
+export * from './metrics/metrics.module';
+export * from './metrics/metrics-http.module';
+export * from './auth/rate-limit';

@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ContentStoreModule } from './content-store/content-store.module';
 import { LlmModule } from './llm/llm.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
 
@@ -16,6 +17,7 @@ export class InfraModule {
       module: InfraModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         DatabaseModule,
         RedisModule,
         AuthModule,
@@ -23,7 +25,7 @@ export class InfraModule {
         LlmModule,
         EventEmitterModule.forRoot(),
       ],
-      exports: [ConfigModule, DatabaseModule, RedisModule, AuthModule, ContentStoreModule, LlmModule],
+      exports: [ConfigModule, MetricsModule, DatabaseModule, RedisModule, AuthModule, ContentStoreModule, LlmModule],
     };
   }
 }

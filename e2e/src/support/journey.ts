@@ -10,10 +10,20 @@ export interface UiAnswers {
   language: 'English' | 'اردو (Urdu)';
 }
 
-export const BEGINNER: UiAnswers = { education: 'Undergraduate', programming: 'Beginner', robotics: 'No', aiMl: 'Basic', goals: ['Building projects'], language: 'English' };
+export const BEGINNER: UiAnswers = {
+  education: 'Undergraduate',
+  programming: 'Beginner',
+  robotics: 'No',
+  aiMl: 'Basic',
+  goals: ['Building projects'],
+  language: 'English',
+};
 
 async function waitForStep(page: Page, n: number): Promise<void> {
-  await page.waitForFunction((step) => document.querySelector('[data-testid="onboarding-step"]')?.getAttribute('data-step') === String(step), n);
+  await page.waitForFunction(
+    (step) => document.querySelector('[data-testid="onboarding-step"]')?.getAttribute('data-step') === String(step),
+    n,
+  );
 }
 
 /** A first visit: the app sends the visitor to /onboarding; answer the six questions by mouse. */

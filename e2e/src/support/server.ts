@@ -99,12 +99,16 @@ export async function startLectern(name: string, options: StartOptions = {}): Pr
     FRONTEND_DIST: join(ROOT, 'dist/frontend/browser'),
     LOG_LEVEL: 'warn',
     QUEUE_PREFIX: `e2e-${database}`,
+    USER_CREATE_PER_IP_PER_HOUR: '100000',
+    WORKER_METRICS_PORT: '0',
     CONTENT_STORE_DIR: join(ROOT, 'test-results', 'e2e-store', database),
     ...options.env,
   };
   await runToEnd(['dist/backend/cli.js', 'migrate'], env);
   await runToEnd(['dist/backend/cli.js', 'content', 'sync', options.book ?? join(ROOT, 'content'), '--json'], env);
-  const worker = options.worker ? spawn(process.execPath, ['dist/backend/worker.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }) : undefined;
+  const worker = options.worker
+    ? spawn(process.execPath, ['dist/backend/worker.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : undefined;
   if (worker) capture(worker, `${name}-worker`);
   const api = spawn(process.execPath, ['dist/backend/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   capture(api, `${name}-api`);

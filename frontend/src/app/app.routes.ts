@@ -1,7 +1,7 @@
 import type { Route } from '@angular/router';
 import { onboardedGuard, onboardingGuard } from './core/onboarded.guard';
 
-/** One lazy chunk per page. Search and Progress come later. */
+/** One lazy chunk per page. */
 export const appRoutes: Route[] = [
   {
     path: '',
@@ -25,6 +25,18 @@ export const appRoutes: Route[] = [
     // No route title: the page sets "<lesson title> · Lectern" once it knows it.
     path: 'lessons/:slug',
     loadComponent: () => import('./pages/lesson/lesson-page').then((m) => m.LessonPage),
+  },
+  {
+    // No guard: search needs no learner (and no onboarding).
+    path: 'search',
+    title: 'Search · Lectern',
+    loadComponent: () => import('./pages/search/search-page').then((m) => m.SearchPage),
+  },
+  {
+    // No guard: progress needs a learner, not an onboarded one (ProgressApi makes sure there is one).
+    path: 'progress',
+    title: 'Your progress · Lectern',
+    loadComponent: () => import('./pages/progress/progress-page').then((m) => m.ProgressPage),
   },
   {
     path: 'profile',

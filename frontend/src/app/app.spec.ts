@@ -17,13 +17,23 @@ describe('App shell', () => {
 
   beforeEach(() => localStorage.clear());
 
-  it('links only the pages that exist: Home, Book and Profile', async () => {
+  it('links the pages: Home, Book, Search, Progress and Profile', async () => {
     const root = await render();
     const links = Array.from(root.querySelectorAll('nav a'));
-    expect(links.map((a) => a.textContent?.trim())).toEqual(['Home', 'Book', 'Profile']);
+    expect(links.map((a) => a.textContent?.trim())).toEqual(['Home', 'Book', 'Search', 'Progress', 'Profile']);
     expect(byTestId(root, 'nav-home').getAttribute('href')).toBe('/');
     expect(byTestId(root, 'nav-book').getAttribute('href')).toBe('/book');
+    expect(byTestId(root, 'nav-search').getAttribute('href')).toBe('/search');
+    expect(byTestId(root, 'nav-progress').getAttribute('href')).toBe('/progress');
     expect(byTestId(root, 'nav-profile').getAttribute('href')).toBe('/profile');
+  });
+
+  it('has a search box in the header, in a search landmark', async () => {
+    const root = await render();
+    const box = byTestId<HTMLInputElement>(root, 'search-box');
+    expect(box.closest('header')).not.toBeNull();
+    expect(box.closest('form')?.getAttribute('role')).toBe('search');
+    expect(root.querySelector(`label[for="${box.id}"]`)?.textContent?.trim()).toBe('Search the book');
   });
 
   it('starts with a skip link that moves focus to the main content', async () => {

@@ -3,12 +3,13 @@ import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } fro
 import { filter, skip } from 'rxjs';
 import { SessionService } from './core/session.service';
 import { THEME_MODES, ThemeService } from './core/theme.service';
+import { SearchBox } from './search/search-box';
 
-/** The app shell: skip link, header navigation, theme choice, main content. */
+/** The app shell: skip link, header navigation, search box (Ctrl/⌘+K), theme choice, main content. */
 @Component({
   selector: 'lx-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, SearchBox],
   templateUrl: './app.html',
   styleUrl: './app.css',
 })

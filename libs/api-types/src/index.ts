@@ -5,3 +5,5 @@ export * from './users';
 export * from './onboarding';
 export * from './content';
 export * from './personalize';
+export * from './progress';
+export * from './search';

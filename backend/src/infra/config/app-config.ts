@@ -146,6 +146,79 @@ export class AppConfig {
   @Min(0)
   PERSONALIZE_STALE_GRACE_HOURS = 24;
 
+  /** Embedding model for search (through the same OpenAI-compatible client as chat); changing it re-embeds in the background. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
+
+  /**
+   * Size of the embedding vectors. The pgvector column is vector(1536): smaller
+   * vectors are zero-padded (cosine distance is unchanged), larger ones do not fit.
+   * `text-embedding-3-*` models are asked for this size; other models must return it natively.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1536)
+  EMBEDDING_DIMENSIONS = 1536;
+
+  /** Embedding price for the cost estimate, US dollars per million tokens (default: text-embedding-3-small). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @IsNumber({}, { message: 'must be a number (US dollars per million tokens)' })
+  @Min(0)
+  LLM_PRICE_EMBEDDING_PER_MTOK = 0.02;
+
+  /** One embedding request carries at most this many (estimated) tokens… */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(300_000)
+  EMBEDDING_BATCH_TOKENS = 8_000;
+
+  /** …and at most this many texts (OpenAI accepts up to 2,048). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(2_048)
+  EMBEDDING_BATCH_INPUTS = 256;
+
+  /** How long a search waits for its query's embedding before answering with full-text only, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  SEARCH_QUERY_EMBED_TIMEOUT_MS = 3_000;
+
+  /** Who may read /metrics: `admin` (the ADMIN_TOKEN) or `none` (anyone who can reach it; bind or firewall it). */
+  @IsIn(['admin', 'none'])
+  METRICS_AUTH: 'admin' | 'none' = 'admin';
+
+  /** Port of a worker's own /metrics endpoint (job durations, LLM calls and cost); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_METRICS_PORT = 9464;
+
+  /** Origins allowed to call the API from a browser (comma-separated); empty = same origin only. */
+  @IsString()
+  CORS_ORIGINS = '';
+
+  /** Learners one IP address may create per hour (Redis-backed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  USER_CREATE_PER_IP_PER_HOUR = 100;
+
+  /** Writes (onboarding, progress, preferences) one learner may make per minute (Redis-backed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  WRITES_PER_LEARNER_PER_MINUTE = 600;
+
   /** Prefix of every BullMQ key in Redis: processes sharing a prefix share queues (tests use their own). */
   @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1-40 letters, digits, - or _' })
   QUEUE_PREFIX = 'lectern';

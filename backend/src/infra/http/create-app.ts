@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { createLogger } from './logger';
+import { MetricsService } from '../metrics/metrics.service';
 import { registerStaticSite } from './static-site';
 
 export interface CreateAppOptions {
@@ -36,6 +37,23 @@ export async function createHttpApp(
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { logger, bufferLogs: false });
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+
+  // Security headers on every answer; the Angular page gets its own content security policy (static-site.ts).
+  const { default: helmet } = await import('@fastify/helmet');
+  await fastify.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.length > 0) app.enableCors({ origin: origins, credentials: false, maxAge: 600 });
+
+  const metrics = app.get(MetricsService, { strict: false });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
 
   if (options.requestLog !== false) {
     const http = createLogger(config, 'HTTP');

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SpaFallback } from '../errors/http-exception.filter';
 
@@ -29,12 +30,38 @@ export async function registerStaticSite(fastify: FastifyInstance, dir: string):
       );
     },
   });
+  const csp = contentSecurityPolicy(readFileSync(index, 'utf8'));
+  // index.html served for `/` too (the static plugin serves files only, never the index by itself).
   return (request: FastifyRequest, reply: FastifyReply): boolean => {
     const path = request.url.split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     if (SERVER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return false;
     if (!String(request.headers.accept ?? '').includes('text/html') && /\.[a-z0-9]+$/i.test(path)) return false;
-    void reply.header('cache-control', 'no-cache').sendFile('index.html', root);
+    void reply.header('cache-control', 'no-cache').header('content-security-policy', csp).sendFile('index.html', root);
     return true;
   };
+}
+
+/**
+ * The app page's content security policy: scripts only from this origin plus
+ * the page's own inline scripts, allowed by their SHA-256 (Angular's build
+ * inlines a small theme script and critical CSS); no plugins, no framing.
+ */
+export function contentSecurityPolicy(html: string): string {
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)]
+    .map((m) => m[1])
+    .filter((body) => body.trim().length > 0)
+    .map((body) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`);
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${hashes.join(' ')}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: https:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join('; ');
 }

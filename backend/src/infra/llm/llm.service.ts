@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import { REDIS } from '../redis/redis.module';
 import { LlmCallEntity } from './llm-call.entity';
+import { MetricsService } from '../metrics/metrics.service';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -18,6 +19,28 @@ export interface ChatResult {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  costUsd: number;
+  durationMs: number;
+}
+
+export interface EmbedOptions {
+  /** What the call is for (`search-index`, `search-query`), recorded in llm_calls. */
+  purpose: string;
+  jobId?: string;
+  /** Defaults: OPENAI_EMBEDDING_MODEL and EMBEDDING_DIMENSIONS (another model serves while a new one is being rolled out). */
+  model?: string;
+  dimensions?: number;
+  /** Per-request overrides of LLM_TIMEOUT_MS and LLM_MAX_RETRIES (a search cannot wait minutes for its query vector). */
+  timeoutMs?: number;
+  maxRetries?: number;
+  signal?: AbortSignal;
+}
+
+export interface EmbedResult {
+  /** One vector per input text, in input order. */
+  vectors: number[][];
+  model: string;
+  promptTokens: number;
   costUsd: number;
   durationMs: number;
 }
@@ -59,6 +82,7 @@ export class LlmService {
     private readonly config: AppConfig,
     @InjectRepository(LlmCallEntity) private readonly calls: Repository<LlmCallEntity>,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Redis key of today's token counter (UTC day), under this deployment's prefix. */
@@ -83,6 +107,14 @@ export class LlmService {
 
   get model(): string {
     return this.config.OPENAI_MODEL;
+  }
+
+  get embeddingModel(): string {
+    return this.config.OPENAI_EMBEDDING_MODEL;
+  }
+
+  get embeddingDimensions(): number {
+    return this.config.EMBEDDING_DIMENSIONS;
   }
 
   costUsd(promptTokens: number, completionTokens: number): number {
@@ -177,7 +209,87 @@ export class LlmService {
     return result;
   }
 
+  /**
+   * Embeds texts with the embedding model (same client, base URL and key as
+   * chat). `text-embedding-3-*` models are asked for `dimensions`; every vector
+   * must come back with that many. Recorded in llm_calls and counted against
+   * the daily token budget like chat calls. Callers batch (see the search
+   * module); one call is one request.
+   */
+  async embed(texts: string[], options: EmbedOptions): Promise<EmbedResult> {
+    const started = Date.now();
+    const model = options.model ?? this.embeddingModel;
+    const dimensions = options.dimensions ?? this.embeddingDimensions;
+    if (texts.length === 0) return { vectors: [], model, promptTokens: 0, costUsd: 0, durationMs: 0 };
+    let response: OpenAI.CreateEmbeddingResponse;
+    try {
+      response = await this.openai().embeddings.create(
+        { model, input: texts, ...(/^text-embedding-3/.test(model) ? { dimensions } : {}) },
+        {
+          signal: options.signal,
+          ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+          ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+        },
+      );
+      const sizes = new Set(response.data.map((d) => d.embedding.length));
+      if (response.data.length !== texts.length) {
+        throw new LlmCallError(
+          `The embedding model answered ${response.data.length} vector(s) for ${texts.length} text(s)`,
+          undefined,
+          true,
+        );
+      }
+      if (sizes.size !== 1 || !sizes.has(dimensions)) {
+        throw new LlmCallError(
+          `The embedding model ${model} returned ${[...sizes].join('/')}-dimensional vectors, not ${dimensions}: set EMBEDDING_DIMENSIONS to its size`,
+          undefined,
+          false,
+        );
+      }
+    } catch (error) {
+      const failure = error instanceof LlmCallError ? error : toLlmError(error);
+      await this.record({
+        purpose: options.purpose,
+        jobId: options.jobId ?? null,
+        model,
+        outcome: 'error',
+        durationMs: Date.now() - started,
+        error: failure.message,
+      });
+      throw failure;
+    }
+    const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+    // A server that reports no usage: estimate (about 4 characters a token).
+    const promptTokens = response.usage?.prompt_tokens || Math.ceil(texts.reduce((n, t) => n + t.length, 0) / 4);
+    const costUsd = (promptTokens * this.config.LLM_PRICE_EMBEDDING_PER_MTOK) / 1_000_000;
+    const durationMs = Date.now() - started;
+    this.logger.debug(`embeddings ${model}: ${texts.length} text(s), ${promptTokens} tokens, ${durationMs} ms`);
+    await this.record({
+      purpose: options.purpose,
+      jobId: options.jobId ?? null,
+      model,
+      outcome: 'ok',
+      promptTokens,
+      completionTokens: 0,
+      costUsd: costUsd.toFixed(6),
+      durationMs,
+      error: null,
+    });
+    await this.redis
+      .multi()
+      .incrby(this.budgetKey(), promptTokens)
+      .expire(this.budgetKey(), 2 * 86_400)
+      .exec()
+      .catch((error: unknown) => this.logger.warn(`Could not count tokens against the daily budget: ${String(error)}`));
+    return { vectors, model, promptTokens, costUsd, durationMs };
+  }
+
   private async record(row: Partial<LlmCallEntity>): Promise<void> {
+    const model = row.model ?? this.model;
+    this.metrics.llmCalls.inc({ model, purpose: row.purpose ?? 'unknown', outcome: row.outcome ?? 'ok' });
+    if (row.promptTokens) this.metrics.llmTokens.inc({ model, kind: 'prompt' }, row.promptTokens);
+    if (row.completionTokens) this.metrics.llmTokens.inc({ model, kind: 'completion' }, row.completionTokens);
+    if (row.costUsd) this.metrics.llmCost.inc({ model }, Number(row.costUsd));
     try {
       await this.calls.insert(row);
     } catch (error) {

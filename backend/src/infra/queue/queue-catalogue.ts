@@ -23,6 +23,13 @@ export interface PersonalizePayload {
   model: string;
 }
 
+/** Embeds the search chunks of one lesson that have no vector for the current embedding model. */
+export interface EmbedLessonPayload {
+  lessonSlug: string;
+  /** The lesson text the chunks were cut from (part of the job id). */
+  contentHash: string;
+}
+
 /** Payload type of every job, by queue and job name. */
 export interface JobPayloads {
   content: { sync: ContentSyncPayload };
@@ -30,6 +37,11 @@ export interface JobPayloads {
     rewrite: PersonalizePayload;
     /** Deletes rewrites of lesson texts that changed longer ago than the grace period (repeatable). */
     'purge-stale': Record<string, never>;
+  };
+  index: {
+    'embed-lesson': EmbedLessonPayload;
+    /** Embeds every chunk lacking a vector for the current model (after a model change or `search reindex`), then prunes vectors nothing uses. */
+    'reembed-all': Record<string, never>;
   };
 }
 
@@ -75,6 +87,17 @@ export const QUEUES: { readonly [Q in QueueName]: QueueSettings } = {
     // and a dead worker's job is taken over once its lock expires.
     lockDurationMs: 15_000,
     concurrency: 4,
+    keepCompleted: { ageSeconds: 1 * DAY, count: 2_000 },
+    keepFailed: { ageSeconds: 7 * DAY, count: 5_000 },
+    maxStalledCount: 2,
+    callsLlm: true,
+  },
+  index: {
+    attempts: 5,
+    backoffMs: 5_000,
+    // A re-embedding of the whole book runs for minutes; the lock is renewed while the worker lives.
+    lockDurationMs: 60_000,
+    concurrency: 2,
     keepCompleted: { ageSeconds: 1 * DAY, count: 2_000 },
     keepFailed: { ageSeconds: 7 * DAY, count: 5_000 },
     maxStalledCount: 2,

@@ -113,6 +113,8 @@ export class QueueService {
    * kept in PostgreSQL (after retention removed it, or Redis was flushed).
    */
   async status<R = unknown>(queueName: QueueName, id: string): Promise<JobStatus<R> | null> {
+    // Job ids are ours (numbers or derived ids): anything else names no job.
+    if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) return null;
     let job: Job | undefined;
     try {
       job = await within(1_000, 'reading a job', this.queue(queueName).getJob(id));

@@ -7,6 +7,7 @@ import { JOB_HANDLERS, type JobHandler } from './job-handler';
 import { JobRunEntity } from './job-run.entity';
 import { QUEUE_NAMES, QUEUES, type QueueName } from './queue-catalogue';
 import { bullConnection } from './redis-connection';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Worker settings of a queue: the catalogue's, with the provider rate limit for LLM queues. */
 export function workerOptionsFor(name: QueueName, config: AppConfig): Omit<WorkerOptions, 'connection'> {
@@ -36,6 +37,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly config: AppConfig,
     @Inject(JOB_HANDLERS) private readonly handlers: Partial<Record<QueueName, JobHandler>>,
     @InjectRepository(JobRunEntity) private readonly runs: Repository<JobRunEntity>,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,8 +62,10 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
   private async run(handler: JobHandler, job: Job): Promise<unknown> {
     const base = { queue: job.queueName, jobId: String(job.id), name: job.name, enqueuedAt: new Date(job.timestamp) };
     await this.record({ ...base, state: 'active', startedAt: new Date(), attemptsMade: job.attemptsMade, failedReason: null });
+    const timer = this.metrics.jobDuration.startTimer({ queue: job.queueName, name: job.name });
     try {
       const result = await handler.handle(job);
+      timer({ outcome: 'completed' });
       await this.record({
         ...base,
         state: 'completed',
@@ -72,6 +76,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
       });
       return result;
     } catch (error) {
+      timer({ outcome: 'failed' });
       const message = error instanceof Error ? error.message : String(error);
       const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.logger.warn(

@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Learner, LearnerGuard, type LearnerIdentity } from '@lectern/infra';
+import { Learner, LearnerGuard, RateLimit, RateLimitGuard, type LearnerIdentity } from '@lectern/infra';
 import { OnboardingAnswersDto, UpdatePreferencesDto } from './dto/onboarding-answers.dto';
 import { OnboardingResponseDto, PreferencesResponse, QuestionDto } from './dto/preferences.dto';
 import { OnboardingService } from './onboarding.service';
@@ -28,7 +28,8 @@ export class OnboardingController {
 
   @Post('api/onboarding')
   @HttpCode(201)
-  @UseGuards(LearnerGuard)
+  @UseGuards(LearnerGuard, RateLimitGuard)
+  @RateLimit('learner-write')
   @ApiBearerAuth('learner')
   @ApiOperation({ summary: 'Answer the questionnaire (answering again replaces the answers)' })
   @ApiCreatedResponse({ type: OnboardingResponseDto })
@@ -48,7 +49,8 @@ export class OnboardingController {
   }
 
   @Put('api/user/preferences')
-  @UseGuards(LearnerGuard)
+  @UseGuards(LearnerGuard, RateLimitGuard)
+  @RateLimit('learner-write')
   @ApiBearerAuth('learner')
   @ApiOperation({ summary: 'Change any of the answers; returns the preferences with their new hash' })
   @ApiOkResponse({ type: PreferencesResponse })

@@ -20,7 +20,11 @@ const modules = () => [
   OnboardingModule,
   ContentModule,
   PersonalizeModule,
-  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler }, [ContentJobsModule, PersonalizeJobsModule]),
+  // No search module here, so no `index` jobs: any handler satisfies the worker's every-queue check.
+  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: ContentSyncHandler }, [
+    ContentJobsModule,
+    PersonalizeJobsModule,
+  ]),
 ];
 
 describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake OpenAI server)', () => {

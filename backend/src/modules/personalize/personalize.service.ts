@@ -2,7 +2,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
-import { AppConfig, LlmNotConfiguredError, LlmService, NotFoundError, QueueService, QueueUnavailableError, REDIS } from '@lectern/infra';
+import {
+  AppConfig,
+  LlmNotConfiguredError,
+  LlmService,
+  MetricsService,
+  NotFoundError,
+  QueueService,
+  QueueUnavailableError,
+  REDIS,
+} from '@lectern/infra';
 import { OnboardingService } from '@lectern/onboarding';
 import type Redis from 'ioredis';
 import { IsNull, LessThan, Repository } from 'typeorm';
@@ -42,6 +51,7 @@ export class PersonalizeService {
     private readonly llm: LlmService,
     private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** The key of the rewrite a learner would get for a lesson now. */
@@ -65,6 +75,7 @@ export class PersonalizeService {
   async request(userId: string, lessonSlug: string): Promise<PersonalizeReady | PersonalizeQueued> {
     const key = await this.keyFor(userId, lessonSlug);
     const hit = await this.find(key);
+    this.metrics.personalizeCache.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) return readyAnswer(hit, true);
     if (!this.llm.configured) throw new LlmNotConfiguredError();
     await this.admitNewRewrite(userId);

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ForbiddenError, Learner, LearnerGuard, TokenService, type LearnerIdentity } from '@lectern/infra';
+import { ForbiddenError, Learner, LearnerGuard, RateLimit, RateLimitGuard, TokenService, type LearnerIdentity } from '@lectern/infra';
 import { CreateUserResponseDto, UserResponse } from './dto/user.dto';
 import { UsersService } from './users.service';
 
@@ -14,6 +14,8 @@ export class UsersController {
 
   @Post('create')
   @HttpCode(201)
+  @UseGuards(RateLimitGuard)
+  @RateLimit('create-user')
   @ApiOperation({ summary: 'Create an anonymous learner; returns the learner and its bearer token' })
   @ApiCreatedResponse({ type: CreateUserResponseDto })
   async create(): Promise<CreateUserResponseDto> {

@@ -1,11 +1,16 @@
 import type {
   BookDto,
   LessonDto,
+  LessonProgressDto,
+  LessonStatus,
   PersonalizeJobStatus,
   PersonalizeQueued,
   PersonalizeReady,
   PreferencesDto,
+  ProgressSummaryDto,
   Question,
+  RecommendationsResponse,
+  SearchResponse,
   UserDto,
 } from '@lectern/api-types';
 
@@ -283,3 +288,116 @@ export function press(element: HTMLElement, key: string): KeyboardEvent {
   element.dispatchEvent(event);
   return event;
 }
+
+/** A lesson's progress as the progress endpoints answer it. */
+export function lessonProgress(slug: string, status: LessonStatus, extra: Partial<LessonProgressDto> = {}): LessonProgressDto {
+  return {
+    lessonSlug: slug,
+    status,
+    startedAt: status === 'not_started' ? null : '2026-01-02T03:04:05.000Z',
+    completedAt: status === 'completed' ? '2026-01-03T03:04:05.000Z' : null,
+    timeSpentSeconds: 0,
+    lastSection: null,
+    ...extra,
+  };
+}
+
+/** GET /api/progress over BOOK: one lesson completed, one in progress (at "steps"). */
+export const PROGRESS: ProgressSummaryDto = {
+  totalLessons: 5,
+  completedLessons: 1,
+  inProgressLessons: 1,
+  completionPercentage: 20,
+  totalTimeSpentSeconds: 3900,
+  resume: { lessonSlug: 'lab-try-with-ai', title: 'Lab: Try With AI', section: 'steps' },
+  parts: [
+    {
+      number: 1,
+      title: 'Physical AI Foundations',
+      totalLessons: 2,
+      completedLessons: 1,
+      inProgressLessons: 1,
+      completionPercentage: 50,
+      chapters: [{ number: 1, title: 'What Is Physical AI?', totalLessons: 2, completedLessons: 1, inProgressLessons: 1, completionPercentage: 50 }],
+    },
+    {
+      number: 2,
+      title: 'The Digital Twin',
+      totalLessons: 3,
+      completedLessons: 0,
+      inProgressLessons: 0,
+      completionPercentage: 0,
+      chapters: [{ number: 2, title: 'Gazebo Simulation', totalLessons: 3, completedLessons: 0, inProgressLessons: 0, completionPercentage: 0 }],
+    },
+  ],
+  lessons: [
+    { lessonSlug: 'digital-ai-vs-physical-ai', status: 'completed' },
+    { lessonSlug: 'lab-try-with-ai', status: 'in_progress' },
+  ],
+};
+
+/** GET /api/progress/recommendations */
+export const RECOMMENDATIONS: RecommendationsResponse = {
+  total: 4,
+  recommendations: [
+    {
+      lesson: { slug: 'lab-try-with-ai', title: 'Lab: Try With AI', layer: 'L1', type: 'lab', estimatedMinutes: 45 },
+      chapterTitle: 'What Is Physical AI?',
+      partTitle: 'Physical AI Foundations',
+      score: 310,
+      reasons: ['You started it and have not finished it yet', 'It is a hands-on lab'],
+    },
+    {
+      lesson: { slug: 'spawning-a-robot', title: 'Spawning a Robot', layer: 'L2', type: 'lesson', estimatedMinutes: 20 },
+      chapterTitle: 'Gazebo Simulation',
+      partTitle: 'The Digital Twin',
+      score: 220,
+      reasons: ['Its prerequisites are done'],
+    },
+    {
+      lesson: { slug: 'controllers', title: 'Controllers', layer: 'L3', type: 'lesson', estimatedMinutes: 18 },
+      chapterTitle: 'Gazebo Simulation',
+      partTitle: 'The Digital Twin',
+      score: 150,
+      reasons: ['Matches your goal: research'],
+    },
+    {
+      lesson: { slug: 'twin-summary', title: 'Summary', layer: 'L3', type: 'summary', estimatedMinutes: 5 },
+      chapterTitle: 'Gazebo Simulation',
+      partTitle: 'The Digital Twin',
+      score: 120,
+      reasons: ['Closes the chapter'],
+    },
+  ],
+};
+
+/** POST /api/search answer: the second result is a lesson's introduction (no anchor). */
+export const SEARCH_RESULTS: SearchResponse = {
+  mode: 'hybrid',
+  results: [
+    {
+      lessonSlug: 'controllers',
+      lessonTitle: 'Controllers',
+      heading: 'PID loops',
+      anchor: 'pid-loops',
+      snippet: 'A <mark>robot</mark> keeps its balance when 1 &lt; 2 &amp; the loop is fast',
+      score: 0.9,
+    },
+    {
+      lessonSlug: 'digital-ai-vs-physical-ai',
+      lessonTitle: 'Digital AI vs Physical AI',
+      heading: '',
+      anchor: '',
+      snippet: 'Physical AI acts in the real world: a <mark>robot</mark>',
+      score: 0.5,
+    },
+    {
+      lessonSlug: 'spawning-a-robot',
+      lessonTitle: 'Spawning a Robot',
+      heading: 'Launch files',
+      anchor: 'launch-files',
+      snippet: 'Spawn the <mark>robot</mark> from a launch file',
+      score: 0.4,
+    },
+  ],
+};

@@ -1,9 +1,11 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { BookDto } from '@lectern/api-types';
-import { BOOK, byTestId, settle } from '../../testing/fixtures';
+import type { BookDto, ProgressSummaryDto } from '@lectern/api-types';
+import { SessionService } from '../../core/session.service';
+import { BOOK, PROGRESS, byTestId, learner, settle } from '../../testing/fixtures';
 import { BookPage } from './book-page';
 
 describe('BookPage', () => {
@@ -16,12 +18,22 @@ describe('BookPage', () => {
     await fixture.whenStable();
   }
 
-  async function open(book?: BookDto): Promise<void> {
-    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])] });
+  async function open(book?: BookDto, progress: ProgressSummaryDto | 'fail' = { ...PROGRESS, resume: null, lessons: [] }): Promise<void> {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
+      ],
+    });
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(BookPage);
     root = fixture.nativeElement as HTMLElement;
     await settle();
+    const summary = http.expectOne('/api/progress');
+    if (progress === 'fail') summary.flush({ statusCode: 500, error: 'x', message: 'x' }, { status: 500, statusText: 'Server Error' });
+    else summary.flush(progress);
     if (book) {
       http.expectOne('/api/content/book').flush(book);
       await stable();
@@ -90,6 +102,48 @@ describe('BookPage', () => {
     http.expectOne('/api/content/book').flush(BOOK);
     await stable();
     expect(all('[data-testid="book-lesson"]')).toHaveLength(5);
+  });
+
+  it('marks completed lessons with a labelled check mark and started ones as in progress', async () => {
+    await open(BOOK, PROGRESS);
+    const lesson = (slug: string) => root.querySelector<HTMLElement>(`[data-testid="book-lesson"][data-slug="${slug}"]`) as HTMLElement;
+    const check = lesson('digital-ai-vs-physical-ai').querySelector('[data-testid="lesson-check"]');
+    expect(check?.getAttribute('role')).toBe('img');
+    expect(check?.getAttribute('aria-label')).toBe('completed');
+    expect(check?.closest('a')?.getAttribute('href')).toBe('/lessons/digital-ai-vs-physical-ai');
+    expect(lesson('digital-ai-vs-physical-ai').querySelector('[data-testid="lesson-in-progress"]')).toBeNull();
+
+    const started = lesson('lab-try-with-ai').querySelector('[data-testid="lesson-in-progress"]');
+    expect(started?.getAttribute('aria-label')).toBe('in progress');
+    expect(lesson('lab-try-with-ai').querySelector('[data-testid="lesson-check"]')).toBeNull();
+
+    for (const slug of ['spawning-a-robot', 'controllers', 'twin-summary']) {
+      expect(lesson(slug).querySelector('[data-testid="lesson-check"], [data-testid="lesson-in-progress"]')).toBeNull();
+    }
+    expect(all('[data-testid="lesson-check"]')).toHaveLength(1);
+  });
+
+  it('shows each chapter’s completion: "n of m done" and a bar', async () => {
+    await open(BOOK, PROGRESS);
+    const progress = all('[data-testid="chapter-progress"]');
+    expect(progress.map((p) => p.textContent?.trim())).toEqual(['1 of 2 done', '0 of 3 done']);
+    expect(progress[0].closest('[data-testid="book-chapter"]')?.getAttribute('data-chapter')).toBe('1');
+    expect(progress[0].closest('summary')).not.toBeNull();
+    const fill = progress[0].querySelector<HTMLElement>('.mini-bar-fill');
+    expect(fill?.style.width).toBe('50%');
+    expect(fill?.parentElement?.getAttribute('aria-hidden')).toBe('true');
+    expect(progress[1].querySelector<HTMLElement>('.mini-bar-fill')?.style.width).toBe('0%');
+  });
+
+  it('counts a chapter the progress summary does not know from the lesson statuses', async () => {
+    await open(BOOK, { ...PROGRESS, parts: [] });
+    expect(all('[data-testid="chapter-progress"]').map((p) => p.textContent?.trim())).toEqual(['1 of 2 done', '0 of 3 done']);
+  });
+
+  it('still shows the book when progress cannot be loaded, without marks', async () => {
+    await open(BOOK, 'fail');
+    expect(all('[data-testid="book-lesson"]')).toHaveLength(5);
+    expect(all('[data-testid="lesson-check"], [data-testid="chapter-progress"]')).toHaveLength(0);
   });
 
   it('says when the book has no lessons yet', async () => {

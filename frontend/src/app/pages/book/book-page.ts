@@ -2,18 +2,43 @@ import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, afterRenderEffect, computed, inject } from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, RouterLink } from '@angular/router';
-import type { BookDto, LessonSummaryDto } from '@lectern/api-types';
+import type { BookDto, LessonSummaryDto, ProgressSummaryDto, StoredLessonStatus } from '@lectern/api-types';
+import { catchError, of } from 'rxjs';
 import { ContentApi } from '../../content/content.api';
 import { type LayerBadge, layerBadges, typeLabel } from '../../content/layers';
 import { revealAnchor } from '../../lesson/anchor';
+import { ProgressApi } from '../../progress/progress.api';
 
 interface LessonRow extends LessonSummaryDto {
   typeLabel: string | null;
   /** Only for parts that span levels, where each lesson says which it is at. */
   layerBadges: LayerBadge[];
+  /** The learner's progress; null when not started (or not known). */
+  status: StoredLessonStatus | null;
 }
 
-function bookView(book: BookDto) {
+/** "2 of 4 done" for a chapter: the server's counts, else counted from the lesson statuses. */
+interface ChapterCompletion {
+  done: number;
+  total: number;
+  percent: number;
+}
+
+function chapterCompletion(
+  chapterNumber: number,
+  lessons: readonly LessonRow[],
+  progress: ProgressSummaryDto | null,
+): ChapterCompletion | null {
+  if (!progress || lessons.length === 0) return null;
+  const counted = progress.parts.flatMap((p) => p.chapters).find((c) => c.number === chapterNumber);
+  const total = counted?.totalLessons ?? lessons.length;
+  const done = counted?.completedLessons ?? lessons.filter((l) => l.status === 'completed').length;
+  const percent = counted?.completionPercentage ?? (total ? Math.round((done / total) * 1000) / 10 : 0);
+  return { done, total, percent };
+}
+
+function bookView(book: BookDto, progress: ProgressSummaryDto | null) {
+  const statuses = new Map((progress?.lessons ?? []).map((l) => [l.lessonSlug, l.status]));
   return {
     title: book.title,
     description: book.description,
@@ -23,22 +48,23 @@ function bookView(book: BookDto) {
       return {
         ...part,
         layerBadges: layerBadges(part.layer, book.layers),
-        chapters: part.chapters.map((chapter) => ({
-          ...chapter,
-          lessons: chapter.lessons.map(
+        chapters: part.chapters.map((chapter) => {
+          const lessons = chapter.lessons.map(
             (lesson): LessonRow => ({
               ...lesson,
               typeLabel: typeLabel(lesson.type),
               layerBadges: spans ? layerBadges(lesson.layer, book.layers) : [],
+              status: statuses.get(lesson.slug) ?? null,
             }),
-          ),
-        })),
+          );
+          return { ...chapter, lessons, completion: chapterCompletion(chapter.number, lessons, progress) };
+        }),
       };
     }),
   };
 }
 
-/** The whole book: parts → chapters → lessons, in reading order. */
+/** The whole book: parts → chapters → lessons, in reading order, with the learner's progress. */
 @Component({
   selector: 'lx-book-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -48,9 +74,16 @@ function bookView(book: BookDto) {
 })
 export class BookPage {
   private readonly api = inject(ContentApi);
+  private readonly progressApi = inject(ProgressApi);
 
   protected readonly book = rxResource({ stream: () => this.api.book() });
-  protected readonly view = computed(() => (this.book.hasValue() ? bookView(this.book.value()) : null));
+  /** Check marks and chapter completion: the book shows without them when progress is not available. */
+  private readonly progress = rxResource({
+    stream: () => this.progressApi.summary().pipe(catchError(() => of(null))),
+  });
+  protected readonly view = computed(() =>
+    this.book.hasValue() ? bookView(this.book.value(), this.progress.hasValue() ? this.progress.value() : null) : null,
+  );
   private readonly fragment = toSignal(inject(ActivatedRoute).fragment, { initialValue: null });
   private readonly document = inject(DOCUMENT);
   private revealed: string | null = null;

@@ -1,14 +1,67 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
-import { firstValueFrom } from 'rxjs';
+import { catchError, firstValueFrom, of } from 'rxjs';
 import { OnboardingApi } from '../../onboarding/onboarding.api';
 import { profileSummary } from '../../onboarding/profile-summary';
+import { resumeLink } from '../../progress/format';
+import { ProgressApi } from '../../progress/progress.api';
 
-/** Welcomes the learner with what their profile means for the lessons. */
+/** How many recommendations the home page shows. */
+export const HOME_RECOMMENDATIONS = 3;
+
+/**
+ * Welcomes the learner with what their profile means for the lessons, offers
+ * to continue where they left off, and the next lessons recommended to them.
+ */
 @Component({
   selector: 'lx-home-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink],
+  styles: `
+    .home {
+      display: grid;
+      gap: 1.25rem;
+    }
+
+    h2 {
+      margin: 0 0 0.5rem;
+      font-size: 1.125rem;
+    }
+
+    .continue-link {
+      font-size: 1.125rem;
+      font-weight: 600;
+    }
+
+    .continue p,
+    .recommended ol {
+      margin: 0;
+    }
+
+    .recommended ol {
+      display: grid;
+      gap: 0.5rem;
+      padding: 0;
+      list-style: none;
+    }
+
+    .recommended li {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      gap: 0 0.75rem;
+    }
+
+    .reason {
+      flex-basis: 100%;
+      font-size: 0.9375rem;
+    }
+
+    .more {
+      margin: 0.75rem 0 0;
+    }
+  `,
   template: `
     <section class="page home" aria-labelledby="home-title">
       <div class="card welcome" data-testid="home-welcome">
@@ -25,14 +78,59 @@ import { profileSummary } from '../../onboarding/profile-summary';
           <a class="btn btn-primary" routerLink="/book" data-testid="home-start-reading">Start reading</a>
         </p>
       </div>
-      <p class="muted">Search and progress pages are on their way.</p>
+
+      @if (resume(); as r) {
+        <section class="card continue" aria-labelledby="continue-title" data-testid="continue-card">
+          <h2 id="continue-title">Continue where you left off</h2>
+          <p>
+            <a class="continue-link" data-testid="continue-link" [routerLink]="r.commands" [fragment]="r.fragment">{{ r.title }}</a>
+          </p>
+          @if (r.fragment) {
+            <p class="muted">Back at the section you were reading.</p>
+          }
+        </section>
+      }
+
+      @if (recommended(); as list) {
+        @if (list.length) {
+          <section class="card recommended" aria-labelledby="recommended-title" data-testid="home-recommendations">
+            <h2 id="recommended-title">Recommended next</h2>
+            <ol>
+              @for (r of list; track r.lesson.slug) {
+                <li data-testid="recommendation" [attr.data-slug]="r.lesson.slug">
+                  <a [routerLink]="['/lessons', r.lesson.slug]">{{ r.lesson.title }}</a>
+                  <span class="muted">{{ r.lesson.estimatedMinutes }} min</span>
+                  <span class="muted reason">{{ r.reasons[0] }}</span>
+                </li>
+              }
+            </ol>
+            <p class="more"><a routerLink="/progress" data-testid="home-progress-link">Your progress and why these lessons</a></p>
+          </section>
+        }
+      }
     </section>
   `,
 })
 export class HomePage {
   private readonly api = inject(OnboardingApi);
+  private readonly progressApi = inject(ProgressApi);
   protected readonly summary = signal('');
   protected readonly failed = signal(false);
+
+  // Neither is essential to the page: when they fail, their cards are not shown.
+  private readonly progress = rxResource({ stream: () => this.progressApi.summary().pipe(catchError(() => of(null))) });
+  private readonly recommendations = rxResource({
+    stream: () => this.progressApi.recommendations(HOME_RECOMMENDATIONS).pipe(catchError(() => of(null))),
+  });
+
+  protected readonly resume = computed(() => {
+    const resume = this.progress.hasValue() ? this.progress.value()?.resume : null;
+    return resume ? { title: resume.title, ...resumeLink(resume) } : null;
+  });
+
+  protected readonly recommended = computed(() =>
+    this.recommendations.hasValue() ? (this.recommendations.value()?.recommendations.slice(0, HOME_RECOMMENDATIONS) ?? null) : null,
+  );
 
   constructor() {
     void this.load();

@@ -1,11 +1,13 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, type TestRequest, provideHttpClientTesting } from '@angular/common/http/testing';
-import { Component } from '@angular/core';
+import { Component, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import type { LessonDto } from '@lectern/api-types';
+import type { LessonDto, LessonStatus } from '@lectern/api-types';
+import type { Mock } from 'vitest';
 import { SessionService } from '../../core/session.service';
+import { READING_CLOCK, type ReadingClock } from '../../progress/reading-tracker';
 import {
   BOOK,
   LESSON,
@@ -16,6 +18,7 @@ import {
   READY,
   byTestId,
   learner,
+  lessonProgress,
   press,
   settle,
   until,
@@ -31,8 +34,46 @@ describe('LessonPage', () => {
   let http: HttpTestingController;
   let harness: RouterTestingHarness;
   let root: HTMLElement;
+  let fetchMock: Mock<(url: string, init: RequestInit) => Promise<unknown>>;
+  /** The reading clock, driven by hand: `now` moves only when a test says so. */
+  let clock: ReadingClock & { at: number; ticks: Set<() => void>; advance(seconds: number): void };
 
-  async function open(url = `/lessons/${SLUG}`, lesson: LessonDto = LESSON, markdown = LESSON_MARKDOWN): Promise<void> {
+  beforeEach(() => {
+    fetchMock = vi.fn<(url: string, init: RequestInit) => Promise<unknown>>(() => Promise.resolve({ ok: true }));
+    vi.stubGlobal('fetch', fetchMock);
+    clock = {
+      at: 0,
+      ticks: new Set(),
+      now: () => clock.at,
+      every: (_ms, tick) => {
+        clock.ticks.add(tick);
+        return () => clock.ticks.delete(tick);
+      },
+      advance(seconds) {
+        for (let i = 0; i < seconds; i++) {
+          clock.at += 1000;
+          clock.ticks.forEach((tick) => tick());
+        }
+      },
+    };
+  });
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** Answers POST …/start, which opening a lesson sends; returns its body. */
+  async function answerStart(slug = SLUG, status: LessonStatus = 'in_progress'): Promise<unknown> {
+    let start: TestRequest | undefined;
+    await until(() => ([start] = http.match({ method: 'POST', url: `/api/progress/lessons/${slug}/start` })).length > 0);
+    start?.flush(lessonProgress(slug, status));
+    return start?.request.body;
+  }
+
+  async function open(
+    url = `/lessons/${SLUG}`,
+    lesson: LessonDto = LESSON,
+    markdown = LESSON_MARKDOWN,
+    status: LessonStatus = 'in_progress',
+  ): Promise<unknown> {
     TestBed.configureTestingModule({
       providers: [
         provideHttpClient(),
@@ -42,7 +83,8 @@ describe('LessonPage', () => {
           { path: 'book', component: OtherPage },
           { path: 'onboarding', component: OtherPage },
         ]),
-        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)) } },
+        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
+        { provide: READING_CLOCK, useValue: clock },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -53,7 +95,9 @@ describe('LessonPage', () => {
     http.expectOne(`/api/content/lessons/${lesson.slug}`).flush(lesson);
     http.expectOne(`/api/content/lessons/${lesson.slug}/content`).flush(markdown);
     http.match('/api/content/book').forEach((request) => request.flush(BOOK));
+    const started = await answerStart(lesson.slug, status);
     await until(() => !!root.querySelector('[data-testid="lesson-body"] h2'));
+    return started;
   }
 
   /** Answers the questionnaire, preferences and POST /api/personalize calls the Personalized tab makes. */
@@ -211,6 +255,7 @@ describe('LessonPage', () => {
     await settle();
     http.expectOne('/api/content/lessons/lab-try-with-ai').flush({ ...LESSON, slug: 'lab-try-with-ai', title: 'Lab: Try With AI' });
     http.expectOne('/api/content/lessons/lab-try-with-ai/content').flush('## Steps\n');
+    await answerStart('lab-try-with-ai');
     root = harness.routeNativeElement as HTMLElement;
     await until(() => root.querySelector('[data-testid="lesson-title"]')?.textContent?.trim() === 'Lab: Try With AI');
     expect(root.querySelector('lx-personalized-lesson')).toBeNull();
@@ -223,6 +268,92 @@ describe('LessonPage', () => {
     await open(`/lessons/${SLUG}#try-it`);
     await until(() => document.activeElement?.id === 'try-it');
     expect(byTestId(root, 'lesson-body').contains(document.activeElement)).toBe(true);
+  });
+
+  it('starts the lesson on opening it, at a deep link’s section, and shows its status near the title', async () => {
+    expect(await open(`/lessons/${SLUG}#try-it`)).toEqual({ section: 'try-it' });
+    await until(() => !!root.querySelector('[data-testid="lesson-status"]'));
+    const status = byTestId(root, 'lesson-status');
+    expect(status.textContent?.trim()).toBe('In progress');
+    expect(status.closest('header')).not.toBeNull();
+    expect(byTestId(root, 'lesson-complete').textContent?.trim()).toBe('Mark as complete');
+    expect(root.querySelector('[data-testid="lesson-completed"]')).toBeNull();
+  });
+
+  it('starts without a section when the fragment is not one of the lesson’s headings', async () => {
+    expect(await open(`/lessons/${SLUG}#part-1`)).toEqual({});
+  });
+
+  /** The POST …/complete the button sent. */
+  async function completeRequest(): Promise<TestRequest> {
+    let post: TestRequest | undefined;
+    await until(() => ([post] = http.match({ method: 'POST', url: `/api/progress/lessons/${SLUG}/complete` })).length > 0);
+    return post as TestRequest;
+  }
+
+  it('marks the lesson as complete: "Completed ✓", announced, focus kept on it', async () => {
+    await open();
+    const button = byTestId<HTMLButtonElement>(root, 'lesson-complete');
+    button.focus();
+    button.click();
+    const post = await completeRequest();
+    await until(() => button.disabled);
+    expect(button.textContent?.trim()).toBe('Saving…');
+    post.flush(lessonProgress(SLUG, 'completed'));
+
+    await until(() => !!root.querySelector('[data-testid="lesson-completed"]'));
+    const done = byTestId(root, 'lesson-completed');
+    expect(done.textContent?.replace(/\s+/g, ' ').trim()).toBe('Completed ✓');
+    expect(root.querySelector('[data-testid="lesson-complete"]')).toBeNull();
+    const live = byTestId(root, 'lesson-complete-status');
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    expect(live.textContent).toContain('Lesson marked as complete');
+    await until(() => document.activeElement === done);
+    expect(byTestId(root, 'lesson-status').textContent).toContain('Completed');
+  });
+
+  it('says when the lesson could not be marked as complete, and lets the learner try again', async () => {
+    await open();
+    byTestId<HTMLButtonElement>(root, 'lesson-complete').click();
+    (await completeRequest()).flush({ statusCode: 500, error: 'Internal Server Error', message: 'x' }, { status: 500, statusText: 'Server Error' });
+    await until(() => !!root.querySelector('[data-testid="lesson-complete-error"]'));
+    expect(byTestId(root, 'lesson-complete-error').getAttribute('role')).toBe('alert');
+    const button = byTestId<HTMLButtonElement>(root, 'lesson-complete');
+    expect(button.disabled).toBe(false);
+    button.click();
+    (await completeRequest()).flush(lessonProgress(SLUG, 'completed'));
+    await until(() => !!root.querySelector('[data-testid="lesson-completed"]'));
+    expect(root.querySelector('[data-testid="lesson-complete-error"]')).toBeNull();
+  });
+
+  it('shows a lesson completed before as completed at once', async () => {
+    await open(`/lessons/${SLUG}`, LESSON, LESSON_MARKDOWN, 'completed');
+    await until(() => !!root.querySelector('[data-testid="lesson-completed"]'));
+    expect(root.querySelector('[data-testid="lesson-complete"]')).toBeNull();
+    expect(byTestId(root, 'lesson-status').dataset['status']).toBe('completed');
+  });
+
+  it('flushes the reading time, with the section, when the learner leaves the lesson', async () => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    try {
+      await open();
+      const tops: Record<string, number> = { 'two-kinds-of-ai': -300, 'why-bodies-matter': 400, 'try-it': 900 };
+      for (const heading of Array.from(byTestId(root, 'lesson-body').querySelectorAll('h2, h3'))) {
+        vi.spyOn(heading, 'getBoundingClientRect').mockImplementation(() => ({ top: tops[heading.id] }) as DOMRect);
+      }
+      clock.advance(12);
+      expect(fetchMock).not.toHaveBeenCalled();
+      await TestBed.inject(Router).navigateByUrl('/book');
+      await settle();
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+      const [url, init] = fetchMock.mock.calls[0];
+      expect(url).toBe(`/api/progress/lessons/${SLUG}/time`);
+      expect(init).toMatchObject({ method: 'PUT', keepalive: true, headers: { Authorization: 'Bearer tok-1' } });
+      expect(JSON.parse(String(init.body))).toEqual({ seconds: 12, section: 'two-kinds-of-ai' });
+      expect(clock.ticks.size).toBe(0);
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
   });
 
   it('says when the lesson does not exist', async () => {

@@ -3,6 +3,8 @@ import {
   ChangeDetectionStrategy,
   Component,
   ElementRef,
+  Injector,
+  afterNextRender,
   afterRenderEffect,
   computed,
   effect,
@@ -26,6 +28,8 @@ import { revealAnchor } from '../../lesson/anchor';
 import { MarkdownRenderer } from '../../lesson/markdown-renderer.service';
 import { MarkdownView } from '../../lesson/markdown-view';
 import { PersonalizedLesson } from '../../personalize/personalized-lesson';
+import { STATUS_LABELS } from '../../progress/format';
+import { ReadingTracker } from '../../progress/reading-tracker';
 
 export const LESSON_TABS = [
   { id: 'original', label: 'Original' },
@@ -48,6 +52,7 @@ export const TOC_MIN_HEADINGS = 3;
   selector: 'lx-lesson-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink, MarkdownView, PersonalizedLesson],
+  providers: [ReadingTracker],
   templateUrl: './lesson-page.html',
   styleUrl: './lesson-page.css',
 })
@@ -56,7 +61,9 @@ export class LessonPage {
   private readonly api = inject(ContentApi);
   private readonly renderer = inject(MarkdownRenderer);
   private readonly title = inject(Title);
+  private readonly injector = inject(Injector);
   private readonly document = inject(DOCUMENT);
+  private readonly tracker = inject(ReadingTracker);
 
   protected readonly tabs = LESSON_TABS;
   protected readonly slug = toSignal(this.route.paramMap.pipe(map((params) => params.get('slug') ?? '')), { requireSync: true });
@@ -115,8 +122,19 @@ export class LessonPage {
     computation: (slug) => (untracked(this.tab) === 'personalized' ? slug : null),
   });
 
+  /** The learner's progress in this lesson: null until the server said. */
+  protected readonly status = computed(() => {
+    const progress = this.tracker.progress();
+    return progress && progress.lessonSlug === this.slug() ? { id: progress.status, label: STATUS_LABELS[progress.status] } : null;
+  });
+  protected readonly completing = signal(false);
+  protected readonly completeError = signal('');
+  /** Said by a polite live region once the lesson is marked as complete. */
+  protected readonly announcement = signal('');
+
   private readonly tabButtons = viewChildren<ElementRef<HTMLButtonElement>>('tabButton');
   private readonly originalPanel = viewChild<ElementRef<HTMLElement>>('originalPanel');
+  private readonly completedNote = viewChild<ElementRef<HTMLElement>>('completedNote');
   private lastBody: string | null = null;
   private revealed: string | null = null;
 
@@ -124,6 +142,23 @@ export class LessonPage {
     effect(() => {
       const lesson = this.lesson.hasValue() ? this.lesson.value() : null;
       this.title.setTitle(lesson ? `${lesson.title} · Lectern` : 'Lesson · Lectern');
+    });
+
+    // Opening a lesson starts it (at a deep link's section); moving to another
+    // lesson or page flushes the reading time of this one (see ReadingTracker).
+    this.tracker.watchSections(() => (this.tab() === 'original' ? (this.originalPanel()?.nativeElement ?? null) : null));
+    effect(() => {
+      const lesson = this.lesson.hasValue() ? this.lesson.value() : null;
+      untracked(() => {
+        if (!lesson) {
+          this.tracker.close();
+          return;
+        }
+        const fragment = this.fragment();
+        this.completeError.set('');
+        this.announcement.set('');
+        this.tracker.open(lesson.slug, lesson.headings.some((h) => h.id === fragment) ? fragment : null);
+      });
     });
 
     // A deep link (`/lessons/x#heading`, e.g. from search) scrolls to its
@@ -177,6 +212,23 @@ export class LessonPage {
     event.preventDefault();
     this.select(ids[next]);
     this.tabButtons()[next]?.nativeElement.focus();
+  }
+
+  protected async complete(): Promise<void> {
+    if (this.completing()) return;
+    this.completing.set(true);
+    this.completeError.set('');
+    this.announcement.set('');
+    try {
+      await this.tracker.complete();
+      this.announcement.set('Lesson marked as complete.');
+      // The button is gone: keep keyboard focus on what replaced it.
+      afterNextRender(() => this.completedNote()?.nativeElement.focus({ preventScroll: true }), { injector: this.injector });
+    } catch {
+      this.completeError.set('The lesson could not be marked as complete. Check your connection and try again.');
+    } finally {
+      this.completing.set(false);
+    }
   }
 
   protected retry(): void {

@@ -1,0 +1,2 @@
+export { ProgressModule } from './progress.module';
+export { ProgressService } from './progress.service';

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { LessonProgressDto, ProgressSummaryDto, StoredLessonStatus } from '@lectern/api-types';
+import { ContentService } from '@lectern/content';
+import { NotFoundError } from '@lectern/infra';
+import { QueryFailedError, Repository } from 'typeorm';
+import { LessonProgressEntity } from './entities/lesson-progress.entity';
+import { lessonProgressOf, summarize, type ProgressRow } from './progress-summary';
+
+const RETURNING = 'RETURNING lesson_slug, status, started_at, completed_at, time_spent_seconds, last_section, updated_at';
+const INT_MAX = 2_147_483_647;
+
+/**
+ * Every write is one `INSERT … ON CONFLICT (user_id, lesson_slug) DO UPDATE`
+ * statement, so concurrent requests for the same lesson never lose or double
+ * an update and need no transaction or lock:
+ * - start keeps the first started_at (and a completed lesson stays completed);
+ * - a heartbeat adds its seconds to what is stored (starting the lesson if needed);
+ * - complete sets completed_at only once; completing a lesson never started
+ *   starts it at the same instant (started_at = completed_at).
+ * Each of them also moves updated_at (what "continue where you left off"
+ * follows), except completing an already completed lesson, which changes nothing.
+ */
+const START_SQL = `
+  INSERT INTO lesson_progress (user_id, lesson_slug, status, started_at, last_section, updated_at)
+  VALUES ($1, $2, 'in_progress', now(), $3, now())
+  ON CONFLICT (user_id, lesson_slug) DO UPDATE SET
+    last_section = COALESCE(EXCLUDED.last_section, lesson_progress.last_section),
+    updated_at = EXCLUDED.updated_at
+  ${RETURNING}`;
+
+const HEARTBEAT_SQL = `
+  INSERT INTO lesson_progress (user_id, lesson_slug, status, started_at, time_spent_seconds, last_section, updated_at)
+  VALUES ($1, $2, 'in_progress', now(), $3, $4, now())
+  ON CONFLICT (user_id, lesson_slug) DO UPDATE SET
+    time_spent_seconds = LEAST(lesson_progress.time_spent_seconds::bigint + EXCLUDED.time_spent_seconds, ${INT_MAX}),
+    last_section = COALESCE(EXCLUDED.last_section, lesson_progress.last_section),
+    updated_at = EXCLUDED.updated_at
+  ${RETURNING}`;
+
+const COMPLETE_SQL = `
+  INSERT INTO lesson_progress (user_id, lesson_slug, status, started_at, completed_at, updated_at)
+  VALUES ($1, $2, 'completed', now(), now(), now())
+  ON CONFLICT (user_id, lesson_slug) DO UPDATE SET
+    status = 'completed',
+    completed_at = COALESCE(lesson_progress.completed_at, EXCLUDED.completed_at),
+    updated_at = CASE WHEN lesson_progress.completed_at IS NULL THEN EXCLUDED.updated_at ELSE lesson_progress.updated_at END
+  ${RETURNING}`;
+
+interface RawRow {
+  lesson_slug: string;
+  status: StoredLessonStatus;
+  started_at: Date;
+  completed_at: Date | null;
+  time_spent_seconds: number;
+  last_section: string | null;
+  updated_at: Date;
+}
+
+const fromRaw = (r: RawRow): ProgressRow => ({
+  lessonSlug: r.lesson_slug,
+  status: r.status,
+  startedAt: r.started_at,
+  completedAt: r.completed_at,
+  timeSpentSeconds: Number(r.time_spent_seconds),
+  lastSection: r.last_section,
+  updatedAt: r.updated_at,
+});
+
+/** A learner's reading progress. Every method acts on the given learner only (the token's, from the controller). */
+@Injectable()
+export class ProgressService {
+  constructor(
+    @InjectRepository(LessonProgressEntity) private readonly progress: Repository<LessonProgressEntity>,
+    private readonly content: ContentService,
+  ) {}
+
+  /** GET /api/progress: the whole book's completion, per part and chapter, time spent and where to resume. */
+  async summary(userId: string): Promise<ProgressSummaryDto> {
+    const { tree } = await this.content.snapshot();
+    return summarize(tree, await this.rows(userId));
+  }
+
+  /** One lesson's progress (`not_started` without a row); 404 for a lesson not in the book. */
+  async lesson(userId: string, lessonSlug: string): Promise<LessonProgressDto> {
+    await this.content.lesson(lessonSlug);
+    const row = await this.progress.findOneBy({ userId, lessonSlug });
+    return lessonProgressOf(lessonSlug, row);
+  }
+
+  /** Opening a lesson starts it; starting again keeps the first start (and records the section, if given). */
+  async start(userId: string, lessonSlug: string, section?: string): Promise<LessonProgressDto> {
+    return this.write(START_SQL, userId, lessonSlug, [section ?? null]);
+  }
+
+  /** A reading heartbeat: adds the seconds (bounded by the DTO to 1..3600) and records the section. */
+  async addTime(userId: string, lessonSlug: string, seconds: number, section?: string): Promise<LessonProgressDto> {
+    return this.write(HEARTBEAT_SQL, userId, lessonSlug, [seconds, section ?? null]);
+  }
+
+  /** Mark as complete; completing again is a no-op. */
+  async complete(userId: string, lessonSlug: string): Promise<LessonProgressDto> {
+    return this.write(COMPLETE_SQL, userId, lessonSlug, []);
+  }
+
+  /** Status of every lesson the learner opened (lessons not in the map are not started). */
+  async statuses(userId: string): Promise<Map<string, StoredLessonStatus>> {
+    const rows: Array<{ lesson_slug: string; status: StoredLessonStatus }> = await this.progress.query(
+      'SELECT lesson_slug, status FROM lesson_progress WHERE user_id = $1',
+      [userId],
+    );
+    return new Map(rows.map((r) => [r.lesson_slug, r.status]));
+  }
+
+  private async rows(userId: string): Promise<ProgressRow[]> {
+    const raw: RawRow[] = await this.progress.query(
+      'SELECT lesson_slug, status, started_at, completed_at, time_spent_seconds, last_section, updated_at FROM lesson_progress WHERE user_id = $1',
+      [userId],
+    );
+    return raw.map(fromRaw);
+  }
+
+  private async write(sql: string, userId: string, lessonSlug: string, params: unknown[]): Promise<LessonProgressDto> {
+    await this.content.lesson(lessonSlug); // 404 for a lesson not in the book
+    try {
+      const [row] = (await this.progress.query(sql, [userId, lessonSlug, ...params])) as RawRow[];
+      return lessonProgressOf(lessonSlug, fromRaw(row));
+    } catch (error) {
+      // The lesson was removed by a sync between the check above and the write.
+      if (isForeignKeyViolation(error, 'lesson_slug')) throw new NotFoundError('lesson_not_found', `No lesson "${lessonSlug}"`);
+      throw error;
+    }
+  }
+}
+
+function isForeignKeyViolation(error: unknown, column: string): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; detail?: string };
+  return driverError.code === '23503' && (driverError.detail ?? '').includes(`(${column})`);
+}

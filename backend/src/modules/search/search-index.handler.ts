@@ -1,0 +1,57 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { EmbedLessonPayload, JobHandler } from '@lectern/infra';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { describeSpace } from './embedding-space';
+import { SearchIndexService, type EmbedProgress } from './search-index.service';
+
+/**
+ * The `index` queue's jobs, in the worker: embeds chunks lacking a vector for
+ * the configured model (one lesson, or all of them), batched within the
+ * provider's limits; upserts, so a retried or repeated job only does what is
+ * left. At start-up a worker queues `reembed-all` when the configured model
+ * does not cover every chunk (a new model, or embeddings never made):
+ * changing the model re-embeds in the background while searches keep using
+ * the previous model's vectors.
+ */
+@Injectable()
+export class SearchIndexHandler implements JobHandler, OnApplicationBootstrap {
+  private readonly logger = new Logger(SearchIndexHandler.name);
+
+  constructor(private readonly index: SearchIndexService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.index.embeddingsEnabled) return;
+    try {
+      const missing = await this.index.countMissing();
+      if (missing === 0) return;
+      await this.index.enqueueAll();
+      this.logger.log(
+        `${missing} search chunk(s) have no ${describeSpace(this.index.currentSpace)} vector: re-embedding in the background`,
+      );
+    } catch (error) {
+      this.logger.warn(`Could not check the search embeddings: ${String(error)}`);
+    }
+  }
+
+  async handle(job: Job): Promise<unknown> {
+    if (!this.index.embeddingsEnabled) {
+      throw new UnrecoverableError('No embedding provider is configured (OPENAI_API_KEY or OPENAI_BASE_URL): search stays full-text');
+    }
+    const report = (p: EmbedProgress) =>
+      job.updateProgress(Math.min(99, Math.round((p.embedded / Math.max(1, p.embedded + p.remaining)) * 100)));
+    switch (job.name) {
+      case 'embed-lesson': {
+        const { lessonSlug } = job.data as EmbedLessonPayload;
+        return this.index.embedMissing({ lessonSlug, jobId: String(job.id), onProgress: report });
+      }
+      case 'reembed-all': {
+        const done = await this.index.embedMissing({ jobId: String(job.id), onProgress: report });
+        const pruned = await this.index.prune();
+        this.logger.log(`Embedded ${done.embedded} chunk(s) in ${done.requests} request(s) with ${describeSpace(this.index.currentSpace)}`);
+        return { ...done, pruned };
+      }
+      default:
+        throw new UnrecoverableError(`The index queue has no job named ${job.name}`);
+    }
+  }
+}

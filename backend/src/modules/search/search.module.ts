@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContentModule } from '@lectern/content';
+import { ChunkEmbeddingEntity } from './entities/chunk-embedding.entity';
+import { LessonChunkEntity } from './entities/lesson-chunk.entity';
+import { SearchIndexHandler } from './search-index.handler';
+import { SearchIndexService } from './search-index.service';
+import { SearchController } from './search.controller';
+import { SearchContentListener } from './search.listener';
+import { SearchService } from './search.service';
+
+const entities = TypeOrmModule.forFeature([LessonChunkEntity, ChunkEmbeddingEntity]);
+
+/** Search over the book: chunks kept in step with content syncs, full-text and hybrid queries, the API. */
+@Module({
+  imports: [entities, ContentModule],
+  controllers: [SearchController],
+  providers: [SearchService, SearchIndexService, SearchContentListener],
+  exports: [SearchService, SearchIndexService],
+})
+export class SearchModule {}
+
+/** The index queue's handler, for the worker process (which also runs content syncs, so it listens too). */
+@Module({
+  imports: [SearchModule],
+  providers: [SearchIndexHandler],
+  exports: [SearchIndexHandler],
+})
+export class SearchJobsModule {}
