@@ -7,3 +7,4 @@ export * from './content';
 export * from './personalize';
 export * from './progress';
 export * from './search';
+export * from './anchors';

@@ -1,38 +1,8 @@
-// Heading anchor ids, computed exactly as the server does
-// (backend/src/modules/content/source/markdown.ts), so a heading without a
-// server-given id still gets the id search results link to.
+// Heading anchor ids: the algorithm is the server's (shared through
+// @lectern/api-types), so a heading without a server-given id still gets the
+// id search results link to.
 
-/**
- * GitHub's heading slug: lowercase; every character that is not a letter,
- * mark, number, connector (`_`), space or `-` removed; each space → `-`.
- */
-export function slugifyHeading(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
-    .replace(/ /g, '-');
-}
-
-/** Dedupes anchor ids within one document the way GitHub does: `intro`, `intro-1`, `intro-2`. */
-export class HeadingSlugger {
-  private readonly occurrences = new Map<string, number>();
-
-  slug(text: string): string {
-    return this.claim(slugifyHeading(text));
-  }
-
-  /** Registers an id (explicit, server-given or computed), deduping it. */
-  claim(base: string): string {
-    let id = base;
-    while (this.occurrences.has(id)) {
-      const count = (this.occurrences.get(base) ?? 0) + 1;
-      this.occurrences.set(base, count);
-      id = `${base}-${count}`;
-    }
-    this.occurrences.set(id, 0);
-    return id;
-  }
-}
+export { HeadingSlugger, slugifyHeading } from '@lectern/api-types';
 
 /** A Docusaurus explicit id at the end of a heading: `## Title {#my-id}`. */
 export const EXPLICIT_HEADING_ID = /[ \t]*\{#([^\s{}]+)\}[ \t]*$/;
@@ -77,11 +47,9 @@ function stripInlineMarkup(text: string): string {
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]*)\]\[[^\]]*\]/g, '$1')
     .replace(/<\/?[A-Za-z][^>]*>/g, '');
-  for (let previous = ''; previous !== out; ) {
+  for (let previous = ''; previous !== out;) {
     previous = out;
-    out = out
-      .replace(/(\*\*?|~~)(?=\S)(.*?\S)\1/g, '$2')
-      .replace(/(^|[^\p{L}\p{N}_])(__?)(?=\S)(.*?\S)\2(?![\p{L}\p{N}_])/gu, '$1$3');
+    out = out.replace(/(\*\*?|~~)(?=\S)(.*?\S)\1/g, '$2').replace(/(^|[^\p{L}\p{N}_])(__?)(?=\S)(.*?\S)\2(?![\p{L}\p{N}_])/gu, '$1$3');
   }
   return out.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }

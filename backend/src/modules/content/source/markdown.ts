@@ -1,3 +1,4 @@
+import { HeadingSlugger, slugifyHeading } from '@lectern/api-types';
 import { posix } from 'node:path';
 import type { SourceProblem } from './book-source.types';
 import { isRecord, parseYaml } from './yaml-source';
@@ -198,39 +199,8 @@ export interface MarkdownHeading {
   line: number;
 }
 
-/**
- * GitHub's heading slug (as github-slugger computes it): lowercase; every
- * character that is not a letter, mark, number, connector (`_`), space or `-`
- * removed; each space → `-`. Unicode letters are kept (`Привет мир` →
- * `привет-мир`).
- */
-export function slugifyHeading(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
-    .replace(/ /g, '-');
-}
-
-/** Dedupes anchor ids within one document the way GitHub does: `intro`, `intro-1`, `intro-2`. */
-export class HeadingSlugger {
-  private readonly occurrences = new Map<string, number>();
-
-  slug(text: string): string {
-    return this.claim(slugifyHeading(text));
-  }
-
-  /** Registers an id (an explicit `{#id}` or a computed slug), deduping it. */
-  claim(base: string): string {
-    let id = base;
-    while (this.occurrences.has(id)) {
-      const count = (this.occurrences.get(base) ?? 0) + 1;
-      this.occurrences.set(base, count);
-      id = `${base}-${count}`;
-    }
-    this.occurrences.set(id, 0);
-    return id;
-  }
-}
+// The anchor algorithm is shared with the web app (search deep links must match rendered ids).
+export { HeadingSlugger, slugifyHeading };
 
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
