@@ -164,16 +164,7 @@ export class LlmService {
         }
       }
     } catch (error) {
-      const failure = toLlmError(error);
-      await this.record({
-        purpose: options.purpose,
-        jobId: options.jobId ?? null,
-        model,
-        outcome: 'error',
-        durationMs: Date.now() - started,
-        error: failure.message,
-      });
-      throw failure;
+      throw await this.recordFailure(options, model, started, toLlmError(error));
     }
     if (promptTokens === 0 && completionTokens === 0) {
       // A server that reports no usage: estimate (about 4 characters a token).
@@ -247,16 +238,7 @@ export class LlmService {
         );
       }
     } catch (error) {
-      const failure = error instanceof LlmCallError ? error : toLlmError(error);
-      await this.record({
-        purpose: options.purpose,
-        jobId: options.jobId ?? null,
-        model,
-        outcome: 'error',
-        durationMs: Date.now() - started,
-        error: failure.message,
-      });
-      throw failure;
+      throw await this.recordFailure(options, model, started, error instanceof LlmCallError ? error : toLlmError(error));
     }
     const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
     // A server that reports no usage: estimate (about 4 characters a token).
@@ -282,6 +264,24 @@ export class LlmService {
       .exec()
       .catch((error: unknown) => this.logger.warn(`Could not count tokens against the daily budget: ${String(error)}`));
     return { vectors, model, promptTokens, costUsd, durationMs };
+  }
+
+  /** Records a failed call and gives back the error to throw. */
+  private async recordFailure(
+    options: { purpose: string; jobId?: string },
+    model: string,
+    started: number,
+    failure: Error,
+  ): Promise<Error> {
+    await this.record({
+      purpose: options.purpose,
+      jobId: options.jobId ?? null,
+      model,
+      outcome: 'error',
+      durationMs: Date.now() - started,
+      error: failure.message,
+    });
+    return failure;
   }
 
   private async record(row: Partial<LlmCallEntity>): Promise<void> {
