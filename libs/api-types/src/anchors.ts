@@ -36,3 +36,60 @@ export class HeadingSlugger {
     return id;
   }
 }
+
+/** A Docusaurus explicit id at the end of a heading: `## Title {#my-id}`. */
+export const EXPLICIT_HEADING_ID = /[ \t]*\{#([^\s{}]+)\}[ \t]*$/;
+
+/**
+ * Inline code spans in `text` as [start, end) offsets: a run of N backticks up
+ * to the next run of exactly N backticks in the same paragraph.
+ */
+export function inlineCodeSpans(text: string): [number, number][] {
+  const runs = [...text.matchAll(/`+/g)].map((m) => ({ start: m.index, length: m[0].length }));
+  const spans: [number, number][] = [];
+  for (let i = 0; i < runs.length; i++) {
+    const open = runs[i];
+    if (open.start > 0 && text[open.start - 1] === '\\') continue;
+    for (let j = i + 1; j < runs.length; j++) {
+      const between = text.slice(open.start + open.length, runs[j].start);
+      if (/\n[ \t]*\n/.test(between)) break;
+      if (runs[j].length === open.length) {
+        spans.push([open.start, runs[j].start + runs[j].length]);
+        i = j;
+        break;
+      }
+    }
+  }
+  return spans;
+}
+
+/** Heading source → the text a reader sees: images → alt text, links → their text, tags and emphasis marks dropped. */
+export function headingPlainText(raw: string): string {
+  let text = '';
+  let at = 0;
+  for (const [start, end] of inlineCodeSpans(raw)) {
+    text += stripInlineMarkup(raw.slice(at, start)) + codeSpanContent(raw.slice(start, end));
+    at = end;
+  }
+  text += stripInlineMarkup(raw.slice(at));
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** `` `x` `` → `x`; one space on each side is dropped when both are there (CommonMark). */
+function codeSpanContent(span: string): string {
+  const inner = span.replace(/^`+|`+$/g, '');
+  return inner.length > 2 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '' ? inner.slice(1, -1) : inner;
+}
+
+function stripInlineMarkup(text: string): string {
+  let out = text
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\[[^\]]*\]/g, '$1')
+    .replace(/<\/?[A-Za-z][^>]*>/g, '');
+  for (let previous = ''; previous !== out;) {
+    previous = out;
+    out = out.replace(/(\*\*?|~~)(?=\S)(.*?\S)\1/g, '$2').replace(/(^|[^\p{L}\p{N}_])(__?)(?=\S)(.*?\S)\2(?![\p{L}\p{N}_])/gu, '$1$3');
+  }
+  return out.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}

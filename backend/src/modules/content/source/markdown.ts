@@ -1,4 +1,4 @@
-import { HeadingSlugger, slugifyHeading } from '@lectern/api-types';
+import { EXPLICIT_HEADING_ID, HeadingSlugger, headingPlainText, inlineCodeSpans, slugifyHeading } from '@lectern/api-types';
 import { posix } from 'node:path';
 import type { SourceProblem } from './book-source.types';
 import { isRecord, parseYaml } from './yaml-source';
@@ -95,28 +95,6 @@ export function fencedLineMask(lines: readonly string[]): boolean[] {
   return mask;
 }
 
-/**
- * Inline code spans in `text` as [start, end) offsets: a run of N backticks up
- * to the next run of exactly N backticks in the same paragraph.
- */
-export function inlineCodeSpans(text: string): [number, number][] {
-  const runs = [...text.matchAll(/`+/g)].map((m) => ({ start: m.index, length: m[0].length }));
-  const spans: [number, number][] = [];
-  for (let i = 0; i < runs.length; i++) {
-    const open = runs[i];
-    if (open.start > 0 && text[open.start - 1] === '\\') continue;
-    for (let j = i + 1; j < runs.length; j++) {
-      const between = text.slice(open.start + open.length, runs[j].start);
-      if (/\n[ \t]*\n/.test(between)) break;
-      if (runs[j].length === open.length) {
-        spans.push([open.start, runs[j].start + runs[j].length]);
-        i = j;
-        break;
-      }
-    }
-  }
-  return spans;
-}
 
 /** A character that never occurs in Markdown syntax, used to blank out code. */
 export const CODE_MASK = '\uE000';
@@ -200,12 +178,11 @@ export interface MarkdownHeading {
 }
 
 // The anchor algorithm is shared with the web app (search deep links must match rendered ids).
-export { HeadingSlugger, slugifyHeading };
+export { HeadingSlugger, headingPlainText, inlineCodeSpans, slugifyHeading };
 
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
 const NOT_PARAGRAPH = /^\s*(?:[-*+][ \t]|\d+[.)][ \t]|>|#|\||:::|<|`{3}|~{3}|$)/;
-const EXPLICIT_ID = /[ \t]*\{#([^\s{}]+)\}[ \t]*$/;
 
 /** Headings (ATX `## x` and setext underlined) outside code, with GitHub-style anchor ids. */
 export function extractHeadings(markdown: string): MarkdownHeading[] {
@@ -214,7 +191,7 @@ export function extractHeadings(markdown: string): MarkdownHeading[] {
   const slugger = new HeadingSlugger();
   const headings: MarkdownHeading[] = [];
   const add = (level: number, raw: string, line: number): void => {
-    const explicit = EXPLICIT_ID.exec(raw);
+    const explicit = EXPLICIT_HEADING_ID.exec(raw);
     const text = headingPlainText(explicit ? raw.slice(0, explicit.index) : raw);
     headings.push({ level, text, id: explicit ? slugger.claim(explicit[1]) : slugger.slug(text), line });
   };
@@ -242,39 +219,6 @@ function paragraphEndingAt(lines: readonly string[], fenced: readonly boolean[],
     return undefined;
   }
   return { text: paragraph.map((line) => line.trim()).join(' '), line: start + 1 };
-}
-
-/** Heading source → the text a reader sees: images → alt text, links → their text, tags and emphasis marks dropped. */
-export function headingPlainText(raw: string): string {
-  let text = '';
-  let at = 0;
-  for (const [start, end] of inlineCodeSpans(raw)) {
-    text += stripInlineMarkup(raw.slice(at, start)) + codeSpanContent(raw.slice(start, end));
-    at = end;
-  }
-  text += stripInlineMarkup(raw.slice(at));
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/** `` `x` `` → `x`; one space on each side is dropped when both are there (CommonMark). */
-function codeSpanContent(span: string): string {
-  const inner = span.replace(/^`+|`+$/g, '');
-  return inner.length > 2 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '' ? inner.slice(1, -1) : inner;
-}
-
-function stripInlineMarkup(text: string): string {
-  let out = text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\[[^\]]*\]/g, '$1')
-    .replace(/<\/?[A-Za-z][^>]*>/g, '');
-  for (let previous = ''; previous !== out; ) {
-    previous = out;
-    out = out
-      .replace(/(\*\*?|~~)(?=\S)(.*?\S)\1/g, '$2')
-      .replace(/(^|[^\p{L}\p{N}_])(__?)(?=\S)(.*?\S)\2(?![\p{L}\p{N}_])/gu, '$1$3');
-  }
-  return out.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 /** The first heading's text: the first H1 if there is one, else the first heading of any level. */
@@ -306,7 +250,7 @@ export function stripDuplicateTitle(markdown: string, title: string): string {
   if (first < 0) return markdown;
   const atx = ATX_HEADING.exec(lines[first]);
   if (!atx || atx[1].length !== 1) return markdown;
-  const raw = (atx[2] ?? '').replace(EXPLICIT_ID, '');
+  const raw = (atx[2] ?? '').replace(EXPLICIT_HEADING_ID, '');
   if (normalizeTitle(headingPlainText(raw)) !== normalizeTitle(title)) return markdown;
   let next = first + 1;
   while (next < lines.length && lines[next].trim() === '') next++;
