@@ -19,6 +19,7 @@ import { AppModule } from '../src/app.module';
 const SAMPLE_BOOK = resolve(__dirname, '../../content');
 
 describe('Redis goes away and comes back (a private redis-server)', () => {
+  jest.setTimeout(120_000);
   let redis: PrivateRedis;
   let fake: FakeOpenAI;
   let t: TestApp;
@@ -67,6 +68,11 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
     }
     expect((await post('why-humanoid-form')).statusCode).toBe(200);
 
+    // A rewrite still being written when Redis goes away (a slow LLM).
+    fake.setBehaviour({ kind: 'normal', delayMs: 2_000 }, 'chat');
+    const inFlight = (await post('challenges-and-future-directions')).json<PersonalizeQueued>();
+    await new Promise((r) => setTimeout(r, 300));
+
     await redis.stop();
 
     const hit = await post('why-humanoid-form');
@@ -86,6 +92,16 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/content/book' })).statusCode).toBe(200);
 
     await redis.start();
+    fake.setBehaviour({ kind: 'normal' }, 'chat');
+
+    // The job in flight during the outage was kept (append-only Redis) and is finished: jobs resume.
+    let state = '';
+    for (let i = 0; i < 400 && state !== 'completed'; i += 1) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/personalize/jobs/${inFlight.jobId}`, headers: bearer(learner.token) });
+      state = res.statusCode === 200 ? res.json<{ state: string }>().state : `http ${res.statusCode}`;
+      if (state !== 'completed') await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(state).toBe('completed');
 
     let recovered = 0;
     for (let i = 0; i < 100 && recovered !== 202; i += 1) {

@@ -3,3 +3,4 @@ export * from './learner';
 export * from './test-database';
 export * from './fake-openai';
 export * from './private-redis';
+export * from './private-postgres';

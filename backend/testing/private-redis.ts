@@ -69,7 +69,7 @@ export async function startPrivateRedis(binary = 'redis-server'): Promise<Privat
     if (!running || running.exitCode !== null) return;
     await new Promise<void>((done) => {
       running.once('exit', () => done());
-      running.kill('SIGKILL');
+      running.kill('SIGTERM');
     });
     await waitUntil(async () => !(await answers(port)), `redis-server on port ${port} to stop`);
   };

@@ -20,6 +20,17 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+/** Applies every migration to the database at `url`. */
+export async function migrateDatabase(url: string): Promise<void> {
+  const dataSource = new DataSource({ ...dataSourceOptions(url), migrations });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 /** Creates a fresh, migrated database for one test run; returns its URL. */
 export async function createTestDatabase(prefix = 'lectern_test'): Promise<{ name: string; url: string }> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -31,13 +42,7 @@ export async function createTestDatabase(prefix = 'lectern_test'): Promise<{ nam
     await admin.end();
   }
   const url = withDatabase(adminUrl(), name);
-  const dataSource = new DataSource({ ...dataSourceOptions(url), migrations });
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
+  await migrateDatabase(url);
   return { name, url };
 }
 

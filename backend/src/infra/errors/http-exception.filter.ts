@@ -49,7 +49,36 @@ export function toErrorBody(exception: unknown): ApiErrorBody {
               : String(fastifyError.message ?? 'Bad request');
     return errorBody(fastifyError.statusCode, message, code?.toLowerCase());
   }
+  if (isUnavailable(exception)) {
+    return errorBody(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'A service Lectern depends on is unavailable; try again shortly',
+      'service_unavailable',
+    );
+  }
   return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+}
+
+/** Connection failures (PostgreSQL or Redis away, restarting, or shutting down): 503, not a bug. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+function isUnavailable(exception: unknown): boolean {
+  const e = exception as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
+  const code = e?.code ?? e?.driverError?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return typeof e?.message === 'string' && /Connection terminated|connect ECONNREFUSED|Connection is closed/i.test(e.message);
 }
 
 @Catch()
@@ -64,7 +93,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const body = toErrorBody(exception);
     if (body.statusCode === 404 && this.spaFallback?.(request, reply)) return;
-    if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
+    if (body.statusCode === 503 && !(exception instanceof DomainError)) {
+      this.logger.warn({
+        message: 'Dependency unavailable',
+        method: request.method,
+        url: request.url,
+        error: describe(exception).split('\n')[0],
+      });
+    } else if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
       this.logger.error({ message: 'Unhandled error', method: request.method, url: request.url, error: describe(exception) });
     }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
