@@ -14,6 +14,7 @@ export interface PrivateRedis {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  running(): boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -74,5 +75,11 @@ export async function startPrivateRedis(binary = 'redis-server'): Promise<Privat
     await waitUntil(async () => !(await answers(port)), `redis-server on port ${port} to stop`);
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop,
+    start,
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+  };
 }
