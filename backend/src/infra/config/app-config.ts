@@ -18,6 +18,8 @@ import {
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -200,6 +202,11 @@ export class AppConfig {
   @Min(0)
   @Max(65535)
   WORKER_METRICS_PORT = 9464;
+
+  /** Trust X-Forwarded-For (set true behind a load balancer or proxy; otherwise a client could pick its own address for the per-IP limit). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  TRUST_PROXY = false;
 
   /** Origins allowed to call the API from a browser (comma-separated); empty = same origin only. */
   @IsString()

@@ -30,7 +30,7 @@ export async function createHttpApp(
   const logger = createLogger(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: config.TRUST_PROXY,
     logger: false,
     routerOptions: { maxParamLength: 500 },
   });
