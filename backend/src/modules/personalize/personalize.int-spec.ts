@@ -147,6 +147,9 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect(status.state).toBe('failed');
     expect(status.failedReason).toMatch(/500/);
     expect(status.attemptsMade).toBe(3);
+    // The provider being down touches nothing else: the book and the lessons still answer.
+    expect((await t.app.inject({ method: 'GET', url: '/api/content/book' })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/content/lessons/${LESSON}/content` })).statusCode).toBe(200);
     // Try again starts fresh work once the provider is back.
     fake.setBehaviour({ kind: 'normal' }, 'chat');
     const again = await post(learner.token);
