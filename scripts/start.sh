@@ -51,13 +51,30 @@ node dist/backend/cli.js migrate
 # The configured book (the sample book by default); a no-op when nothing changed.
 node dist/backend/cli.js content sync "${CONTENT_SOURCE_DIR:-content}"
 
+api_pid=""
 worker_pid=""
+fake_llm_pid=""
 cleanup() {
-  [[ -n "$worker_pid" ]] && kill "$worker_pid" 2>/dev/null && wait "$worker_pid" 2>/dev/null
+  # Stop every process this script started (SIGTERM: the api finishes its requests, the worker its jobs).
+  local pids=()
+  for pid in "$api_pid" "$worker_pid" "$fake_llm_pid"; do
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  [[ ${#pids[@]} -gt 0 ]] && wait "${pids[@]}" 2>/dev/null
   return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# LECTERN_FAKE_LLM=1: try the Personalized tab without a provider, against the
+# repo's fake OpenAI-compatible server (its "rewrites" are mechanical: a demo, not a model).
+if [[ "${LECTERN_FAKE_LLM:-}" == "1" && -z "${OPENAI_API_KEY:-}${OPENAI_BASE_URL:-}" ]]; then
+  fake_port="${LECTERN_FAKE_LLM_PORT:-8089}"
+  node --experimental-strip-types --no-warnings backend/testing/fake-openai/main.ts --port "$fake_port" >.lectern/logs/fake-llm.log 2>&1 &
+  fake_llm_pid=$!
+  export OPENAI_BASE_URL="http://127.0.0.1:$fake_port/v1"
+  echo "Using the repo's fake LLM on $OPENAI_BASE_URL (demo rewrites)."
+fi
 
 node dist/backend/worker.js &
 worker_pid=$!
@@ -78,4 +95,10 @@ shown_host="$HOST"
     sleep 0.5
   done
 ) &
-node dist/backend/main.js
+# In the background, so Ctrl-C or a SIGTERM reaches this script at once and stops both.
+node dist/backend/main.js &
+api_pid=$!
+# If either process ends, stop the other and report how it ended.
+status=0
+wait -n "$api_pid" "$worker_pid" || status=$?
+exit "$status"

@@ -128,7 +128,7 @@ export class QueueService {
         queue: queueName,
         name: job.name,
         state,
-        progress: typeof job.progress === 'number' ? Math.round(job.progress) : 0,
+        progress: state === 'completed' ? 100 : typeof job.progress === 'number' ? Math.round(job.progress) : 0,
         attemptsMade: job.attemptsMade,
         failedReason: state === 'failed' ? (job.failedReason ?? null) : null,
         enqueuedAt: new Date(job.timestamp).toISOString(),

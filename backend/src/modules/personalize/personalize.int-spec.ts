@@ -94,6 +94,7 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect([...jobIds].filter((id) => id !== 'ready')).toHaveLength(1);
     const status = await waitForJob(learners[0].token, jobId);
     expect(status.state).toBe('completed');
+    expect(status.progress).toBe(100);
     const second = await Promise.all(learners.map((l) => post(l.token, 'how-robots-sense')));
     const contents = new Set(second.map((r) => r.json<PersonalizeReady>().content));
     expect(second.every((r) => r.statusCode === 200 && r.json<PersonalizeReady>().cached)).toBe(true);
