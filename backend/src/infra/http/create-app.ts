@@ -11,8 +11,6 @@ import { MetricsService } from '../metrics/metrics.service';
 import { registerStaticSite } from './static-site';
 
 export interface CreateAppOptions {
-  /** Serve the built Angular app from this directory (default: config.FRONTEND_DIST). */
-  frontendDist?: string;
   /** Log HTTP requests (default true). */
   requestLog?: boolean;
 }
@@ -69,7 +67,7 @@ export async function createHttpApp(
     });
   }
 
-  const dist = options.frontendDist ?? config.FRONTEND_DIST;
+  const dist = config.FRONTEND_DIST;
   const spaFallback = dist ? await registerStaticSite(fastify, dist) : undefined;
 
   app.useGlobalPipes(createValidationPipe());

@@ -106,10 +106,3 @@ export const QUEUES: { readonly [Q in QueueName]: QueueSettings } = {
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
-
-/** Job ids are derived from their content; BullMQ forbids ':' in them. */
-export function jobId(...parts: string[]): string {
-  const id = parts.join('-');
-  if (id.includes(':')) throw new Error(`Job id ${id} contains ':'`);
-  return id;
-}

@@ -7,7 +7,7 @@ import { Repository } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { JobRunEntity } from './job-run.entity';
 import { foldState, type JobStatus } from './job-status';
-import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './queue-catalogue';
+import { type JobName, type JobPayload, type QueueName } from './queue-catalogue';
 
 export class QueueUnavailableError extends DomainError {
   constructor(what: string) {
@@ -153,6 +153,4 @@ export class QueueService {
       result: (row.result as R) ?? null,
     };
   }
-
-  static readonly names = QUEUE_NAMES;
 }

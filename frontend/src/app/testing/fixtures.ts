@@ -13,87 +13,10 @@ import type {
   SearchResponse,
   UserDto,
 } from '@lectern/api-types';
+import { QUESTIONS as SHARED_QUESTIONS } from '@lectern/api-types';
 
-/** The questionnaire as GET /api/onboarding/questions serves it (ONBOARDING.md). */
-export const QUESTIONS: Question[] = [
-  {
-    id: 'educationLevel',
-    text: 'What is your education level?',
-    help: 'This helps us adjust the complexity of explanations.',
-    kind: 'single',
-    required: true,
-    options: [
-      { value: 'high_school', label: 'High School', hint: 'Currently in or completed high school' },
-      { value: 'undergraduate', label: 'Undergraduate', hint: "Pursuing or completed a bachelor's degree" },
-      { value: 'graduate', label: 'Graduate', hint: "Master's or PhD level" },
-      { value: 'professional', label: 'Professional', hint: 'Working professional' },
-    ],
-  },
-  {
-    id: 'programmingExperience',
-    text: 'What is your programming experience?',
-    help: "We'll adjust code examples based on your level.",
-    kind: 'single',
-    required: true,
-    options: [
-      { value: 'none', label: 'No experience' },
-      { value: 'beginner', label: 'Beginner', hint: 'Basics, simple scripts' },
-      { value: 'intermediate', label: 'Intermediate', hint: 'Comfortable with one or more languages' },
-      { value: 'advanced', label: 'Advanced', hint: 'Professional developer' },
-    ],
-  },
-  {
-    id: 'roboticsBackground',
-    text: 'Do you have any robotics background?',
-    help: 'This tells us whether to include foundational concepts.',
-    kind: 'single',
-    required: true,
-    options: [
-      { value: true, label: 'Yes', hint: 'Worked with robots or studied robotics' },
-      { value: false, label: 'No', hint: 'Robotics is new to me' },
-    ],
-  },
-  {
-    id: 'aiMlExperience',
-    text: 'What is your AI/ML experience?',
-    help: "We'll adjust AI-related content accordingly.",
-    kind: 'single',
-    required: true,
-    options: [
-      { value: 'none', label: 'No experience' },
-      { value: 'basic', label: 'Basic', hint: 'Familiar with the concepts' },
-      { value: 'intermediate', label: 'Intermediate', hint: 'Have built ML models' },
-      { value: 'advanced', label: 'Advanced', hint: 'Professional ML/AI work' },
-    ],
-  },
-  {
-    id: 'learningGoals',
-    text: 'What are your learning goals?',
-    help: 'Select all that apply.',
-    kind: 'multi',
-    required: true,
-    minSelected: 1,
-    options: [
-      { value: 'career_change', label: 'Career change' },
-      { value: 'research', label: 'Research' },
-      { value: 'hobby', label: 'Hobby' },
-      { value: 'teaching', label: 'Teaching' },
-      { value: 'building_projects', label: 'Building projects' },
-    ],
-  },
-  {
-    id: 'preferredLanguage',
-    text: 'What is your preferred language?',
-    help: 'Lessons can be personalized in Urdu while technical terms stay in English.',
-    kind: 'single',
-    required: false,
-    default: 'en',
-    options: [
-      { value: 'en', label: 'English' },
-      { value: 'ur', label: 'اردو (Urdu)' },
-    ],
-  },
-];
+/** The questionnaire as GET /api/onboarding/questions serves it: the shared one. */
+export const QUESTIONS: Question[] = [...SHARED_QUESTIONS];
 
 export const PREFERENCES: PreferencesDto = {
   educationLevel: 'graduate',
@@ -164,7 +87,14 @@ export const BOOK: BookDto = {
           partNumber: 1,
           prerequisites: [],
           lessons: [
-            { slug: 'digital-ai-vs-physical-ai', title: 'Digital AI vs Physical AI', position: 1, type: 'lesson', layer: 'L1', estimatedMinutes: 12 },
+            {
+              slug: 'digital-ai-vs-physical-ai',
+              title: 'Digital AI vs Physical AI',
+              position: 1,
+              type: 'lesson',
+              layer: 'L1',
+              estimatedMinutes: 12,
+            },
             { slug: 'lab-try-with-ai', title: 'Lab: Try With AI', position: 2, type: 'lab', layer: 'L1', estimatedMinutes: 45 },
           ],
         },
@@ -255,7 +185,11 @@ export const READY: PersonalizeReady = {
 
 export const QUEUED: PersonalizeQueued = { status: 'queued', jobId: 'job-1', statusUrl: '/api/personalize/jobs/job-1' };
 
-export function job(state: PersonalizeJobStatus['state'], progress: number, extra: Partial<PersonalizeJobStatus> = {}): PersonalizeJobStatus {
+export function job(
+  state: PersonalizeJobStatus['state'],
+  progress: number,
+  extra: Partial<PersonalizeJobStatus> = {},
+): PersonalizeJobStatus {
   return {
     jobId: 'job-1',
     state,
@@ -318,7 +252,9 @@ export const PROGRESS: ProgressSummaryDto = {
       completedLessons: 1,
       inProgressLessons: 1,
       completionPercentage: 50,
-      chapters: [{ number: 1, title: 'What Is Physical AI?', totalLessons: 2, completedLessons: 1, inProgressLessons: 1, completionPercentage: 50 }],
+      chapters: [
+        { number: 1, title: 'What Is Physical AI?', totalLessons: 2, completedLessons: 1, inProgressLessons: 1, completionPercentage: 50 },
+      ],
     },
     {
       number: 2,
@@ -327,7 +263,9 @@ export const PROGRESS: ProgressSummaryDto = {
       completedLessons: 0,
       inProgressLessons: 0,
       completionPercentage: 0,
-      chapters: [{ number: 2, title: 'Gazebo Simulation', totalLessons: 3, completedLessons: 0, inProgressLessons: 0, completionPercentage: 0 }],
+      chapters: [
+        { number: 2, title: 'Gazebo Simulation', totalLessons: 3, completedLessons: 0, inProgressLessons: 0, completionPercentage: 0 },
+      ],
     },
   ],
   lessons: [
