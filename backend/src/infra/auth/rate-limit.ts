@@ -15,13 +15,41 @@ export class RateLimitedError extends DomainError {
 export type RateLimitKind = 'create-user' | 'learner-write';
 const RATE_LIMIT = 'lectern:rate-limit';
 
+/**
+ * Fixed-window counters in Redis, shared by every api instance: `hit` counts
+ * one more event for `who` in the current window and answers the count and
+ * the seconds left in the window. It throws when Redis cannot answer; the
+ * caller decides whether that lets the request through or refuses it.
+ */
+@Injectable()
+export class RateCounter {
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async hit(kind: string, who: string, windowSeconds: number): Promise<{ count: number; retryAfterSeconds: number }> {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const key = `${this.config.QUEUE_PREFIX}:rl:${kind}:${who}:${Math.floor(nowSeconds / windowSeconds)}`;
+    const results =
+      (await this.redis
+        .multi()
+        .incr(key)
+        .expire(key, windowSeconds * 2)
+        .exec()) ?? [];
+    const [error, count] = results[0] ?? [null, 0];
+    if (error) throw error;
+    return { count: Number(count), retryAfterSeconds: windowSeconds - (nowSeconds % windowSeconds) };
+  }
+}
+
 /** Marks a route as limited: per client IP for learner creation, per learner for writes. */
 export const RateLimit = (kind: RateLimitKind): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMIT, kind);
 
 /**
- * Fixed-window counters in Redis, so limits hold across api instances. When
- * Redis cannot answer, requests are let through (these limits protect the
- * service; they must not take it down with Redis).
+ * Applies @RateLimit routes' limits with the RateCounter. When Redis cannot
+ * answer, requests are let through (these limits protect the service; they
+ * must not take it down with Redis).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -30,7 +58,7 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly counter: RateCounter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -41,22 +69,14 @@ export class RateLimitGuard implements CanActivate {
       kind === 'create-user'
         ? [request.ip, this.config.USER_CREATE_PER_IP_PER_HOUR, 3_600, 'new learners from this address']
         : [request.learner?.userId ?? request.ip, this.config.WRITES_PER_LEARNER_PER_MINUTE, 60, 'changes'];
-    const window = Math.floor(Date.now() / 1000 / windowSeconds);
-    const key = `${this.config.QUEUE_PREFIX}:rl:${kind}:${who}:${window}`;
-    let count: number;
+    let hit: { count: number; retryAfterSeconds: number };
     try {
-      const results =
-        (await this.redis
-          .multi()
-          .incr(key)
-          .expire(key, windowSeconds * 2)
-          .exec()) ?? [];
-      count = Number(results[0]?.[1] ?? 0);
+      hit = await this.counter.hit(kind, who, windowSeconds);
     } catch (error) {
       this.logger.warn(`Rate limit not applied (Redis: ${error instanceof Error ? error.message : String(error)})`);
       return true;
     }
-    if (count > limit) throw new RateLimitedError(what, windowSeconds - (Math.floor(Date.now() / 1000) % windowSeconds));
+    if (hit.count > limit) throw new RateLimitedError(what, hit.retryAfterSeconds);
     return true;
   }
 }

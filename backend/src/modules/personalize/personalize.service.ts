@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
@@ -10,10 +10,9 @@ import {
   NotFoundError,
   QueueService,
   QueueUnavailableError,
-  REDIS,
+  RateCounter,
 } from '@lectern/infra';
 import { OnboardingService } from '@lectern/onboarding';
-import type Redis from 'ioredis';
 import { IsNull, LessThan, Repository } from 'typeorm';
 import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
 import { personalizeJobId, type PersonalizeKey } from './personalize-key';
@@ -50,7 +49,7 @@ export class PersonalizeService {
     private readonly queues: QueueService,
     private readonly llm: LlmService,
     private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly counter: RateCounter,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -120,19 +119,16 @@ export class PersonalizeService {
    * when Redis cannot answer, the request fails fast with 503.
    */
   private async admitNewRewrite(userId: string): Promise<void> {
-    const windowStart = Math.floor(Date.now() / 60_000);
-    const key = `${this.config.QUEUE_PREFIX}:rl:personalize:${userId}:${windowStart}`;
-    let count: number;
+    let hit: { count: number; retryAfterSeconds: number };
     let withinBudget: boolean;
     try {
-      const [[, incr]] = ((await this.redis.multi().incr(key).expire(key, 120).exec()) ?? [[null, 0]]) as Array<[Error | null, number]>;
-      count = Number(incr);
+      hit = await this.counter.hit('personalize', userId, 60);
       withinBudget = await this.llm.withinDailyBudget();
     } catch (error) {
       throw new QueueUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (count > this.config.PERSONALIZE_RATE_PER_MINUTE) {
-      throw new TooManyRewritesError(this.config.PERSONALIZE_RATE_PER_MINUTE, 60 - Math.floor((Date.now() / 1000) % 60));
+    if (hit.count > this.config.PERSONALIZE_RATE_PER_MINUTE) {
+      throw new TooManyRewritesError(this.config.PERSONALIZE_RATE_PER_MINUTE, hit.retryAfterSeconds);
     }
     if (!withinBudget) throw new DailyBudgetExhaustedError();
   }
