@@ -70,7 +70,7 @@ export class ContentController {
       void reply.status(304);
       return undefined;
     }
-    const { markdown } = await this.content.lessonMarkdown(slug);
+    const markdown = await this.content.textOf(lesson);
     void reply.header('content-type', 'text/markdown; charset=utf-8');
     return markdown;
   }

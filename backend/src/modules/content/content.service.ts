@@ -85,9 +85,14 @@ export class ContentService {
   /** The lesson's Markdown from the content store, with its hash (the ETag). */
   async lessonMarkdown(slug: string): Promise<{ markdown: string; contentHash: string }> {
     const lesson = await this.lesson(slug);
+    return { markdown: await this.textOf(lesson), contentHash: lesson.contentHash };
+  }
+
+  /** The Markdown of a lesson already looked up (no second look-up of the book). */
+  async textOf(lesson: Pick<LessonDto, 'slug' | 'contentHash'>): Promise<string> {
     const markdown = await this.store.get(lesson.contentHash);
-    if (markdown === null) throw new NotFoundError('lesson_text_missing', `The text of "${slug}" is missing from the content store; re-sync the book`);
-    return { markdown, contentHash: lesson.contentHash };
+    if (markdown === null) throw new NotFoundError('lesson_text_missing', `The text of "${lesson.slug}" is missing from the content store; re-sync the book`);
+    return markdown;
   }
 
   private async build(bookId: string): Promise<BookSnapshot> {

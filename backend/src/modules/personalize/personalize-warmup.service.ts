@@ -46,7 +46,7 @@ export class PersonalizeWarmupService {
       model: this.llm.model,
     };
     for (const lesson of lessons) {
-      const { markdown } = await this.content.lessonMarkdown(lesson.slug);
+      const markdown = await this.content.textOf(lesson);
       for (const profile of profiles) {
         const key: PersonalizeKey = {
           lessonSlug: lesson.slug,
