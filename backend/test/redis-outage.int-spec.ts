@@ -72,8 +72,14 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
 
     // A rewrite still being written when Redis goes away (a slow LLM).
     fake.setBehaviour({ kind: 'normal', delayMs: 2_000 }, 'chat');
+    const streamedBefore = fake.calls.chatStreamed;
     const inFlight = (await post('challenges-and-future-directions')).json<PersonalizeQueued>();
-    await new Promise((r) => setTimeout(r, 300));
+    // In flight means the worker has called the LLM (not a guess at how long that takes on a busy machine).
+    const calledBy = Date.now() + 30_000;
+    while (fake.calls.chatStreamed === streamedBefore) {
+      if (Date.now() > calledBy) throw new Error('the worker never called the LLM');
+      await new Promise((r) => setTimeout(r, 25));
+    }
 
     await redis.stop();
 

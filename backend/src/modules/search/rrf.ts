@@ -3,13 +3,16 @@
  * fuses inside PostgreSQL; the integration test checks they agree): each
  * candidate scores Σ 1 / (k + rank) over the lists it is in (ranks from 1),
  * at most `perGroup` candidates of one group (lesson) are kept, best first;
- * ties go to the earlier position within the group, then the group name.
+ * ties go to a candidate that matched every query word in full-text (`exact`),
+ * then the group name, then the earlier position within the group.
  */
 export interface RankedCandidate {
   id: string;
   group: string;
   /** Order within the group, for ties. */
   position: number;
+  /** Matched every query word in full-text: wins a tie against a candidate that did not (a pure vector neighbour). */
+  exact?: boolean;
 }
 
 export interface FusedCandidate extends RankedCandidate {
@@ -26,11 +29,16 @@ export function reciprocalRankFusion(
     list.forEach((candidate, index) => {
       const entry = fused.get(candidate.id) ?? { ...candidate, score: 0 };
       entry.score += 1 / (k + index + 1);
+      entry.exact = Boolean(entry.exact || candidate.exact);
       fused.set(candidate.id, entry);
     });
   }
   const ordered = [...fused.values()].sort(
-    (a, b) => b.score - a.score || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) || a.position - b.position,
+    (a, b) =>
+      b.score - a.score ||
+      Number(Boolean(b.exact)) - Number(Boolean(a.exact)) ||
+      (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) ||
+      a.position - b.position,
   );
   const perGroup = new Map<string, number>();
   const kept: FusedCandidate[] = [];

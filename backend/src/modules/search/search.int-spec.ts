@@ -246,7 +246,7 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
       const [vector] = (await hybrid.app.get(LlmService).embed([query], { purpose: 'test' })).vectors;
       const candidates = async (sql: string, params: unknown[]) => {
         // The same session settings as the service's statement.
-        const ids: Array<{ id: string }> = await hybrid.dataSource.transaction(async (m) => {
+        const ids: Array<{ id: string; tier?: number }> = await hybrid.dataSource.transaction(async (m) => {
           await m.query(hnswSettingsSql(k));
           return m.query(`${sql} ORDER BY rank`, params);
         });
@@ -256,7 +256,13 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
         const byId = new Map(meta.map((m) => [m.id as string, m]));
         return ids.map((r) => {
           const m = byId.get(String(r.id)) as Record<string, unknown>;
-          return { id: String(r.id), group: m.lesson_slug as string, position: m.position as number, anchor: m.anchor as string };
+          return {
+            id: String(r.id),
+            group: m.lesson_slug as string,
+            position: m.position as number,
+            anchor: m.anchor as string,
+            exact: r.tier === 0,
+          };
         });
       };
       const lexical = await candidates(fulltextCandidatesSql(), [query, null, null, k, query]);
@@ -311,6 +317,9 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
         `${readFileSync(file, 'utf8')}\n\n## Unsafe sample\n\nA page is hijackable when 1 < 2 && 3 > 2 is shown as HTML.\n\n\`\`\`html\n<script>alert("hijackable")</script>\n<img src=x onerror="alert(1)">\n\`\`\`\n`,
       );
       await hybrid.app.get(ContentSyncService).sync(book);
+      // The sync queued the new section's embedding: wait for it, as a learner's
+      // search would only be expected to include vectors once they exist.
+      await indexIdle(hybrid);
       for (const t of [plain, hybrid]) {
         const res = await search(t, { query: 'hijackable' });
         expect(res.statusCode).toBe(200);
@@ -319,6 +328,31 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
         expect(first.snippet).toContain('<mark>hijackable</mark>');
         expect(first.snippet).toContain('1 &lt; 2 &amp;&amp; 3 &gt; 2');
         expect(first.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+      }
+    });
+
+    it('finds a rare exact term first in hybrid mode before its section is embedded', async () => {
+      // The index queue is paused, so the new section is in the full-text
+      // list only; the top vector neighbour ties with it on RRF score and must
+      // not win the tie. The section goes into the lesson whose slug sorts
+      // last, so a tie broken by slug alone would lose it.
+      const queue = hybrid.app.get(QueueService).queue('index');
+      await queue.pause();
+      try {
+        const file = join(book, 'part-2/ch05-creating-ros2-packages-python/01-your-first-ros2-python-package.md');
+        writeFileSync(file, `${readFileSync(file, 'utf8')}\n\n## Rare term\n\nA gimbal can be quixotically balanced.\n`);
+        await hybrid.app.get(ContentSyncService).sync(book);
+        const [missing] = await rows(
+          `SELECT count(*)::int AS n FROM lesson_chunks c
+           WHERE c."text" LIKE '%quixotically%' AND NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_hash = c.chunk_hash)`,
+        );
+        expect(missing.n).toBe(1);
+        const res = await ok(hybrid, { query: 'quixotically' });
+        expect(res.mode).toBe('hybrid');
+        expect(res.results[0]).toMatchObject({ lessonSlug: 'your-first-ros2-python-package', heading: 'Rare term' });
+        expect(res.results[0].snippet).toContain('<mark>quixotically</mark>');
+      } finally {
+        await queue.resume();
       }
       await indexIdle(hybrid);
     });

@@ -42,6 +42,23 @@ describe('reciprocal-rank fusion', () => {
     expect(fused.map((f) => f.id)).toEqual(['a2', 'z']);
   });
 
+  it('breaks a tie toward a candidate matching every query word in full-text', () => {
+    // A new section found by full-text only, tied with the top vector neighbour.
+    const fused = reciprocalRankFusion([[{ ...c('new', 'z-lesson'), exact: true }], [c('box', 'a-lesson')]]);
+    expect(fused.map((f) => [f.id, f.score])).toEqual([
+      ['new', 1 / 61],
+      ['box', 1 / 61],
+    ]);
+  });
+
+  it('lets a higher score beat an exact match', () => {
+    const fused = reciprocalRankFusion([
+      [{ ...c('exact'), exact: true }, c('both')],
+      [c('both'), c('x')],
+    ]);
+    expect(fused.map((f) => f.id)).toEqual(['both', 'exact', 'x']);
+  });
+
   it('is empty for no candidates', () => {
     expect(reciprocalRankFusion([[], []])).toEqual([]);
   });

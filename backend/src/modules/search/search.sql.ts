@@ -81,8 +81,8 @@ const FULLTEXT_ALL_WORDS = `
  * learner's question rarely shares every word with the passage that answers it.
  */
 const FULLTEXT_CANDIDATES = `
-  SELECT id, rank FROM (
-    SELECT id, row_number() OVER (ORDER BY tier, score DESC, id) AS rank FROM (
+  SELECT id, rank, tier FROM (
+    SELECT id, tier, row_number() OVER (ORDER BY tier, score DESC, id) AS rank FROM (
       SELECT * FROM fts_all
       UNION ALL
       (SELECT c.id, 1 AS tier,
@@ -102,7 +102,7 @@ const FULLTEXT_PRELUDE = `words AS MATERIALIZED (${QUERY_WORDS}
 fts_all AS MATERIALIZED (${FULLTEXT_ALL_WORDS}
 )`;
 
-/** The full-text candidates on their own (parameters $1–$5 of searchSql), for tests and the benchmark. */
+/** The full-text candidates on their own (parameters $1–$5 of searchSql; columns id, rank, tier: 0 = matches every word), for tests and the benchmark. */
 export function fulltextCandidatesSql(): string {
   return `WITH ${FULLTEXT_PRELUDE}\n${FULLTEXT_CANDIDATES}`;
 }
@@ -128,29 +128,34 @@ export function vectorCandidatesSql(vector: string, model: string, dimensions: s
 /**
  * One statement: candidates from full-text (and vectors), fused by
  * reciprocal-rank fusion, at most RESULTS_PER_LESSON per lesson, the best $6,
- * with a ts_headline snippet computed for those only.
+ * with a ts_headline snippet computed for those only. On a tie, a chunk that
+ * matches every query word in full-text (`exact`) goes first: a rare exact
+ * term finds its section whether or not its embedding exists yet (a new
+ * section is in the full-text list at once, in the vector list only once the
+ * `index` queue has embedded it).
  */
 export function searchSql(hybrid: boolean): string {
-  const ranked = hybrid ? 'SELECT id, rank FROM fts UNION ALL SELECT id, rank FROM vec' : 'SELECT id, rank FROM fts';
+  const lexical = 'SELECT id, rank, tier = 0 AS exact FROM fts';
+  const ranked = hybrid ? `${lexical} UNION ALL SELECT id, rank, false AS exact FROM vec` : lexical;
   return `
 WITH ${FULLTEXT_PRELUDE},
 fts AS (${FULLTEXT_CANDIDATES}
 )${hybrid ? `,\nvec AS (${vectorCandidatesSql('$7', '$8', '$9', '$4')}\n)` : ''},
 fused AS (
-  SELECT id, sum(1.0 / (${RRF_K} + rank)) AS score FROM (${ranked}) r GROUP BY id
+  SELECT id, sum(1.0 / (${RRF_K} + rank)) AS score, bool_or(exact) AS exact FROM (${ranked}) r GROUP BY id
 ),
 capped AS (
-  SELECT c.id, c.lesson_slug, c.lesson_title, c.heading, c.anchor, c.position, f.score,
-         row_number() OVER (PARTITION BY c.lesson_slug ORDER BY f.score DESC, c.position) AS nth
+  SELECT c.id, c.lesson_slug, c.lesson_title, c.heading, c.anchor, c.position, f.score, f.exact,
+         row_number() OVER (PARTITION BY c.lesson_slug ORDER BY f.score DESC, f.exact DESC, c.position) AS nth
   FROM fused f JOIN lesson_chunks c ON c.id = f.id
 ),
 best AS (
-  SELECT * FROM capped WHERE nth <= ${RESULTS_PER_LESSON} ORDER BY score DESC, lesson_slug, position LIMIT $6
+  SELECT * FROM capped WHERE nth <= ${RESULTS_PER_LESSON} ORDER BY score DESC, exact DESC, lesson_slug, position LIMIT $6
 )
 SELECT b.lesson_slug AS "lessonSlug", b.lesson_title AS "lessonTitle", b.heading, b.anchor, b.score::float8 AS score,
        ts_headline('${TS_CONFIG}', c."text", coalesce((SELECT any_word FROM words), ${QUERY}), '${HEADLINE_OPTIONS}') AS snippet
 FROM best b JOIN lesson_chunks c ON c.id = b.id
-ORDER BY b.score DESC, b.lesson_slug, b.position`;
+ORDER BY b.score DESC, b.exact DESC, b.lesson_slug, b.position`;
 }
 
 /**
