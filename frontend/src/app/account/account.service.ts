@@ -18,10 +18,10 @@ export class AccountService {
   readonly account = this.accountState.asReadonly();
   readonly signedIn = computed(() => Boolean(this.accountState()?.email));
 
-  /** Reads who the current token belongs to. */
+  /** Reads who the current token belongs to (null when that cannot be told now; the header then offers sign-in). */
   async refresh(): Promise<AccountUserDto | null> {
-    await this.session.ensure();
     try {
+      await this.session.ensure();
       const current = await firstValueFrom(this.http.get<SessionDto>('/api/auth/session'));
       this.accountState.set(current.user);
       return current.user;
