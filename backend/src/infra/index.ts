@@ -9,6 +9,7 @@ export * from './errors/validation';
 export * from './auth/auth.module';
 export * from './auth/token.service';
 export * from './auth/learner.guard';
+export * from './auth/session-verifier';
 export * from './auth/admin.guard';
 export * from './redis/redis.module';
 export * from './health/health.module';

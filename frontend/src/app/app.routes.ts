@@ -44,5 +44,25 @@ export const appRoutes: Route[] = [
     canActivate: [onboardedGuard],
     loadComponent: () => import('./pages/profile/profile-page').then((m) => m.ProfilePage),
   },
+  {
+    path: 'sign-up',
+    title: 'Save your progress · Lectern',
+    loadComponent: () => import('./pages/account/sign-up-page').then((m) => m.SignUpPage),
+  },
+  {
+    path: 'sign-in',
+    title: 'Sign in · Lectern',
+    loadComponent: () => import('./pages/account/sign-in-page').then((m) => m.SignInPage),
+  },
+  {
+    path: 'forgot-password',
+    title: 'Reset your password · Lectern',
+    loadComponent: () => import('./pages/account/forgot-password-page').then((m) => m.ForgotPasswordPage),
+  },
+  {
+    path: 'reset-password',
+    title: 'Choose a new password · Lectern',
+    loadComponent: () => import('./pages/account/reset-password-page').then((m) => m.ResetPasswordPage),
+  },
   { path: '**', redirectTo: '' },
 ];

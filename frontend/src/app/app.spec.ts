@@ -28,6 +28,12 @@ describe('App shell', () => {
     expect(byTestId(root, 'nav-profile').getAttribute('href')).toBe('/profile');
   });
 
+  it('shows a sign-in link in the header while the learner has no account', async () => {
+    const root = await render('error');
+    expect(byTestId(root, 'session-indicator').textContent?.trim()).toBe('Sign in');
+    expect(byTestId(root, 'session-indicator').getAttribute('href')).toBe('/sign-in');
+  });
+
   it('has a search box in the header, in a search landmark', async () => {
     const root = await render();
     const box = byTestId<HTMLInputElement>(root, 'search-box');

@@ -1,6 +1,18 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, inject, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  effect,
+  inject,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, skip } from 'rxjs';
+import { AccountService } from './account/account.service';
 import { SessionService } from './core/session.service';
 import { THEME_MODES, ThemeService } from './core/theme.service';
 import { SearchBox } from './search/search-box';
@@ -16,12 +28,17 @@ import { SearchBox } from './search/search-box';
 export class App {
   protected readonly session = inject(SessionService);
   protected readonly theme = inject(ThemeService);
+  protected readonly account = inject(AccountService);
   protected readonly themeModes = THEME_MODES;
   private readonly router = inject(Router);
   private readonly injector = inject(Injector);
   private readonly main = viewChild.required<ElementRef<HTMLElement>>('main');
 
   constructor() {
+    // The header's session indicator: who the learner's token belongs to, once there is a learner.
+    effect(() => {
+      if (this.session.status() === 'ready') untracked(() => void this.account.refresh());
+    });
     // After an in-app navigation, focus the new page so screen readers and
     // keyboard users start at its content (the first load keeps focus alone).
     const subscription = this.router.events

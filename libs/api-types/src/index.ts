@@ -2,6 +2,7 @@
 // constants only. This library must never import NestJS, TypeORM or BullMQ.
 export * from './errors';
 export * from './users';
+export * from './accounts';
 export * from './onboarding';
 export * from './content';
 export * from './personalize';

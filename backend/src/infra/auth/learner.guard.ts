@@ -1,10 +1,13 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../errors/domain-error';
-import { TokenService } from './token.service';
+import { SessionVerifier } from './session-verifier';
 
 export interface LearnerIdentity {
   userId: string;
+  /** The server-side session the token belongs to (what sign-out ends). */
+  sessionId?: string;
 }
 
 type RequestWithLearner = FastifyRequest & { learner?: LearnerIdentity };
@@ -16,24 +19,26 @@ export function bearerToken(request: Pick<FastifyRequest, 'headers'>): string | 
   return match?.[1];
 }
 
-const REASONS = {
-  malformed: 'The token is not a Lectern token',
-  bad_signature: 'The token signature is invalid',
-  expired: 'The token has expired; create a new learner',
-} as const;
-
-/** Admits a request carrying a valid learner token and records whose it is. */
+/**
+ * Admits a request carrying the token of a live server-side session and
+ * records whose it is. The sessions belong to the users module, which
+ * provides the SessionVerifier; it is looked up once, lazily, so apps and
+ * tests without learner routes need not load it.
+ */
 @Injectable()
 export class LearnerGuard implements CanActivate {
-  constructor(private readonly tokens: TokenService) {}
+  private verifier?: SessionVerifier;
 
-  canActivate(context: ExecutionContext): boolean {
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithLearner>();
     const token = bearerToken(request);
     if (!token) throw new UnauthorizedError('Missing bearer token: send Authorization: Bearer <token>');
-    const result = this.tokens.verify(token);
-    if (!result.ok) throw new UnauthorizedError(REASONS[result.reason]);
-    request.learner = { userId: result.claims.sub };
+    this.verifier ??= this.moduleRef.get(SessionVerifier, { strict: false });
+    const result = await this.verifier.verify(token);
+    if (!result.ok) throw new UnauthorizedError(result.message);
+    request.learner = { userId: result.userId, sessionId: result.sessionId };
     return true;
   }
 }

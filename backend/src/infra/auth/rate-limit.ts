@@ -29,8 +29,7 @@ export class RateCounter {
   ) {}
 
   async hit(kind: string, who: string, windowSeconds: number): Promise<{ count: number; retryAfterSeconds: number }> {
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    const key = `${this.config.QUEUE_PREFIX}:rl:${kind}:${who}:${Math.floor(nowSeconds / windowSeconds)}`;
+    const { key, retryAfterSeconds } = this.window(kind, who, windowSeconds);
     const results =
       (await this.redis
         .multi()
@@ -39,7 +38,22 @@ export class RateCounter {
         .exec()) ?? [];
     const [error, count] = results[0] ?? [null, 0];
     if (error) throw error;
-    return { count: Number(count), retryAfterSeconds: windowSeconds - (nowSeconds % windowSeconds) };
+    return { count: Number(count), retryAfterSeconds };
+  }
+
+  /** The current window's count for `who` without counting anything (e.g. failures so far). */
+  async peek(kind: string, who: string, windowSeconds: number): Promise<{ count: number; retryAfterSeconds: number }> {
+    const { key, retryAfterSeconds } = this.window(kind, who, windowSeconds);
+    const count = await this.redis.get(key);
+    return { count: Number(count ?? 0), retryAfterSeconds };
+  }
+
+  private window(kind: string, who: string, windowSeconds: number): { key: string; retryAfterSeconds: number } {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    return {
+      key: `${this.config.QUEUE_PREFIX}:rl:${kind}:${who}:${Math.floor(nowSeconds / windowSeconds)}`,
+      retryAfterSeconds: windowSeconds - (nowSeconds % windowSeconds),
+    };
   }
 }
 

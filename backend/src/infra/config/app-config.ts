@@ -270,6 +270,53 @@ export class AppConfig {
   @IsBoolean({ message: 'must be true or false' })
   S3_FORCE_PATH_STYLE = true;
 
+  // --- Accounts (sign-up, sessions, password reset) -------------------------
+
+  /** How long an account's session lasts without use, in days (sliding: every use extends it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  SESSION_TTL_DAYS = 30;
+
+  /** How long an in-process copy of a session check may be reused, in ms (revocations reach other api instances through Redis sooner). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  SESSION_CACHE_MS = 1_000;
+
+  /** Where password-reset mail goes (smtp:// or smtps://, credentials in the URL); empty = the link is logged at warn level instead. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:pass@smtp.example.com:465' })
+  SMTP_URL?: string;
+
+  /** Sender of account mail. */
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'Lectern <no-reply@lectern.local>';
+
+  /** The web app's address as learners reach it; password-reset links point there. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL, e.g. https://lectern.example.com' })
+  PUBLIC_URL = 'http://127.0.0.1:3000';
+
+  /** Failed sign-ins one email may have per 15 minutes (429 beyond, Redis-backed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  SIGN_IN_FAILURES_PER_EMAIL = 5;
+
+  /** Sign-in, sign-up and password-reset requests one IP address may make per 15 minutes (Redis-backed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_REQUESTS_PER_IP = 50;
+
+  // ---------------------------------------------------------------------------
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -293,6 +340,7 @@ const KNOWN_KEYS = Object.keys(new AppConfig()).concat([
   'OPENAI_API_KEY',
   'OPENAI_BASE_URL',
   'FRONTEND_DIST',
+  'SMTP_URL',
 ]);
 
 /**

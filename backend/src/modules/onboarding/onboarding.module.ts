@@ -4,11 +4,12 @@ import { UsersModule } from '@lectern/users';
 import { LearnerPreferencesEntity } from './entities/learner-preferences.entity';
 import { OnboardingController } from './onboarding.controller';
 import { OnboardingService } from './onboarding.service';
+import { OnboardingUserData } from './onboarding-user-data';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LearnerPreferencesEntity]), UsersModule],
   controllers: [OnboardingController],
-  providers: [OnboardingService],
+  providers: [OnboardingService, OnboardingUserData],
   exports: [OnboardingService],
 })
 export class OnboardingModule {}

@@ -1,7 +1,9 @@
 import type { ApiErrorBody, CreateUserResponse, UserDto } from '@lectern/api-types';
 import { TokenService } from '@lectern/infra';
 import { bearer, createLearner, createTestApp, type TestApp } from '@lectern/testing';
+import { sha256Hex, SessionService } from './accounts/session.service';
 import { UsersModule } from './users.module';
+import { UsersService } from './users.service';
 
 describe('users and identity (real PostgreSQL)', () => {
   let t: TestApp;
@@ -13,7 +15,7 @@ describe('users and identity (real PostgreSQL)', () => {
     await t.close();
   });
 
-  it('creates a learner with a server-made id and a token that carries it', async () => {
+  it('creates a learner with a server-made id and the token of a server-side session', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/user/create' });
     expect(res.statusCode).toBe(201);
     const { user, token } = res.json<CreateUserResponse>();
@@ -23,7 +25,13 @@ describe('users and identity (real PostgreSQL)', () => {
       updatedAt: expect.any(String),
       onboardingCompleted: false,
     });
-    expect(t.app.get(TokenService).verify(token)).toMatchObject({ ok: true, claims: { sub: user.id } });
+    expect(token).toMatch(/^ls1\.[A-Za-z0-9_-]{43}$/);
+    expect(await t.app.get(SessionService).verify(token)).toMatchObject({ ok: true, userId: user.id });
+    const [row] = (await t.dataSource.query('SELECT kind, token_hash FROM sessions WHERE user_id = $1', [user.id])) as Array<{
+      kind: string;
+      token_hash: string;
+    }>;
+    expect(row).toEqual({ kind: 'anonymous', token_hash: sha256Hex(token) });
   });
 
   it('ignores a client-chosen id', async () => {
@@ -58,10 +66,40 @@ describe('users and identity (real PostgreSQL)', () => {
     expect(res.json<ApiErrorBody>().message).toMatch(/expired/);
   });
 
-  it('answers 404 for a valid token whose user no longer exists', async () => {
+  it('answers 401 for a validly signed legacy token whose learner no longer exists', async () => {
     const ghost = '22222222-2222-4222-8222-222222222222';
     const token = t.app.get(TokenService).issue(ghost);
     const res = await t.app.inject({ method: 'GET', url: `/api/user/${ghost}`, headers: bearer(token) });
-    expect(res.statusCode).toBe(404);
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('keeps legacy signed tokens working: mapped to a session on first use, revocable like any other', async () => {
+    const user = await t.app.get(UsersService).create();
+    const legacy = t.app.get(TokenService).issue(user.id);
+    const url = `/api/user/${user.id}`;
+    expect((await t.app.inject({ method: 'GET', url, headers: bearer(legacy) })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url, headers: bearer(legacy) })).statusCode).toBe(200);
+    const rows = (await t.dataSource.query('SELECT kind FROM sessions WHERE user_id = $1', [user.id])) as Array<{ kind: string }>;
+    expect(rows).toEqual([{ kind: 'legacy' }]);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: bearer(legacy) })).statusCode).toBe(204);
+    const after = await t.app.inject({ method: 'GET', url, headers: bearer(legacy) });
+    expect(after.statusCode).toBe(401);
+    expect(after.json<ApiErrorBody>().message).toMatch(/ended/);
+  });
+
+  it('slides a used session forward', async () => {
+    const learner = await createLearner(t.app);
+    await t.dataSource.query(
+      `UPDATE sessions SET last_used_at = now() - interval '2 hours', expires_at = now() + interval '1 day' WHERE user_id = $1`,
+      [learner.id],
+    );
+    const sessions = t.app.get(SessionService);
+    const slid = new Promise<void>((done) => sessions.events.once('slid', () => done()));
+    expect((await t.app.inject({ method: 'GET', url: `/api/user/${learner.id}`, headers: bearer(learner.token) })).statusCode).toBe(200);
+    await slid;
+    const [row] = (await t.dataSource.query('SELECT expires_at FROM sessions WHERE user_id = $1', [learner.id])) as Array<{
+      expires_at: Date;
+    }>;
+    expect(row.expires_at.getTime()).toBeGreaterThan(Date.now() + 300 * 86_400_000);
   });
 });

@@ -60,6 +60,28 @@ export class SessionService {
     this.userState.update((user) => (user ? { ...user, onboardingCompleted: true } : user));
   }
 
+  /**
+   * Switches to a session the server just issued (sign-up, sign-in): stores
+   * the token and loads that learner (the same one after a sign-up, the
+   * account after a sign-in).
+   */
+  async adopt(token: string, userId: string): Promise<UserDto> {
+    writeStored(STORAGE_KEYS.token, token);
+    writeStored(STORAGE_KEYS.userId, userId);
+    this.tokenState.set(token);
+    this.userState.set(null);
+    this.pending = null;
+    return this.ensure();
+  }
+
+  /** After sign-out or deletion: forgets the token; the next use starts a fresh anonymous learner. */
+  async reset(): Promise<UserDto> {
+    this.forget();
+    this.userState.set(null);
+    this.pending = null;
+    return this.ensure();
+  }
+
   /** Remembers which URL to retry once the session can be established. */
   noteBlocked(url: string): void {
     this.blockedUrlState.set(url);

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { rxResource } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import { catchError, firstValueFrom, of } from 'rxjs';
+import { AccountService } from '../../account/account.service';
 import { OnboardingApi } from '../../onboarding/onboarding.api';
 import { profileSummary } from '../../onboarding/profile-summary';
 import { resumeLink } from '../../progress/format';
@@ -108,10 +109,16 @@ export const HOME_RECOMMENDATIONS = 3;
           </section>
         }
       }
+      @if (!account.signedIn()) {
+        <p class="muted" data-testid="home-save-progress">
+          Save your progress: <a routerLink="/sign-up">create an account</a> to continue on any device.
+        </p>
+      }
     </section>
   `,
 })
 export class HomePage {
+  protected readonly account = inject(AccountService);
   private readonly api = inject(OnboardingApi);
   private readonly progressApi = inject(ProgressApi);
   protected readonly summary = signal('');

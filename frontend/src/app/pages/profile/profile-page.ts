@@ -17,6 +17,7 @@ import {
 import { OnboardingApi } from '../../onboarding/onboarding.api';
 import { profileSummary } from '../../onboarding/profile-summary';
 import { QuestionField } from '../../onboarding/question-field';
+import { AccountPanel } from '../../account/account-panel';
 
 type LoadState = 'loading' | 'ready' | 'failed';
 type SaveStatus = { kind: 'idle' | 'saved' | 'failed'; message: string };
@@ -25,7 +26,7 @@ type SaveStatus = { kind: 'idle' | 'saved' | 'failed'; message: string };
 @Component({
   selector: 'lx-profile-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [QuestionField, RouterLink],
+  imports: [QuestionField, RouterLink, AccountPanel],
   templateUrl: './profile-page.html',
 })
 export class ProfilePage {
