@@ -81,6 +81,22 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+const READY_TIMEOUT_MS = 120_000;
+
+/** SIGTERM, then SIGKILL after 10 s: a child that ignores the first must not outlive the test file. */
+async function stopChildren(children: Array<ChildProcess | undefined>): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }),
+  );
+}
+
 export async function startLectern(name: string, options: StartOptions = {}): Promise<RunningLectern> {
   const database = `lectern_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${database}"`));
@@ -113,28 +129,33 @@ export async function startLectern(name: string, options: StartOptions = {}): Pr
   const api = spawn(process.execPath, ['dist/backend/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   capture(api, `${name}-api`);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (api.exitCode !== null) throw new Error(`The API exited with ${api.exitCode}; see test-results/e2e-logs/${name}-api.log`);
-    const ok = await fetch(`${baseUrl}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error('The API did not become ready within 30 s');
-    await new Promise((r) => setTimeout(r, 200));
+  // A generous deadline: on a loaded 2-core machine the API has been seen to
+  // take 20 s to start. What is waited for is the readiness answer, not a time.
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (api.exitCode !== null) throw new Error(`The API exited with ${api.exitCode}; see test-results/e2e-logs/${name}-api.log`);
+      if (worker && worker.exitCode !== null) throw new Error(`The worker exited with ${worker.exitCode}; see test-results/e2e-logs/${name}-worker.log`);
+      const ok = await fetch(`${baseUrl}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`The API did not become ready within ${READY_TIMEOUT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (error) {
+    // Never leave the processes behind: they would keep the test runner alive forever.
+    await stopChildren([api, worker]);
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).catch(() => undefined);
+    throw error;
   }
   return {
     baseUrl,
     adminToken,
     databaseUrl: env.DATABASE_URL as string,
     async stop() {
-      for (const child of [api, worker]) {
-        if (child && child.exitCode === null) {
-          child.kill('SIGTERM');
-          await new Promise((r) => child.once('exit', r));
-        }
-      }
+      await stopChildren([api, worker]);
       await admin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
     },
   };
