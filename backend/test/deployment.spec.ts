@@ -10,11 +10,35 @@ import { parse } from 'yaml';
  */
 const ROOT = resolve(__dirname, '../..');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
-const yaml = (path: string): Record<string, any> => parse(read(path), { merge: true }) as Record<string, any>;
 
-const compose = yaml('docker/compose.yml');
-const dev = yaml('docker/compose.dev.yml');
-const ci = yaml('.github/workflows/ci.yml');
+interface Service {
+  image?: string;
+  ports?: string[];
+  command?: string[];
+  environment: Record<string, string>;
+  env_file?: unknown;
+  secrets?: string[];
+  depends_on: Record<string, { condition: string }>;
+  stop_grace_period: string;
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  secrets: Record<string, { environment: string }>;
+}
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+}
+interface Workflow {
+  permissions: unknown;
+  jobs: Record<string, { services: Record<string, { image: string }>; steps: Step[] }>;
+}
+const yaml = <T>(path: string): T => parse(read(path), { merge: true }) as T;
+
+const compose = yaml<ComposeFile>('docker/compose.yml');
+const dev = yaml<ComposeFile>('docker/compose.dev.yml');
+const ci = yaml<Workflow>('.github/workflows/ci.yml');
 const APP_SERVICES = ['migrate', 'api', 'worker'];
 
 /** Every variable the config loader reads (whatever the settings' layout), found by watching it read. */
@@ -61,7 +85,7 @@ describe('docker/compose.yml', () => {
     // A rewrite: two streamed requests at most (one fidelity retry), each tried 1 + LLM_MAX_RETRIES times, each up to LLM_TIMEOUT_MS.
     const longestRewriteMs = 2 * (1 + config.LLM_MAX_RETRIES) * config.LLM_TIMEOUT_MS;
     expect(longestRewriteMs).toBe(18 * 60_000);
-    const worker = compose.services.worker.stop_grace_period as string;
+    const worker = compose.services.worker.stop_grace_period;
     expect(worker).toMatch(/^\$\{WORKER_STOP_GRACE_PERIOD:-/);
     expect(durationMs(defaultOf(worker))).toBeGreaterThan(longestRewriteMs);
     expect(durationMs(compose.services.api.stop_grace_period)).toBeGreaterThanOrEqual(10_000);
@@ -78,7 +102,7 @@ describe('docker/compose.yml', () => {
   });
 
   it('caps Redis memory with noeviction (a full Redis refuses writes instead of dropping queued jobs)', () => {
-    const command = (compose.services.redis.command as string[]).join(' ');
+    const command = (compose.services.redis.command ?? []).join(' ');
     expect(command).toMatch(/--maxmemory \$\{REDIS_MAXMEMORY:-\d+mb\}/);
     expect(command).toContain('--maxmemory-policy noeviction');
     expect(command).toContain('--appendonly yes');
@@ -108,11 +132,13 @@ describe('docker/compose.yml', () => {
 
   it('lets every configuration variable through: docker/lectern.env for any of them, docker/.env for the ones it sets', () => {
     const variables = configVariables();
-    expect(variables).toEqual(expect.arrayContaining(['DATABASE_URL', 'TOKEN_SECRET', 'QUEUE_PREFIX', 'CORS_ORIGINS', 'S3_BUCKET', 'LOG_FORMAT']));
+    expect(variables).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'TOKEN_SECRET', 'QUEUE_PREFIX', 'CORS_ORIGINS', 'S3_BUCKET', 'LOG_FORMAT']),
+    );
     for (const name of APP_SERVICES) {
       const service = compose.services[name];
       expect(service.env_file).toEqual([{ path: './lectern.env', required: false }]);
-      for (const [key, value] of Object.entries(service.environment as Record<string, string>)) {
+      for (const [key, value] of Object.entries(service.environment)) {
         if (key.endsWith('_FILE')) continue;
         // Set here (so it wins over env_file), but from docker/.env or the shell when given there.
         expect({ key, value }).toEqual({ key, value: expect.stringMatching(new RegExp(`^\\$\\{${key}:-.+\\}$`)) });
@@ -140,7 +166,7 @@ describe('docker/compose.dev.yml', () => {
 });
 
 describe('pinned versions', () => {
-  const images = (file: Record<string, any>): string[] => Object.values(file.services as Record<string, { image?: string }>).flatMap((s) => (s.image ? [s.image] : []));
+  const images = (file: ComposeFile): string[] => Object.values(file.services).flatMap((s) => (s.image ? [s.image] : []));
 
   it('pins every third-party image to a full version, the same in both compose files', () => {
     const thirdParty = [...images(compose), ...images(dev)].filter((image) => !image.startsWith('lectern:'));
@@ -157,7 +183,7 @@ describe('pinned versions', () => {
     const node = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-bookworm-slim$/m.exec(read('docker/Dockerfile'));
     expect(node?.[1]).toBeDefined();
     expect(read('scripts/lib/toolchain.sh')).toContain(`LECTERN_NODE_VERSION="\${LECTERN_NODE_VERSION:-${node?.[1]}}"`);
-    const setupNode = (job.steps as Array<{ uses?: string; with?: { 'node-version'?: string } }>).find((s) => s.uses?.startsWith('actions/setup-node'));
+    const setupNode = job.steps.find((s) => s.uses?.startsWith('actions/setup-node'));
     expect(setupNode?.with?.['node-version']).toBe(node?.[1]);
   });
 });
@@ -165,7 +191,7 @@ describe('pinned versions', () => {
 describe('.github/workflows/ci.yml', () => {
   it('grants nx-set-shas what it reads, keeps the Nx cache, and fails on any skipped fault test', () => {
     expect(ci.permissions).toEqual({ contents: 'read', actions: 'read' });
-    const steps = ci.jobs.test.steps as Array<{ uses?: string; run?: string; with?: Record<string, string> }>;
+    const steps = ci.jobs.test.steps;
     expect(steps.some((s) => s.uses?.startsWith('nrwl/nx-set-shas'))).toBe(true);
     expect(steps.some((s) => s.uses?.startsWith('actions/cache') && s.with?.path === '.nx/cache')).toBe(true);
     const runs = steps.map((s) => s.run ?? '').join('\n');
@@ -175,7 +201,7 @@ describe('.github/workflows/ci.yml', () => {
   });
 
   it('builds the image and validates the compose files', () => {
-    const runs = (ci.jobs.docker.steps as Array<{ run?: string }>).map((s) => s.run ?? '').join('\n');
+    const runs = ci.jobs.docker.steps.map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('docker build -f docker/Dockerfile');
     expect(runs).toContain('docker compose -f docker/compose.yml config');
     expect(runs).toContain('docker compose -f docker/compose.dev.yml config');

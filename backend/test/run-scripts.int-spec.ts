@@ -65,9 +65,14 @@ describe('npm start with services reached through DATABASE_URL', () => {
     const result = await run('bash', ['-c', 'source scripts/lib/services.sh && ensure_services'], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^postgres: PostgreSQL \\d+ answers at 127\\.0\\.0\\.1:${pg.port} \\(DATABASE_URL\\), nothing to install or start$`, 'm'));
     expect(result.stdout).toMatch(
-      new RegExp(`^pgvector: CREATE EXTENSION vector works at 127\\.0\\.0\\.1:${pg.port} \\(PostgreSQL \\d+, role lectern_owner\\), nothing needed$`, 'm'),
+      new RegExp(`^postgres: PostgreSQL \\d+ answers at 127\\.0\\.0\\.1:${pg.port} \\(DATABASE_URL\\), nothing to install or start$`, 'm'),
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^pgvector: CREATE EXTENSION vector works at 127\\.0\\.0\\.1:${pg.port} \\(PostgreSQL \\d+, role lectern_owner\\), nothing needed$`,
+        'm',
+      ),
     );
     expect(provisioningCalls()).toBe('');
 
@@ -150,7 +155,11 @@ describe('npm start with services reached through DATABASE_URL', () => {
 
 /** scripts/check-fault-tests.mjs, which npm test runs after the integration tier, against made-up results. */
 describe('the fault-test check', () => {
-  const FAULT_FILES = ['backend/test/postgres-restart.int-spec.ts', 'backend/test/redis-outage.int-spec.ts', 'backend/test/worker-failover.int-spec.ts'];
+  const FAULT_FILES = [
+    'backend/test/postgres-restart.int-spec.ts',
+    'backend/test/redis-outage.int-spec.ts',
+    'backend/test/worker-failover.int-spec.ts',
+  ];
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'lectern-results-'));
@@ -168,7 +177,10 @@ describe('the fault-test check', () => {
   const check = (): Promise<Run> => run(process.execPath, ['scripts/check-fault-tests.mjs', '--dir', dir], { PATH: process.env.PATH });
 
   it('passes when every fault test ran and nothing was skipped', async () => {
-    results('backend.json', [...FAULT_FILES.map((file) => ({ file, statuses: ['passed'] })), { file: 'backend/test/app.int-spec.ts', statuses: ['passed'] }]);
+    results('backend.json', [
+      ...FAULT_FILES.map((file) => ({ file, statuses: ['passed'] })),
+      { file: 'backend/test/app.int-spec.ts', statuses: ['passed'] },
+    ]);
     const result = await check();
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('3 fault-test files passed, no integration test skipped (4 passed in all)');
@@ -186,7 +198,10 @@ describe('the fault-test check', () => {
   });
 
   it('fails when any other integration test is skipped, or a fault-test file is missing from the run', async () => {
-    results('backend.json', FAULT_FILES.slice(0, 2).map((file) => ({ file, statuses: ['passed'] })));
+    results(
+      'backend.json',
+      FAULT_FILES.slice(0, 2).map((file) => ({ file, statuses: ['passed'] })),
+    );
     results('backend-search.json', [{ file: 'backend/src/modules/search/search.int-spec.ts', statuses: ['passed', 'todo'] }]);
     const result = await check();
     expect(result.code).toBe(1);

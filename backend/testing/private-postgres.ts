@@ -85,9 +85,9 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
   const as = (binary: string, args: string[]) =>
     root ? run('runuser', ['-u', 'postgres', '--', join(bin, binary), ...args]) : run(join(bin, binary), args);
   await as('initdb', ['-D', data, '--auth=trust', `--username=${superuser}`, '--encoding=UTF8', '--no-sync']);
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off`;
+  const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off`;
   const start = async (): Promise<void> => {
-    await as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+    await as('pg_ctl', ['-D', data, '-o', serverOptions, '-l', join(dir, 'log'), '-w', 'start']);
   };
   const stop = async (): Promise<void> => {
     await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

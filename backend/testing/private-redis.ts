@@ -57,7 +57,9 @@ export async function startPrivateRedis(binary = 'redis-server'): Promise<Privat
     started.once('error', (error: NodeJS.ErrnoException) => {
       failed =
         error.code === 'ENOENT'
-          ? new Error(`${binary} is not on the PATH: the Redis fault tests need the server binary (Debian/Ubuntu: apt-get install redis-server)`)
+          ? new Error(
+              `${binary} is not on the PATH: the Redis fault tests need the server binary (Debian/Ubuntu: apt-get install redis-server)`,
+            )
           : error;
     });
     await waitUntil(async () => {

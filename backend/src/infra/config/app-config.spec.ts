@@ -93,7 +93,10 @@ describe('loadConfig', () => {
       const missing = join(dir, 'nope');
       const found = problems({ ...rest, ADMIN_TOKEN: 'a'.repeat(16), TOKEN_SECRET_FILE: missing });
       expect(found).toEqual(
-        expect.arrayContaining([`TOKEN_SECRET_FILE names a file that cannot be read (${missing}): ENOENT`, expect.stringMatching(/^TOKEN_SECRET is missing/)]),
+        expect.arrayContaining([
+          `TOKEN_SECRET_FILE names a file that cannot be read (${missing}): ENOENT`,
+          expect.stringMatching(/^TOKEN_SECRET is missing/),
+        ]),
       );
     });
   });
