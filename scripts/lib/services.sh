@@ -388,7 +388,8 @@ ensure_redis() {
   if ! _svc_is_local_host "$host"; then
     [[ "$url" == rediss://* ]] && tls=(--tls)
     if _svc_have redis-cli; then
-      out="$(redis-cli "${tls[@]}" --no-auth-warning -u "$url" ping 2>&1)" || true
+      # (${tls[@]+...}: an empty array under set -u is an error in bash before 4.4, e.g. macOS bash 3.2)
+      out="$(redis-cli ${tls[@]+"${tls[@]}"} --no-auth-warning -u "$url" ping 2>&1)" || true
       if [[ "$out" != PONG ]]; then
         _svc_err "redis: REDIS_URL points at ${host}:${port}, which did not answer PING (got: ${out:-nothing}). This script only manages a local server: start that one, or unset REDIS_URL (or point it at 127.0.0.1) to use a local Redis."
         return 1
