@@ -33,4 +33,4 @@ OPENAI_API_KEY=
 # Every other Lectern setting goes in docker/lectern.env (see docker/lectern.env.example).
 ENV
 echo "Wrote docker/.env (mode 600) with new TOKEN_SECRET, ADMIN_TOKEN and POSTGRES_PASSWORD."
-echo "Next: docker compose -f docker/compose.yml up -d --build --wait"
+echo "Next: docker compose -f docker/compose.yml up -d --build   (then http://localhost:3000)"
