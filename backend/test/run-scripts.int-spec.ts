@@ -194,7 +194,7 @@ describe('the fault-test check', () => {
     const result = await check();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${FAULT_FILES[0]}: "${FAULT_FILES[0]} test 0" was pending, not run`);
-    expect(result.stderr).toContain(`${FAULT_FILES[0]}: the fault test did not run`);
+    expect(result.stderr).toContain(`${FAULT_FILES[0]}: the fault test did not pass`);
   });
 
   it('fails when any other integration test is skipped, or a fault-test file is missing from the run', async () => {
@@ -206,7 +206,7 @@ describe('the fault-test check', () => {
     const result = await check();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('search.int-spec.ts test 1" was todo, not run');
-    expect(result.stderr).toContain(`${FAULT_FILES[2]}: the fault test did not run`);
+    expect(result.stderr).toContain(`${FAULT_FILES[2]}: the fault test did not pass`);
   });
 
   it('fails when there are no results at all', async () => {
