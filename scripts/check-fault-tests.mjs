@@ -37,7 +37,8 @@ for (const file of files) {
   }
 }
 for (const path of FAULT_TEST_FILES) {
-  if (!passedByFile.get(path)) problems.push(`${path}: the fault test did not pass (no passing test in the results: it failed, or did not run)`);
+  if (!passedByFile.get(path))
+    problems.push(`${path}: the fault test did not pass (no passing test in the results: it failed, or did not run)`);
 }
 
 if (problems.length > 0) {
