@@ -564,6 +564,7 @@ ensure_pgvector() {
       _svc_err "pgvector: could not install postgresql-${ver}-pgvector (see above)."
       return 1
     }
+    _svc_say "pgvector: installed the postgresql-${ver}-pgvector package"
   else
     _svc_pgvector_build_debian "$ver" || return 1
   fi
