@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # npm test: every test, against the real PostgreSQL and Redis and a real
 # browser. Installs what is missing first (Node 24, dependencies, pgvector,
-# Chromium) and starts the services when they are installed but stopped.
+# Chromium) and starts the services when they are installed but stopped;
+# servers already reached through DATABASE_URL/TEST_DATABASE_ADMIN_URL and
+# REDIS_URL (docker/compose.dev.yml, a managed database) are used as they are.
 # Tiers: lint → unit → integration (a fresh database per run) → build → browser.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,16 +14,15 @@ source scripts/lib/toolchain.sh
 source scripts/lib/services.sh
 
 started=$SECONDS
-ensure_node
-ensure_deps
-ensure_postgres
-ensure_redis
-ensure_pgvector
-ensure_chromium
-
-# Tests never reach a real LLM, and use their own databases.
+# Tests never reach a real LLM, and use their own databases on this server.
 unset OPENAI_API_KEY OPENAI_BASE_URL
 export TEST_DATABASE_ADMIN_URL="${TEST_DATABASE_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+ensure_node
+ensure_deps
+# The tests' server is the one to detect (and, only if nothing answers, install).
+DATABASE_URL="$TEST_DATABASE_ADMIN_URL" ensure_services
+ensure_chromium
 
 nx() { npx nx "$@" --output-style=static; }
 step() { printf '\n=== %s ===\n' "$*"; }
@@ -33,8 +34,12 @@ bash scripts/check-boundaries.sh
 step "Unit tests"
 nx run-many -t test --parallel=2
 
-step "Integration tests (real PostgreSQL and Redis)"
+step "Integration tests (real PostgreSQL and Redis), and the fault-test check"
+# Each project writes its Jest results to test-results/integration/ (nx.json);
+# the check fails the run if any test there was skipped or a fault test did not run.
+rm -rf test-results/integration
 nx run-many -t integration --parallel=2
+node scripts/check-fault-tests.mjs
 
 step "Build"
 nx run-many -t build -p backend frontend --parallel=2

@@ -6,7 +6,6 @@ import {
   createLearner,
   createTestApp,
   migrateDatabase,
-  privatePostgresAvailable,
   startPrivatePostgres,
   type PrivatePostgres,
   type TestApp,
@@ -20,9 +19,11 @@ const LESSON = 'the-embodiment-hypothesis';
  * PostgreSQL restarted under a running api (a private server, so nothing else
  * is disturbed): requests during the outage fail fast with the error shape,
  * the pool recovers by itself, and every progress write acknowledged before
- * the fault is still there after it.
+ * the fault is still there after it. Never skipped: without PostgreSQL's
+ * server binaries it fails saying where it looked, and
+ * scripts/check-fault-tests.mjs fails the run if any fault test is skipped.
  */
-(privatePostgresAvailable() ? describe : describe.skip)('PostgreSQL restarted under the api', () => {
+describe('PostgreSQL restarted under the api', () => {
   let pg: PrivatePostgres;
   let t: TestApp;
 

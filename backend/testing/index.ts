@@ -5,3 +5,4 @@ export * from './fake-openai';
 export * from './private-redis';
 export * from './private-postgres';
 export * from './test-smtp';
+export * from './free-port';

@@ -49,10 +49,23 @@ export async function startPrivateRedis(binary = 'redis-server'): Promise<Privat
   const dir = mkdtempSync(join(tmpdir(), 'lectern-redis-'));
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    const started = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
       stdio: 'ignore',
     });
-    await waitUntil(() => answers(port), `redis-server on port ${port}`);
+    child = started;
+    let failed: Error | undefined;
+    started.once('error', (error: NodeJS.ErrnoException) => {
+      failed =
+        error.code === 'ENOENT'
+          ? new Error(
+              `${binary} is not on the PATH: the Redis fault tests need the server binary (Debian/Ubuntu: apt-get install redis-server)`,
+            )
+          : error;
+    });
+    await waitUntil(async () => {
+      if (failed) throw failed;
+      return answers(port);
+    }, `redis-server on port ${port}`);
   };
   const stop = async (): Promise<void> => {
     const running = child;

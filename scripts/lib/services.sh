@@ -3,6 +3,7 @@
 # Redis and Chromium.
 #
 #   bash scripts/lib/services.sh all        # postgres, redis, pgvector, chromium, in that order
+#   bash scripts/lib/services.sh services   # postgres, redis, pgvector (what npm start needs)
 #   bash scripts/lib/services.sh postgres   # or: redis | pgvector | chromium
 #   source scripts/lib/services.sh          # only defines the ensure_* functions
 #
@@ -11,9 +12,13 @@
 # actionable message to stderr and returns 1. Long command output (apt, make)
 # goes to a log file whose tail is shown only on failure.
 #
-# DATABASE_URL / REDIS_URL are respected: the local server is managed only when
-# the URL's host is 127.0.0.1, localhost or ::1 (or the variable is unset).
-# Anything else is someone else's server: it is probed, never started.
+# DATABASE_URL / REDIS_URL are respected, and probed first: a server that
+# already answers there (a container, a managed database, another machine) is
+# used as it is, and when `CREATE EXTENSION vector` already works on it nothing
+# is installed or built. Only when nothing answers, and the URL's host is
+# 127.0.0.1, localhost or ::1 (or the variable is unset), is a local server
+# installed or started, and only with apt-get (Debian or Ubuntu); elsewhere the
+# functions say what to install instead.
 #
 # When sourced, this file sets no shell options (the caller's stay as they
 # are); the functions check every step themselves. When executed, it runs
@@ -37,7 +42,7 @@ _svc_tail_log() {
 
 # A fresh log file for one step; path printed on stdout.
 _svc_new_log() {
-  mktemp "${TMPDIR:-/tmp}/lectern-$1.XXXXXX.log"
+  mktemp "${TMPDIR:-/tmp}/lectern-$1.XXXXXX"
 }
 
 # _svc_url_host URL -> host part (brackets stripped; empty for socket URLs).
@@ -78,7 +83,12 @@ _svc_is_local_host() {
 # True when something accepts TCP connections on 127.0.0.1:PORT.
 _svc_tcp_open() {
   # shellcheck disable=SC2016 # $1 expands in the child bash, on purpose
-  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" >/dev/null 2>&1
+  if _svc_have timeout; then
+    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" >/dev/null 2>&1
+  else
+    # (no GNU timeout, e.g. macOS: a loopback connect is refused at once anyway)
+    bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" >/dev/null 2>&1
+  fi
 }
 
 _svc_pkg_installed() {
@@ -113,6 +123,11 @@ apt_update_once() {
 # after an install that failed (stale lists), then retries once.
 _svc_apt_install() {
   local missing=() pkg log policy
+  if ! _svc_have apt-get || ! _svc_have dpkg-query; then
+    _svc_err "apt: this machine has no apt-get/dpkg (not Debian or Ubuntu), so the scripts cannot install $*."
+    _svc_no_apt_help
+    return 1
+  fi
   for pkg in "$@"; do
     _svc_pkg_installed "$pkg" || missing+=("$pkg")
   done
@@ -142,11 +157,19 @@ _svc_apt_install() {
   rm -f "$log"
 }
 
-# The Docker alternative for PostgreSQL and Redis (docker/compose.yml).
+# The Docker alternative for PostgreSQL and Redis (docker/compose.dev.yml).
 _svc_docker_hint() {
-  _svc_err "  Or with Docker, from the repository root (Compose requires TOKEN_SECRET and ADMIN_TOKEN even for these two services):"
-  _svc_err "    TOKEN_SECRET=\$(openssl rand -hex 32) ADMIN_TOKEN=\$(openssl rand -hex 24) docker compose -f docker/compose.yml up -d postgres redis"
-  _svc_err "    and then DATABASE_URL=postgres://lectern:lectern@127.0.0.1:5432/lectern REDIS_URL=redis://127.0.0.1:6379"
+  _svc_err "  Or with Docker, from the repository root: docker compose -f docker/compose.dev.yml up -d --wait"
+  _svc_err "    (PostgreSQL with pgvector on 127.0.0.1:\${LECTERN_DEV_PG_PORT:-5432}, Redis on 127.0.0.1:\${LECTERN_DEV_REDIS_PORT:-6379}, matching the default"
+  _svc_err "    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lectern and REDIS_URL=redis://127.0.0.1:6379; set both when you change the ports)."
+}
+
+# What to do on a machine these scripts cannot provision (no apt-get).
+_svc_no_apt_help() {
+  _svc_err "  Lectern needs PostgreSQL 15 or newer with the pgvector extension, and Redis 7. Install them with this machine's"
+  _svc_err "  package manager (e.g. macOS: brew install postgresql@16 pgvector redis; Fedora: dnf install postgresql-server pgvector redis),"
+  _svc_err "  start them, and set DATABASE_URL and REDIS_URL if they do not listen on 127.0.0.1:5432 / 127.0.0.1:6379 (role postgres)."
+  _svc_docker_hint
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -159,7 +182,13 @@ _svc_pg_major() {
     v="$(pg_lsclusters --no-header 2>/dev/null | awk 'NR==1 {print $1}')"
   fi
   if [[ -z "$v" ]]; then
-    v="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | grep -E '^[0-9]+$' | sort -n | tail -n 1)"
+    local d
+    for d in /usr/lib/postgresql/*/bin/postgres; do
+      [[ -x "$d" ]] || continue
+      d="${d#/usr/lib/postgresql/}"
+      d="${d%%/*}"
+      [[ "$d" =~ ^[0-9]+$ ]] && { [[ -z "$v" ]] || ((d > v)); } && v="$d"
+    done
   fi
   if [[ -z "$v" ]] && _svc_have pg_config; then
     v="$(pg_config --version 2>/dev/null | sed -nE 's/^PostgreSQL ([0-9]+).*/\1/p')"
@@ -168,6 +197,32 @@ _svc_pg_major() {
 }
 
 _svc_pg_ready() { pg_isready -q -h 127.0.0.1 -p "$1" >/dev/null 2>&1; }
+
+# The URL npm start uses when DATABASE_URL is unset (scripts/start.sh).
+_SVC_DEFAULT_DATABASE_URL="postgres://postgres@127.0.0.1:5432/lectern"
+_SVC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# _svc_pg_probe URL: asks the server at URL (scripts/lib/probe-postgres.mjs,
+# which needs Node and the project's `pg` package) whether it answers and
+# whether `CREATE EXTENSION vector` works there. Sets _SVC_PG_PROBE_RC (0 it
+# works, 2 nothing answers, 3 no pgvector there, 4 this role may not create it,
+# 5 the server refuses this connection, 9 cannot probe: no Node/dependencies
+# yet), _SVC_PG_PROBE_MSG (one line) and _SVC_PG_PROBE_MAJOR (server version).
+_svc_pg_probe() {
+  local out rc=0
+  _SVC_PG_PROBE_MAJOR=""
+  if ! _svc_have node || [[ ! -f "$_SVC_ROOT/node_modules/pg/package.json" ]]; then
+    _SVC_PG_PROBE_RC=9
+    _SVC_PG_PROBE_MSG="cannot probe $1 (Node and the project's dependencies are not installed yet)"
+    return 0
+  fi
+  out="$(node "$_SVC_ROOT/scripts/lib/probe-postgres.mjs" "$1" 2>&1)" || rc=$?
+  _SVC_PG_PROBE_RC="$rc"
+  _SVC_PG_PROBE_MAJOR="$(printf '%s\n' "$out" | sed -n 's/^major=//p' | head -n 1)"
+  _SVC_PG_PROBE_MSG="$(printf '%s\n' "$out" | grep -v '^major=' | tail -n 1)"
+  [[ "$rc" =~ ^[02345]$ ]] || _SVC_PG_PROBE_RC=5
+  return 0
+}
 
 _svc_pg_wait() {
   local port="$1" i
@@ -179,6 +234,10 @@ _svc_pg_wait() {
 }
 
 _svc_pg_manual_help() {
+  if ! _svc_have apt-get; then
+    _svc_no_apt_help
+    return 0
+  fi
   _svc_err "  Simplest:  sudo bash scripts/lib/services.sh postgres"
   _svc_err "  To install and start it yourself:  sudo apt-get update && sudo apt-get install -y postgresql && sudo pg_ctlcluster --skip-systemctl-redirect \$(pg_lsclusters --no-header | awk 'NR==1{print \$1}') main start"
   _svc_docker_hint
@@ -216,6 +275,22 @@ ensure_postgres() {
   local url="${DATABASE_URL:-}" host port line ver name cport owner installed_now=0 note=""
   host="$(_svc_url_host "${url:-postgres://127.0.0.1:5432/}")"
   port="$(_svc_url_port "${url:-postgres://127.0.0.1:5432/}" 5432)"
+
+  # Whatever answers at the URL (a container, a managed database, this
+  # machine's cluster) is used as it is: nothing is installed or started.
+  _svc_pg_probe "${url:-$_SVC_DEFAULT_DATABASE_URL}"
+  case "$_SVC_PG_PROBE_RC" in
+    0 | 3 | 4)
+      _svc_say "postgres: PostgreSQL ${_SVC_PG_PROBE_MAJOR:-?} answers at ${host:-localhost}:${port}${url:+ (DATABASE_URL)}, nothing to install or start"
+      return 0
+      ;;
+    5)
+      _svc_err "postgres: ${_SVC_PG_PROBE_MSG}."
+      _svc_err "  A server answers there, so nothing was installed or started. Point DATABASE_URL at a role it knows, e.g."
+      _svc_err "  DATABASE_URL=postgres://USER:PASSWORD@${host:-127.0.0.1}:${port}/lectern (docker/compose.dev.yml's server takes the default postgres://postgres@127.0.0.1:5432/lectern)."
+      return 1
+      ;;
+  esac
 
   if ! _svc_is_local_host "$host"; then
     if _svc_have pg_isready && ! pg_isready -q -d "$url" >/dev/null 2>&1; then
@@ -313,7 +388,8 @@ ensure_redis() {
   if ! _svc_is_local_host "$host"; then
     [[ "$url" == rediss://* ]] && tls=(--tls)
     if _svc_have redis-cli; then
-      out="$(redis-cli "${tls[@]}" --no-auth-warning -u "$url" ping 2>&1)" || true
+      # (${tls[@]+...}: an empty array under set -u is an error in bash before 4.4, e.g. macOS bash 3.2)
+      out="$(redis-cli ${tls[@]+"${tls[@]}"} --no-auth-warning -u "$url" ping 2>&1)" || true
       if [[ "$out" != PONG ]]; then
         _svc_err "redis: REDIS_URL points at ${host}:${port}, which did not answer PING (got: ${out:-nothing}). This script only manages a local server: start that one, or unset REDIS_URL (or point it at 127.0.0.1) to use a local Redis."
         return 1
@@ -334,6 +410,11 @@ ensure_redis() {
     return 0
   fi
 
+  if ! _svc_have redis-server && ! _svc_have apt-get; then
+    _svc_err "redis: nothing answers on 127.0.0.1:${port}, Redis is not installed, and this machine has no apt-get to install it."
+    _svc_no_apt_help
+    return 1
+  fi
   if ! _svc_is_root; then
     if _svc_have redis-server; then
       _svc_err "redis: not running on 127.0.0.1:${port}. Start it with:"
@@ -409,32 +490,95 @@ _svc_pgvector_manual_help() {
   _svc_err "  Or use Docker, whose postgres service (image pgvector/pgvector:pg15 in docker/compose.yml) ships pgvector."
 }
 
-# Builds and installs pgvector from Debian trixie's source package into the
-# local PostgreSQL (bookworm ships no pgvector package).
+# ensure_pgvector: makes sure `CREATE EXTENSION vector` works on the server
+# DATABASE_URL names (default: the local one). Nothing is installed when it
+# already works there (a pgvector image, a managed database, an earlier run).
+# Otherwise, on one of this machine's own clusters (Debian/Ubuntu), pgvector is
+# installed: the postgresql-<major>-pgvector package where apt has one (Ubuntu,
+# the PostgreSQL apt repository), else built from Debian trixie's source
+# package (bookworm ships no pgvector package).
 ensure_pgvector() {
-  local url="${DATABASE_URL:-}" host ver control pgc mirror scratch lists srcfile log keep_log tarball srcdir pkgver rc=0
+  local url="${DATABASE_URL:-}" host port ver control
   host="$(_svc_url_host "${url:-postgres://127.0.0.1:5432/}")"
-  if ! _svc_is_local_host "$host"; then
-    _svc_say "pgvector: DATABASE_URL points at ${host} (not local): install pgvector on that server, nothing to do here"
-    return 0
-  fi
+  port="$(_svc_url_port "${url:-postgres://127.0.0.1:5432/}" 5432)"
+  url="${url:-$_SVC_DEFAULT_DATABASE_URL}"
 
-  ver="$(_svc_pg_major)"
-  if [[ -z "$ver" ]]; then
-    _svc_err "pgvector: no local PostgreSQL server found. Run 'bash scripts/lib/services.sh postgres' first."
+  _svc_pg_probe "$url"
+  case "$_SVC_PG_PROBE_RC" in
+    0)
+      _svc_say "pgvector: ${_SVC_PG_PROBE_MSG}, nothing needed"
+      return 0
+      ;;
+    2 | 5)
+      _svc_err "pgvector: ${_SVC_PG_PROBE_MSG}. Start PostgreSQL first ('bash scripts/lib/services.sh postgres') or fix DATABASE_URL."
+      return 1
+      ;;
+    4)
+      _svc_err "pgvector: ${_SVC_PG_PROBE_MSG}."
+      _svc_err "  Run once, as a superuser, in that database: CREATE EXTENSION vector;  (the migrations then find it), or connect as a superuser."
+      return 1
+      ;;
+    3) ver="$_SVC_PG_PROBE_MAJOR" ;;
+    *)
+      # Cannot ask the server (no Node yet): look for the extension's files instead.
+      if ! _svc_is_local_host "$host"; then
+        _svc_say "pgvector: DATABASE_URL points at ${host} (not local): install pgvector on that server, nothing to do here"
+        return 0
+      fi
+      ver="$(_svc_pg_major)"
+      if [[ -z "$ver" ]]; then
+        _svc_err "pgvector: no local PostgreSQL server found. Run 'bash scripts/lib/services.sh postgres' first."
+        return 1
+      fi
+      if [[ -f "/usr/share/postgresql/${ver}/extension/vector.control" ]]; then
+        _svc_say "pgvector: already installed for PostgreSQL ${ver}, nothing needed"
+        return 0
+      fi
+      ;;
+  esac
+
+  if ! _svc_is_local_host "$host"; then
+    _svc_err "pgvector: ${_SVC_PG_PROBE_MSG}."
+    _svc_err "  That server is not this machine's: install pgvector there (a managed database: enable its 'vector' extension; Docker: the pgvector/pgvector image, as in docker/compose.dev.yml)."
+    return 1
+  fi
+  if ! _svc_have pg_lsclusters || [[ -z "$(pg_lsclusters --no-header 2>/dev/null | awk -v p="$port" '$3 == p {print; exit}')" ]]; then
+    _svc_err "pgvector: ${_SVC_PG_PROBE_MSG}."
+    _svc_err "  The server on 127.0.0.1:${port} is not a cluster these scripts manage (pg_lsclusters lists none on that port: a container, or a PostgreSQL"
+    _svc_err "  installed another way), so nothing was built. Install pgvector for it (its package manager's pgvector package, or"
+    _svc_err "  'make && make install' in pgvector's source with that server's pg_config), or use docker/compose.dev.yml, whose image ships pgvector."
     return 1
   fi
   control="/usr/share/postgresql/${ver}/extension/vector.control"
-  if [[ -f "$control" ]]; then
-    _svc_say "pgvector: already installed for PostgreSQL ${ver} (${control}), nothing needed"
-    return 0
-  fi
   if ! _svc_is_root; then
-    _svc_err "pgvector: not installed for PostgreSQL ${ver} (${control} is missing), and building it needs root."
+    _svc_err "pgvector: not installed for PostgreSQL ${ver} (${control} is missing), and installing it needs root."
     _svc_pgvector_manual_help "$ver"
     return 1
   fi
 
+  # A packaged pgvector where apt has one (Ubuntu, apt.postgresql.org); else Debian's source package.
+  local policy
+  policy="$(apt-cache policy "postgresql-${ver}-pgvector" 2>/dev/null || true)"
+  if [[ "$policy" == *"Candidate: "* && "$policy" != *"Candidate: (none)"* ]]; then
+    _svc_apt_install "postgresql-${ver}-pgvector" || {
+      _svc_err "pgvector: could not install postgresql-${ver}-pgvector (see above)."
+      return 1
+    }
+    _svc_say "pgvector: installed the postgresql-${ver}-pgvector package"
+  else
+    _svc_pgvector_build_debian "$ver" || return 1
+  fi
+  _svc_pg_probe "$url"
+  if [[ "$_SVC_PG_PROBE_RC" != 0 && "$_SVC_PG_PROBE_RC" != 9 ]]; then
+    _svc_err "pgvector: installed for PostgreSQL ${ver}, but the server still says: ${_SVC_PG_PROBE_MSG}"
+    return 1
+  fi
+}
+
+# Builds and installs pgvector from Debian trixie's source package into the
+# local PostgreSQL VERSION (bookworm ships no pgvector package).
+_svc_pgvector_build_debian() {
+  local ver="$1" control="/usr/share/postgresql/$1/extension/vector.control" pgc mirror scratch lists srcfile log keep_log tarball srcdir pkgver rc=0
   _svc_apt_install "postgresql-server-dev-${ver}" dpkg-dev make gcc || {
     _svc_err "pgvector: could not install the build dependencies (see above)."
     return 1
@@ -485,8 +629,9 @@ EOF
       [[ -n "$tarball" ]] &&
       echo "== unpack ${tarball##*/}" &&
       tar -xf "$tarball" -C "$scratch/src" &&
-      srcdir="$(find "$scratch/src" -mindepth 2 -maxdepth 2 -name Makefile -printf '%h\n' -quit)" &&
+      srcdir="$(find "$scratch/src" -mindepth 2 -maxdepth 2 -name Makefile | head -n 1)" &&
       [[ -n "$srcdir" ]] &&
+      srcdir="$(dirname "$srcdir")" &&
       echo "== make PG_CONFIG=${pgc} OPTFLAGS=\"\" (in ${srcdir})" &&
       make -C "$srcdir" PG_CONFIG="$pgc" OPTFLAGS="" &&
       echo "== make install" &&
@@ -513,13 +658,28 @@ EOF
 
 # ---------------------------------------------------------------- Chromium
 
+# The browser tests drive CHROMIUM_PATH (e2e/src/support/browser.ts), default
+# /usr/bin/chromium: a CHROMIUM_PATH that exists is used as it is.
 ensure_chromium() {
+  if [[ -n "${CHROMIUM_PATH:-}" ]]; then
+    if [[ -x "$CHROMIUM_PATH" ]]; then
+      _svc_say "chromium: using CHROMIUM_PATH=${CHROMIUM_PATH}, nothing needed"
+      return 0
+    fi
+    _svc_err "chromium: CHROMIUM_PATH=${CHROMIUM_PATH} is not an executable file. Point it at Chrome or Chromium, or unset it to use /usr/bin/chromium."
+    return 1
+  fi
   if [[ -x /usr/bin/chromium ]]; then
     _svc_say "chromium: /usr/bin/chromium already installed, nothing needed"
     return 0
   fi
+  if ! _svc_have apt-get; then
+    _svc_err "chromium: /usr/bin/chromium is missing and this machine has no apt-get to install it. Install Chrome or Chromium and set CHROMIUM_PATH to its executable"
+    _svc_err "  (e.g. macOS: CHROMIUM_PATH=\"/Applications/Google Chrome.app/Contents/MacOS/Google Chrome\")."
+    return 1
+  fi
   if ! _svc_is_root; then
-    _svc_err "chromium: /usr/bin/chromium is missing, and installing it needs root. Run: sudo apt-get update && sudo apt-get install -y chromium"
+    _svc_err "chromium: /usr/bin/chromium is missing, and installing it needs root. Run: sudo apt-get update && sudo apt-get install -y chromium  (or set CHROMIUM_PATH to an installed Chrome/Chromium)"
     return 1
   fi
   _svc_apt_install chromium || {
@@ -535,21 +695,28 @@ ensure_chromium() {
 
 # ---------------------------------------------------------------- entry point
 
+# What npm start and npm test need before they run anything: PostgreSQL and
+# Redis answering at DATABASE_URL / REDIS_URL, and pgvector usable there.
+ensure_services() {
+  ensure_postgres || return 1
+  ensure_redis || return 1
+  ensure_pgvector || return 1
+}
+
 _svc_main() {
   local what="${1:-}" rc=0
   case "$what" in
     all)
-      ensure_postgres || return 1
-      ensure_redis || return 1
-      ensure_pgvector || return 1
+      ensure_services || return 1
       ensure_chromium || return 1
       ;;
+    services) ensure_services || rc=$? ;;
     postgres | postgresql) ensure_postgres || rc=$? ;;
     redis) ensure_redis || rc=$? ;;
     pgvector | vector) ensure_pgvector || rc=$? ;;
     chromium) ensure_chromium || rc=$? ;;
     *)
-      _svc_err "usage: bash scripts/lib/services.sh all|postgres|redis|pgvector|chromium   (or 'source' it to get ensure_postgres, ensure_redis, ensure_pgvector, ensure_chromium, apt_update_once)"
+      _svc_err "usage: bash scripts/lib/services.sh all|services|postgres|redis|pgvector|chromium   (or 'source' it to get ensure_services, ensure_postgres, ensure_redis, ensure_pgvector, ensure_chromium, apt_update_once)"
       return 2
       ;;
   esac

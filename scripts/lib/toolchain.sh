@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Node and dependencies for Lectern's scripts. Source it, then call
 # `ensure_node` (puts Node >= 22 first on PATH, fetching Node 24 from the npm
-# registry's node-linux-* package when the machine's is older) and
+# registry's node-linux-* / node-darwin-* package when the machine's is older) and
 # `ensure_deps` (installs node_modules from the lockfile when it changed).
 # Nothing is downloaded from anywhere but the npm registry.
 
@@ -17,20 +17,29 @@ _node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/nul
 
 ensure_node() {
   local toolchain="$LECTERN_ROOT/.toolchain"
-  local arch
+  local arch os
+  case "$(uname -s)" in
+    Linux) os=linux ;;
+    Darwin) os=darwin ;;
+    *) os="" ;;
+  esac
   case "$(uname -m)" in
     x86_64 | amd64) arch=x64 ;;
     aarch64 | arm64) arch=arm64 ;;
-    *) echo "Unsupported CPU $(uname -m): install Node ${LECTERN_NODE_VERSION%%.*} yourself." >&2; return 1 ;;
+    *) arch="" ;;
   esac
-  local pkg="node-linux-$arch"
+  local pkg="node-$os-$arch"
   local bin="$toolchain/node_modules/$pkg/bin"
   if [[ -x "$bin/node" && "$("$bin/node" -v)" == "v$LECTERN_NODE_VERSION" ]]; then
     export PATH="$bin:$PATH"
   elif command -v node >/dev/null 2>&1 && (( $(_node_major node) >= LECTERN_NODE_MIN_MAJOR )); then
     : # the machine's Node is new enough
   else
-    command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch Node $LECTERN_NODE_VERSION (apt-get install -y npm)." >&2; return 1; }
+    if [[ -z "$os" || -z "$arch" ]]; then
+      echo "Node $LECTERN_NODE_MIN_MAJOR or newer is needed, and this script fetches Node only for Linux or macOS on x64/arm64 (this is $(uname -s) $(uname -m)): install Node ${LECTERN_NODE_VERSION%%.*} yourself and rerun." >&2
+      return 1
+    fi
+    command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch Node $LECTERN_NODE_VERSION (Debian/Ubuntu: apt-get install -y npm; elsewhere install Node ${LECTERN_NODE_VERSION%%.*} with npm yourself)." >&2; return 1; }
     echo "Node $(node -v 2>/dev/null || echo none) is older than $LECTERN_NODE_MIN_MAJOR: fetching Node $LECTERN_NODE_VERSION ($pkg) from the npm registry into .toolchain/"
     mkdir -p "$toolchain"
     npm install --prefix "$toolchain" --no-save --no-package-lock --ignore-scripts --loglevel=error "$pkg@$LECTERN_NODE_VERSION" >/dev/null \
@@ -44,7 +53,8 @@ ensure_deps() {
   cd "$LECTERN_ROOT" || return 1
   local stamp="node_modules/.lectern-install"
   local want
-  want="$(node -v) $(sha256sum package-lock.json | cut -c1-64)"
+  # (Node hashes the lockfile: sha256sum is GNU-only, macOS has shasum instead.)
+  want="$(node -v) $(node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync("package-lock.json")).digest("hex"))')"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     return 0
   fi

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 const valid = {
@@ -52,5 +55,49 @@ describe('loadConfig', () => {
 
   it('knows an LLM is configured by key or base URL', () => {
     expect(loadConfig({ ...valid, OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1' }).llmConfigured).toBe(true);
+  });
+
+  describe('NAME_FILE (secrets as files)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lectern-config-'));
+    const file = (name: string, text: string): string => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const { TOKEN_SECRET: _token, ADMIN_TOKEN: _admin, ...rest } = valid;
+
+    it('reads a variable from the file NAME_FILE names, dropping the trailing newline', () => {
+      const config = loadConfig({
+        ...rest,
+        TOKEN_SECRET_FILE: file('token', `${'t'.repeat(40)}\n`),
+        ADMIN_TOKEN_FILE: file('admin', 'b'.repeat(20)),
+        PORT_FILE: file('port', '8081\n'),
+      });
+      expect(config.TOKEN_SECRET).toBe('t'.repeat(40));
+      expect(config.ADMIN_TOKEN).toBe('b'.repeat(20));
+      expect(config.PORT).toBe(8081);
+    });
+
+    it('validates what the file holds like any other value, without echoing it', () => {
+      const found = problems({ ...rest, ADMIN_TOKEN: 'a'.repeat(16), TOKEN_SECRET_FILE: file('short', 'too-short-secret\n') });
+      expect(found).toEqual([expect.stringMatching(/^TOKEN_SECRET is invalid: it must be at least 32 characters/)]);
+      expect(found.join('\n')).not.toContain('too-short-secret');
+    });
+
+    it('refuses NAME and NAME_FILE together', () => {
+      const found = problems({ ...valid, TOKEN_SECRET_FILE: file('token2', 'u'.repeat(40)) });
+      expect(found).toEqual([expect.stringMatching(/^TOKEN_SECRET is set twice: set either TOKEN_SECRET or TOKEN_SECRET_FILE, not both/)]);
+    });
+
+    it('names an unreadable file by its path', () => {
+      const missing = join(dir, 'nope');
+      const found = problems({ ...rest, ADMIN_TOKEN: 'a'.repeat(16), TOKEN_SECRET_FILE: missing });
+      expect(found).toEqual(
+        expect.arrayContaining([
+          `TOKEN_SECRET_FILE names a file that cannot be read (${missing}): ENOENT`,
+          expect.stringMatching(/^TOKEN_SECRET is missing/),
+        ]),
+      );
+    });
   });
 });

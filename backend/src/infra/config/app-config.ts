@@ -15,6 +15,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { readFileVariable } from './file-variables';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -345,24 +346,28 @@ const KNOWN_KEYS = Object.keys(new AppConfig()).concat([
 
 /**
  * Reads and validates the environment. Throws a ConfigError naming every bad
- * or missing variable (never its value: some are secrets).
+ * or missing variable (never its value: some are secrets). Any variable may
+ * instead be given as a file: `TOKEN_SECRET_FILE=/run/secrets/token_secret`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
   const raw: Record<string, string> = {};
+  const fileProblems: string[] = [];
   for (const key of new Set(KNOWN_KEYS)) {
-    const value = overrides[key] ?? env[key];
+    const value = overrides[key] ?? readFileVariable(key, env, fileProblems) ?? env[key];
     if (value !== undefined) raw[key] = value;
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
-  if (errors.length > 0) {
+  if (errors.length > 0 || fileProblems.length > 0) {
     throw new ConfigError(
-      errors.map((e) => {
-        const messages = Object.values(e.constraints ?? {})
-          .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
-          .join('; ');
-        return raw[e.property] === undefined ? `${e.property} is missing: it ${messages}` : `${e.property} is invalid: it ${messages}`;
-      }),
+      fileProblems.concat(
+        errors.map((e) => {
+          const messages = Object.values(e.constraints ?? {})
+            .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
+            .join('; ');
+          return raw[e.property] === undefined ? `${e.property} is missing: it ${messages}` : `${e.property} is invalid: it ${messages}`;
+        }),
+      ),
     );
   }
   return config;
