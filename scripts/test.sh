@@ -2,7 +2,7 @@
 # npm test: every test, against the real PostgreSQL and Redis and a real
 # browser. Installs what is missing first (Node 24, dependencies, pgvector,
 # Chromium) and starts the services when they are installed but stopped.
-# Tiers: lint → unit → integration (a fresh database per run) → build → browser.
+# Tiers: lint → type check → unit → integration (a fresh database per run) → build → browser.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -29,6 +29,9 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "Lint (zero warnings) and module boundaries"
 nx run-many -t lint --parallel=2
 bash scripts/check-boundaries.sh
+
+step "Type check (every project, specs and browser tests included)"
+nx run-many -t typecheck --parallel=2
 
 step "Unit tests"
 nx run-many -t test --parallel=2

@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './fake-openai';
 export * from './private-redis';
 export * from './private-postgres';
+export * from './free-port';
