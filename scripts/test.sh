@@ -26,9 +26,10 @@ export TEST_DATABASE_ADMIN_URL="${TEST_DATABASE_ADMIN_URL:-postgres://postgres@1
 nx() { npx nx "$@" --output-style=static; }
 step() { printf '\n=== %s ===\n' "$*"; }
 
-step "Lint (zero warnings) and module boundaries"
+step "Lint (zero warnings), module boundaries, nx affected as narrow as the imports"
 nx run-many -t lint --parallel=2
 bash scripts/check-boundaries.sh
+node scripts/check-affected.mjs
 
 step "Type check (every project, specs and browser tests included)"
 nx run-many -t typecheck --parallel=2
