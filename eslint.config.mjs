@@ -31,6 +31,16 @@ const boundaries = (constraints) => [
   },
 ];
 
+// Domain modules (backend/src/modules/<domain>/…).
+const inDomain = (path) => path.replaceAll('\\', '/').includes('/backend/src/modules/');
+// Existing cross-domain entity references, to be replaced by plain columns
+// (issue 12, item 2): delete each line with its reference.
+const KNOWN_ENTITY_REFERENCES = [
+  'backend/src/modules/progress/entities/lesson-progress.entity.ts',
+  'backend/src/modules/search/entities/lesson-chunk.entity.ts',
+  'backend/src/modules/onboarding/entities/learner-preferences.entity.ts',
+];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -74,5 +84,25 @@ export default [
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs', '**/*.cts'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // A domain reaches another domain through its exported services, events
+    // and types, never its TypeORM entities (its tables are its own).
+    // (Matched on the absolute path: Nx lints each project from its own folder, where relative patterns shift.)
+    files: [(path) => inDomain(path) && path.endsWith('.ts') && !KNOWN_ENTITY_REFERENCES.some((known) => path.endsWith(known))],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@lectern/*', '!@lectern/infra', '!@lectern/api-types', '!@lectern/testing', '!@lectern/migrations'],
+              importNamePattern: 'Entity$',
+              message: "Another domain's entities are its own: use its exported service, events or types.",
+            },
+          ],
+        },
+      ],
+    },
   },
 ];

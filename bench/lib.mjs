@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -12,16 +11,8 @@ import pg from 'pg';
 export const ROOT = resolve(import.meta.dirname, '..');
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export async function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
+// The one freePort (backend/testing); Node strips its types.
+export { freePort } from '../backend/testing/free-port.ts';
 
 export async function freshDatabase(prefix) {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;

@@ -1,7 +1,7 @@
 // Benchmark (not a test): recommendations for a learner with 500 completed
 // lessons (and a few in progress) in a generated 2,000-lesson book (20 parts ×
-// 10 chapters × 10 lessons, seeded goals, layers and prerequisites). Prints
-// p50/p95 of the pure recommender, and as a ratio to a baseline measured in
+// 10 chapters × 10 lessons, seeded goals, layers (passed through, not ranked
+// on) and prerequisites). Prints p50/p95 of the pure recommender, and as a ratio to a baseline measured in
 // the same run: one plain pass that builds the progress Map and filters out
 // the completed lessons, the least any recommender must do.
 //
@@ -106,9 +106,24 @@ for (let k = 0; k < IN_PROGRESS; k++) {
   const slug = pick(lessons.slice(COMPLETED, COMPLETED * 2)).slug;
   if (!done.has(slug)) statusRows.push([slug, 'in_progress']);
 }
+// Full onboarding answers (the recommender reads education, AI/ML experience and the language too).
 const profiles = {
-  'foundations first': { programmingExperience: 'none', roboticsBackground: false, learningGoals: ['hobby', 'building_projects'] },
-  advanced: { programmingExperience: 'advanced', roboticsBackground: true, learningGoals: ['research'] },
+  'book-following, Urdu': {
+    educationLevel: 'high_school',
+    programmingExperience: 'none',
+    roboticsBackground: false,
+    aiMlExperience: 'none',
+    learningGoals: ['hobby', 'building_projects'],
+    preferredLanguage: 'ur',
+  },
+  experienced: {
+    educationLevel: 'graduate',
+    programmingExperience: 'advanced',
+    roboticsBackground: true,
+    aiMlExperience: 'advanced',
+    learningGoals: ['research'],
+    preferredLanguage: 'en',
+  },
 };
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

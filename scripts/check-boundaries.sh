@@ -1,24 +1,73 @@
 #!/usr/bin/env bash
-# Proves the module-boundary lint rule really bites: a file in the Angular app
-# that imports backend code (or the shared types importing NestJS) must fail
-# lint. The probes are temporary files, removed on exit.
+# Proves the boundary lint rules really bite: each probe below is a temporary
+# file that breaks one rule, and lint must reject it for that rule (and no
+# other). ESLint looks up each probe's config from the probe's own folder, as
+# `nx lint` does for its project. The probes are removed on exit.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-probes=(frontend/src/app/__boundary_probe__.ts libs/api-types/src/__boundary_probe__.ts)
-trap 'rm -f "${probes[@]}"' EXIT
-printf "import { AppConfig } from '@lectern/infra';\nexport const probe = AppConfig;\n" > "${probes[0]}"
-printf "import { UsersModule } from '@lectern/users';\nexport const probe = UsersModule;\n" > "${probes[1]}"
+
+# path | the rule that must reject it | what it tries | its code
+probes=(
+  "frontend/src/app/__boundary_probe__.ts|@nx/enforce-module-boundaries|the web app importing backend code|import { AppConfig } from '@lectern/infra';
+export const probe = AppConfig;"
+  "libs/api-types/src/__boundary_probe_backend__.ts|@nx/enforce-module-boundaries|the shared types importing a backend domain|import { UsersModule } from '@lectern/users';
+export const probe = UsersModule;"
+  "libs/api-types/src/__boundary_probe_framework__.ts|no-restricted-imports|the shared types importing a framework (NestJS, TypeORM, BullMQ, ioredis, Angular)|import { Injectable } from '@nestjs/common';
+import { Entity } from 'typeorm';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { Component } from '@angular/core';
+export const probe = [Injectable, Entity, Queue, Redis, Component];"
+  "backend/src/infra/__boundary_probe__.ts|@nx/enforce-module-boundaries|infra importing a domain|import { ContentService } from '@lectern/content';
+export const probe = ContentService;"
+  "backend/src/modules/recommendations/__boundary_probe__.ts|no-restricted-imports|a domain importing another domain's entity|import { LessonEntity } from '@lectern/content';
+export const probe = LessonEntity;"
+)
+# How many errors of its rule each probe must get (one per forbidden import).
+expected_count() { grep -c '^import' <<<"$1"; }
+
+paths=()
+for probe in "${probes[@]}"; do paths+=("${probe%%|*}"); done
+trap 'rm -f "${paths[@]}"' EXIT
+for probe in "${probes[@]}"; do
+  IFS='|' read -r path _ _ code <<<"$probe"
+  code="${probe#*|*|*|}"
+  printf '%s\n' "$code" >"$path"
+done
+
+report=$(npx eslint --flag v10_config_lookup_from_file --no-warn-ignored --format json "${paths[@]}" 2>/dev/null)
 failed=0
 for probe in "${probes[@]}"; do
-  if out=$(npx eslint --no-warn-ignored "$probe" 2>&1); then
-    echo "Boundary check FAILED: lint accepted $probe importing backend code" >&2
+  IFS='|' read -r path rule what _ <<<"$probe"
+  code="${probe#*|*|*|}"
+  want=$(expected_count "$code")
+  verdict=$(node -e '
+    const [report, file, rule, want] = process.argv.slice(1);
+    let results;
+    try {
+      results = JSON.parse(report);
+    } catch {
+      console.log("lint did not run (no JSON report)");
+      process.exit(0);
+    }
+    const result = results.find((r) => r.filePath.endsWith("/" + file));
+    if (!result) {
+      console.log("lint did not report on it");
+      process.exit(0);
+    }
+    const messages = result.messages;
+    const hits = messages.filter((m) => m.ruleId === rule).length;
+    const others = messages.filter((m) => m.ruleId !== rule).map((m) => `${m.ruleId}: ${m.message}`);
+    if (hits !== Number(want)) console.log(`expected ${want} ${rule} error(s), got ${hits}`);
+    else if (others.length) console.log(`also rejected for another reason: ${others.join("; ")}`);
+  ' "$report" "$path" "$rule" "$want")
+  if [[ -n "$verdict" ]]; then
+    echo "Boundary check FAILED for $what ($path): $verdict" >&2
     failed=1
-  elif ! grep -q 'enforce-module-boundaries' <<<"$out"; then
-    echo "Boundary check FAILED: lint rejected $probe for another reason:" >&2
-    echo "$out" >&2
-    failed=1
+  else
+    echo "ok: lint rejects $what ($rule)"
   fi
 done
-[[ $failed -eq 0 ]] && echo "Module boundaries hold: the web app and the shared types cannot import backend code."
+[[ $failed -eq 0 ]] && echo "Module boundaries hold."
 exit $failed

@@ -4,7 +4,7 @@
 # Chromium) and starts the services when they are installed but stopped;
 # servers already reached through DATABASE_URL/TEST_DATABASE_ADMIN_URL and
 # REDIS_URL (docker/compose.dev.yml, a managed database) are used as they are.
-# Tiers: lint → unit → integration (a fresh database per run) → build → browser.
+# Tiers: lint → type check → unit → integration (a fresh database per run) → build → browser.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -27,9 +27,13 @@ ensure_chromium
 nx() { npx nx "$@" --output-style=static; }
 step() { printf '\n=== %s ===\n' "$*"; }
 
-step "Lint (zero warnings) and module boundaries"
+step "Lint (zero warnings), module boundaries, nx affected as narrow as the imports"
 nx run-many -t lint --parallel=2
 bash scripts/check-boundaries.sh
+node scripts/check-affected.mjs
+
+step "Type check (every project, specs and browser tests included)"
+nx run-many -t typecheck --parallel=2
 
 step "Unit tests"
 nx run-many -t test --parallel=2

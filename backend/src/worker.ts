@@ -9,31 +9,35 @@ import {
   isAdmin,
   loadConfig,
   MetricsService,
+  QUEUE_NAMES,
   QueueModule,
+  queuesWithoutHandler,
   WorkerRunnerModule,
+  type JobHandlers,
 } from '@lectern/infra';
 import { createServer } from 'node:http';
 import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
 import { SearchIndexHandler, SearchJobsModule } from '@lectern/search';
 
+/** Every queue of the catalogue and its handler: a queue without one does not compile. */
+const HANDLERS: JobHandlers = { content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler };
+
 /**
  * The worker process: the same infrastructure, running every queue's jobs.
- * The handler map must name a handler for every queue of the catalogue
- * (a compile error otherwise), and the runner refuses to start without one.
+ * The handler map names a handler for every queue of the catalogue (a compile
+ * error otherwise), and the worker refuses to start without one.
  */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const missing = queuesWithoutHandler(HANDLERS, QUEUE_NAMES);
+    if (missing.length > 0) throw new Error(`No handler for queue(s): ${missing.join(', ')}; refusing to start`);
     return {
       module: WorkerModule,
       imports: [
         InfraModule.forRoot(config),
         QueueModule.forRoot(),
-        WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
-          ContentJobsModule,
-          PersonalizeJobsModule,
-          SearchJobsModule,
-        ]),
+        WorkerRunnerModule.forRoot(HANDLERS, [ContentJobsModule, PersonalizeJobsModule, SearchJobsModule]),
       ],
     };
   }

@@ -7,11 +7,14 @@
 // Shared by the browser tests and bench/lighthouse.bench.mjs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lighthouse, { type Flags, type Result } from 'lighthouse';
 import { chromium } from 'playwright-core';
+// The one freePort, in backend/testing. Node runs these files with type stripping, which needs the file path
+// (tsconfig aliases do not apply).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { freePort } from '../../../backend/testing/free-port.ts';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -29,17 +32,6 @@ export const AUDIT_PROFILE = {
   learningGoals: ['building_projects'],
   preferredLanguage: 'en',
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 /** POST /api/user/create + POST /api/onboarding: a learner who has answered the questionnaire. */
 export async function createLearner(baseUrl: string, answers: Record<string, unknown> = AUDIT_PROFILE): Promise<Learner> {

@@ -88,7 +88,8 @@ export interface ProgressSummaryDto extends CompletionCounts {
 export interface RecommendedLessonDto {
   slug: string;
   title: string;
-  layer: string;
+  /** The book's layer id; null when the book declares no layers. */
+  layer: string | null;
   type: LessonType;
   estimatedMinutes: number;
 }

@@ -23,9 +23,9 @@ export function workerOptionsFor(name: QueueName, config: AppConfig): Omit<Worke
 }
 
 /**
- * Runs one BullMQ Worker per queue of the catalogue, each with its handler,
- * and records every job's state in PostgreSQL when it starts and when it ends
- * for good. Refuses to start when a queue has no handler. On shutdown the
+ * Runs one BullMQ Worker per queue given a handler (WorkerRunnerModule), and
+ * records every job's state in PostgreSQL when it starts and when it ends for
+ * good. (The worker process checks that every queue has one.) On shutdown the
  * workers finish their current jobs (or hand them back) before the process ends.
  */
 @Injectable()
@@ -41,9 +41,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    const missing = QUEUE_NAMES.filter((q) => !this.handlers[q]);
-    if (missing.length > 0) throw new Error(`No handler for queue(s): ${missing.join(', ')}; refusing to start`);
-    for (const name of QUEUE_NAMES) {
+    const queues = QUEUE_NAMES.filter((q) => this.handlers[q]);
+    for (const name of queues) {
       const handler = this.handlers[name] as JobHandler;
       const worker = new Worker(name, (job) => this.run(handler, job), {
         connection: bullConnection(this.config.REDIS_URL, 'worker'),
@@ -52,7 +51,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
       worker.on('error', (error) => this.logger.warn(`Worker ${name}: ${error.message}`));
       this.workers.push(worker);
     }
-    this.logger.log(`Processing queues: ${QUEUE_NAMES.join(', ')}`);
+    this.logger.log(`Processing queues: ${queues.join(', ')}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,11 @@
-import type { LearningGoal, LessonType, OnboardingAnswers, RecommendationDto, StoredLessonStatus } from '@lectern/api-types';
+import type {
+  LearningGoal,
+  LessonType,
+  OnboardingAnswers,
+  PreferredLanguage,
+  RecommendationDto,
+  StoredLessonStatus,
+} from '@lectern/api-types';
 
 /**
  * What to read next: a pure function of the book, the learner's progress and
@@ -6,50 +13,56 @@ import type { LearningGoal, LessonType, OnboardingAnswers, RecommendationDto, St
  * inputs, this decides. Deterministic (equal scores fall back to reading
  * order) and linear in the size of the book.
  *
+ * The book decides the order: its reading order and its prerequisites. Layers
+ * are not used (in a book they may be topic areas rather than a difficulty
+ * scale, and a book may have none).
+ *
  * Eligibility
  *   Candidates are the lessons not completed whose prerequisites are met. A
  *   lesson's prerequisites are its prerequisite lessons and its chapter's
  *   prerequisite chapters (direct ones; each chapter states its own). A
  *   prerequisite lesson is met when completed; a prerequisite chapter is met
  *   when its non-lab lessons are completed (labs are practice, not gates; a
- *   chapter of labs only needs all of them). For a learner who may skip the
- *   foundations (advanced programming and a robotics background), L1 lessons
- *   count as met without being read. Prerequisites naming a lesson or chapter
- *   that is not in the book are ignored (the importer rejects them anyway).
- *   A lesson with unmet prerequisites is never recommended; instead, the next
+ *   chapter of labs only needs all of them). Prerequisites naming a lesson or
+ *   chapter that is not in the book are ignored (the importer rejects them).
+ *   A lesson in progress is always a candidate, whatever its prerequisites
+ *   (the learner chose to open it; it says what it builds on).
+ *   Any other lesson with unmet prerequisites is not recommended; the next
  *   step towards it is: its earliest unmet prerequisite in reading order, or,
- *   when that one is blocked too, that one's next step, and so on, until a
- *   lesson whose prerequisites are met. It gets the reason "needed before …".
- *   Cycles (which the importer rejects) cannot loop: a chain that comes back
- *   on itself offers its earliest lesson as the way in.
+ *   when that one is blocked too, that one's next step, and so on. Cycles
+ *   (which the importer rejects) cannot loop: a chain that comes back on
+ *   itself offers its earliest lesson as the way in.
+ *
+ * Pace
+ *   A learner who follows the book chapter by chapter (see followsTheBook:
+ *   new to programming, or without a robotics background and without AI/ML
+ *   experience, or at high school with little programming) has the lessons of
+ *   chapters after the one they are reading ranked later (tier 1xx). The
+ *   chapter they are reading is the chapter of the first non-lab lesson they
+ *   have not completed, in reading order. Other learners may take any open
+ *   chapter; after the next lesson, their goals weigh in.
  *
  * Score (higher first; the hundreds are the tier, then 0..99 within it)
- *   tier 3xx  in progress: "continue where you left off"
+ *   tier 3xx  in progress
  *   tier 2xx  open now
- *   tier 1xx  open, but later for this learner: L3+ for a learner who needs the
- *             foundations first (no programming, or no robotics background)
- *             while they have finished less than 80% of the L1–L2 lessons; and
- *             L1 for a learner who may skip the foundations
+ *   tier 1xx  open, but after the chapter a book-following learner is reading
  *   within a tier, the sum of
- *     sequence  the next open lesson after the furthest completed one 64; the
- *               ones after it 30, 27, 24, … ; open lessons left behind 20
+ *     sequence  the next lesson after the furthest completed one 64; the ones
+ *               after it 30, 27, 24, …; lessons left behind 20
  *     goals     5 per goal the lesson shares with the learner's (at most 3)
- *     layer     at or below the learner's level 12, one layer up 8, two up 2
- *               (level: the highest layer completed; at least L1, or L2 for
- *               a learner who may skip the foundations)
- *     +4 when the learner finished its prerequisites, +3 when it is needed
- *     before a blocked lesson
- *   so in-progress lessons come first, then the next lesson in sequence
- *   (whatever the goals), then the rest by goals, layer and closeness.
+ *     +3 when it is the next step towards a blocked lesson
+ *   so the next lesson in reading order always comes first (goals at most 15
+ *   + 3 cannot lift another over it), and goals order the rest. For a
+ *   book-following learner only the sequence counts: the book's order is the
+ *   plan (their cards still say which goals a lesson matches).
  *
- * Reasons (every recommendation has at least the first kind)
- *   "continue where you left off" | "start here: Chapter 1: …" | "next in
- *   Chapter N: …" | "coming up in Chapter N: …" | "not read yet, from earlier
- *   in Chapter N: …"; then, when they apply, "needed before <title>", "you
- *   finished its prerequisites", "you can skip L1 foundations: …" (a lesson
- *   above L1 that an advanced learner reaches before finishing L1), "matches
- *   your goal(s): …" (questionnaire labels), "a step up from L1 to L2" (one
- *   layer above the highest the learner has completed).
+ * Reasons, in the learner's language (English or Urdu)
+ *   First, where it is in the book: continue where you left off | start here
+ *   | next in Chapter N | coming up in Chapter N | not read yet, from earlier
+ *   | later in the book (with the chapter to read first). Then, when they
+ *   apply: what an opened lesson builds on that is not read yet, what a lesson
+ *   out of sequence is needed before, the goals it matches. A reason other
+ *   than the first that every card would carry says nothing and is dropped.
  */
 
 export type ProgressStatus = StoredLessonStatus;
@@ -59,8 +72,8 @@ export interface LessonInfo {
   slug: string;
   title: string;
   type: LessonType;
-  /** `L1` … `L5` */
-  layer: string;
+  /** The book's layer id, passed through to the answer; null in a book without layers. Not used for ranking. */
+  layer: string | null;
   chapterNumber: number;
   chapterTitle: string;
   partTitle: string;
@@ -70,8 +83,11 @@ export interface LessonInfo {
   estimatedMinutes: number;
 }
 
-/** The answers that shape recommendations (an OnboardingAnswers fits). */
-export type LearnerProfile = Pick<OnboardingAnswers, 'programmingExperience' | 'roboticsBackground' | 'learningGoals'>;
+/** The answers that shape recommendations (OnboardingAnswers fits). */
+export type LearnerProfile = Pick<
+  OnboardingAnswers,
+  'educationLevel' | 'programmingExperience' | 'roboticsBackground' | 'aiMlExperience' | 'learningGoals' | 'preferredLanguage'
+>;
 
 export interface RecommendInput {
   /** Every lesson of the book, in reading order. */
@@ -80,7 +96,7 @@ export interface RecommendInput {
   chapterPrerequisites: ReadonlyMap<number, readonly number[]>;
   /** Lesson slug → status; lessons not in it are not started. */
   progress: ReadonlyMap<string, ProgressStatus>;
-  /** Null before onboarding: no goals, no layer adjustment. */
+  /** Null before onboarding: no goals, no pace, English. */
   profile: LearnerProfile | null;
   limit: number;
 }
@@ -102,48 +118,101 @@ export const WEIGHTS = {
   leftBehind: 20,
   goal: 5,
   maxGoals: 3,
-  layer: { atLevel: 12, oneUp: 8, twoUp: 2 },
-  prerequisitesFinished: 4,
   neededBefore: 3,
 } as const;
 
-/** Share of the L1–L2 lessons a foundations-first learner finishes before L3+ lessons rank with the rest. */
-export const FOUNDATIONS_SHARE = 0.8;
+/** The sentences of the reasons, per language. Titles come from the book as they are. */
+interface ReasonTexts {
+  chapter(number: number, title: string): string;
+  continue: string;
+  start(chapter: string): string;
+  next(chapter: string): string;
+  comingUp(chapter: string): string;
+  leftBehind(chapter: string): string;
+  later(chapter: string): string;
+  readFirst(chapter: string): string;
+  buildsOn(title: string): string;
+  neededBefore(title: string): string;
+  goals(labels: readonly string[]): string;
+  goalLabels: Record<LearningGoal, string>;
+  and: string;
+  comma: string;
+}
 
-const GOAL_LABELS: Record<LearningGoal, string> = {
-  career_change: 'career change',
-  research: 'research',
-  hobby: 'hobby',
-  teaching: 'teaching',
-  building_projects: 'building projects',
+export const REASON_TEXTS: Record<PreferredLanguage, ReasonTexts> = {
+  en: {
+    chapter: (n, title) => `Chapter ${n}: ${title}`,
+    continue: 'Continue where you left off',
+    start: (c) => `Start here: ${c}`,
+    next: (c) => `Next in ${c}`,
+    comingUp: (c) => `Coming up in ${c}`,
+    leftBehind: (c) => `Not read yet, from earlier in the book: ${c}`,
+    later: (c) => `Later in the book: ${c}`,
+    readFirst: (c) => `Best read after ${c}, which comes first`,
+    buildsOn: (t) => `Builds on “${t}”, which you have not read yet`,
+    neededBefore: (t) => `Needed before “${t}”`,
+    goals: (labels) => `Matches your goal${labels.length > 1 ? 's' : ''}: ${listOf(labels, 'en')}`,
+    goalLabels: {
+      career_change: 'career change',
+      research: 'research',
+      hobby: 'hobby',
+      teaching: 'teaching',
+      building_projects: 'building projects',
+    },
+    and: ' and ',
+    comma: ', ',
+  },
+  ur: {
+    chapter: (n, title) => `باب ${n}: ${title}`,
+    continue: 'جہاں چھوڑا تھا، وہیں سے جاری رکھیں',
+    start: (c) => `یہاں سے شروع کریں، ${c}`,
+    next: (c) => `اگلا سبق، ${c}`,
+    comingUp: (c) => `آگے آنے والا سبق، ${c}`,
+    leftBehind: (c) => `ابھی نہیں پڑھا، کتاب میں پہلے آتا ہے، ${c}`,
+    later: (c) => `کتاب میں بعد میں آتا ہے، ${c}`,
+    readFirst: (c) => `پہلے یہ پڑھنا بہتر ہے، ${c}`,
+    buildsOn: (t) => `یہ سبق “${t}” پر مبنی ہے، جو آپ نے ابھی نہیں پڑھا`,
+    neededBefore: (t) => `“${t}” سے پہلے ضروری ہے`,
+    goals: (labels) => `آپ کے ${labels.length > 1 ? 'مقاصد' : 'مقصد'} سے مطابقت: ${listOf(labels, 'ur')}`,
+    goalLabels: {
+      career_change: 'کیریئر کی تبدیلی',
+      research: 'تحقیق',
+      hobby: 'شوق',
+      teaching: 'تدریس',
+      building_projects: 'پروجیکٹ بنانا',
+    },
+    and: ' اور ',
+    comma: '، ',
+  },
 };
 
-export const SKIP_FOUNDATIONS_REASON = 'you can skip L1 foundations: you have a robotics background and advanced programming';
-
-/** `L3` → 3; anything else counts as the first layer. */
-export function layerLevel(layer: string): number {
-  const match = /^L(\d+)$/.exec(layer);
-  return match ? Math.max(1, Number(match[1])) : 1;
+function textsFor(language: PreferredLanguage | undefined): ReasonTexts {
+  return (language && REASON_TEXTS[language]) || REASON_TEXTS.en;
 }
 
-export function goalLabel(goal: LearningGoal): string {
-  return GOAL_LABELS[goal] ?? goal;
+export function goalLabel(goal: LearningGoal, language: PreferredLanguage = 'en'): string {
+  return textsFor(language).goalLabels[goal] ?? goal;
 }
 
-/** No programming, or no robotics background: L1 and L2 first. */
-export function needsFoundationsFirst(profile: LearnerProfile | null): boolean {
-  return profile !== null && (profile.programmingExperience === 'none' || !profile.roboticsBackground);
-}
-
-/** Advanced programming and a robotics background: L1 may be skipped. */
-export function canSkipFoundations(profile: LearnerProfile | null): boolean {
-  return profile !== null && profile.programmingExperience === 'advanced' && profile.roboticsBackground;
-}
-
-/** `a`, `a and b`, `a, b and c` */
-export function listOf(items: readonly string[]): string {
+/** `a`, `a and b`, `a, b and c` (in Urdu: `a، b اور c`) */
+export function listOf(items: readonly string[], language: PreferredLanguage = 'en'): string {
+  const t = textsFor(language);
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(t.comma)}${t.and}${items[items.length - 1]}`;
+}
+
+/**
+ * Whether the learner is led chapter by chapter: new to programming; or
+ * neither a robotics background nor AI/ML experience (intermediate or more) to
+ * lean on; or at high school with at most beginner programming. Null (no
+ * answers yet) is not: nothing is known, so nothing is held back.
+ */
+export function followsTheBook(profile: LearnerProfile | null): boolean {
+  if (profile === null) return false;
+  if (profile.programmingExperience === 'none') return true;
+  const knowsAi = profile.aiMlExperience === 'intermediate' || profile.aiMlExperience === 'advanced';
+  if (!profile.roboticsBackground && !knowsAi) return true;
+  return profile.educationLevel === 'high_school' && profile.programmingExperience === 'beginner';
 }
 
 /** The top `limit` recommendations. */
@@ -163,56 +232,47 @@ interface Scored {
 export function rankLessons(input: RecommendInput): RecommendResult {
   const { lessons, chapterPrerequisites, progress, profile } = input;
   const n = lessons.length;
+  const texts = textsFor(profile?.preferredLanguage);
   const indexOf = new Map<string, number>();
   lessons.forEach((l, i) => {
     if (!indexOf.has(l.slug)) indexOf.set(l.slug, i);
   });
-  const level = lessons.map((l) => layerLevel(l.layer));
   const completed = lessons.map((l) => progress.get(l.slug) === 'completed');
   const inProgress = lessons.map((l) => progress.get(l.slug) === 'in_progress');
-  const skipFoundations = canSkipFoundations(profile);
-  const met = (i: number): boolean => completed[i] || (skipFoundations && level[i] <= 1);
 
-  // Per chapter: its earliest required lesson not met, and whether skipping L1 was needed to meet it.
+  // Per chapter: where it starts in reading order, and its earliest required lesson not completed.
   const chapterLessons = new Map<number, number[]>();
   lessons.forEach((l, i) => {
     const list = chapterLessons.get(l.chapterNumber);
     if (list) list.push(i);
     else chapterLessons.set(l.chapterNumber, [i]);
   });
-  const chapterState = new Map<number, { firstUnmet: number; skipped: boolean }>();
+  const chapterStart = new Map<number, number>();
+  const chapterFirstUnmet = new Map<number, number>();
   for (const [chapter, members] of chapterLessons) {
+    chapterStart.set(chapter, members[0]);
     const nonLab = members.filter((i) => lessons[i].type !== 'lab');
     const required = nonLab.length > 0 ? nonLab : members;
-    const unmet = required.find((i) => !met(i));
-    chapterState.set(chapter, { firstUnmet: unmet ?? NONE, skipped: required.some((i) => !completed[i]) });
+    chapterFirstUnmet.set(chapter, required.find((i) => !completed[i]) ?? NONE);
   }
 
   // Per lesson: the earliest unmet prerequisite (NONE when all are met).
   const blockedBy = new Int32Array(n).fill(NONE);
-  const usedSkip = new Uint8Array(n);
-  const hasPrerequisites = new Uint8Array(n);
-  const eligible = new Uint8Array(n);
+  const open = new Uint8Array(n);
   const earliest = (a: number, b: number): number => (a === NONE ? b : Math.min(a, b));
   for (let i = 0; i < n; i += 1) {
     if (completed[i]) continue;
     let first = NONE;
     for (const slug of lessons[i].prerequisites) {
       const j = indexOf.get(slug);
-      if (j === undefined) continue;
-      hasPrerequisites[i] = 1;
-      if (!met(j)) first = earliest(first, j);
-      else if (!completed[j]) usedSkip[i] = 1;
+      if (j !== undefined && !completed[j]) first = earliest(first, j);
     }
     for (const chapter of chapterPrerequisites.get(lessons[i].chapterNumber) ?? []) {
-      const state = chapterState.get(chapter);
-      if (!state) continue;
-      hasPrerequisites[i] = 1;
-      if (state.firstUnmet !== NONE) first = earliest(first, state.firstUnmet);
-      else if (state.skipped) usedSkip[i] = 1;
+      const unmet = chapterFirstUnmet.get(chapter);
+      if (unmet !== undefined && unmet !== NONE) first = earliest(first, unmet);
     }
     blockedBy[i] = first;
-    if (first === NONE) eligible[i] = 1;
+    if (first === NONE) open[i] = 1;
   }
 
   // The next step towards every blocked lesson; "needed before" names the earliest blocked lesson it leads to.
@@ -227,7 +287,7 @@ export function rankLessons(input: RecommendInput): RecommendResult {
         result = step[current];
         break;
       }
-      if (eligible[current]) {
+      if (open[current]) {
         result = current;
         break;
       }
@@ -248,37 +308,33 @@ export function rankLessons(input: RecommendInput): RecommendResult {
     for (const i of path) step[i] = result;
     return result;
   };
+  const eligible = Uint8Array.from(open);
   const neededBefore = new Int32Array(n).fill(NONE);
-  const forced = new Uint8Array(n);
   for (let i = 0; i < n; i += 1) {
-    if (completed[i] || eligible[i]) continue;
+    if (completed[i] || open[i]) continue;
     const s = stepToward(i);
     if (s === NONE) continue;
-    if (!eligible[s]) forced[s] = 1;
+    eligible[s] = 1;
     if (s !== i && neededBefore[s] === NONE) neededBefore[s] = i;
   }
-  for (let i = 0; i < n; i += 1) if (forced[i]) eligible[i] = 1;
+  // A lesson the learner opened stays, whatever its prerequisites.
+  for (let i = 0; i < n; i += 1) if (inProgress[i] && !completed[i]) eligible[i] = 1;
 
-  // The learner's position and level.
+  // The learner's position: the furthest lesson completed, and the chapter being read.
   let furthest = NONE;
-  let maxCompletedLevel = 0;
   let completedCount = 0;
-  let foundationsTotal = 0;
-  let foundationsDone = 0;
   for (let i = 0; i < n; i += 1) {
-    if (level[i] <= 2) foundationsTotal += 1;
     if (!completed[i]) continue;
     furthest = i;
     completedCount += 1;
-    maxCompletedLevel = Math.max(maxCompletedLevel, level[i]);
-    if (level[i] <= 2) foundationsDone += 1;
   }
   const startedAnything = completedCount > 0 || inProgress.some(Boolean);
-  const baseLevel = Math.max(maxCompletedLevel, skipFoundations ? 2 : 1);
-  const holdBack = needsFoundationsFirst(profile) && foundationsTotal > 0 && foundationsDone / foundationsTotal < FOUNDATIONS_SHARE;
+  let reading = lessons.findIndex((l, i) => !completed[i] && l.type !== 'lab');
+  if (reading === NONE) reading = completed.indexOf(false);
+  const readingChapter = reading === NONE ? NONE : lessons[reading].chapterNumber;
+  const readingChapterStart = reading === NONE ? NONE : (chapterStart.get(readingChapter) ?? NONE);
+  const paced = followsTheBook(profile) && readingChapterStart !== NONE;
   const goals = new Set(profile?.learningGoals ?? []);
-  // For a learner who may skip the foundations: the first L1 lesson they have not read (a later, higher lesson jumps it).
-  const firstUnreadFoundation = skipFoundations ? level.findIndex((l, i) => l <= 1 && !completed[i]) : NONE;
 
   const rank = new Int32Array(n).fill(NONE);
   let nextRank = 0;
@@ -293,12 +349,18 @@ export function rankLessons(input: RecommendInput): RecommendResult {
   }
   scored.sort((a, b) => b.score - a.score || a.index - b.index);
   const limit = Math.max(0, Math.floor(input.limit));
-  return { recommendations: scored.slice(0, limit).map(({ index, score }) => toRecommendation(index, score)), total: scored.length };
+  const top = scored.slice(0, limit).map(({ index, score }) => ({ index, score, reasons: reasonsOf(index) }));
+  dropReasonsEveryCardHas(top.map((t) => t.reasons));
+  return { recommendations: top.map(({ index, score, reasons }) => toRecommendation(index, score, reasons)), total: scored.length };
+
+  /** A book-following learner's lesson in a chapter after the one they are reading. */
+  function later(i: number): boolean {
+    return paced && !inProgress[i] && (chapterStart.get(lessons[i].chapterNumber) ?? i) > readingChapterStart;
+  }
 
   function tierOf(i: number): number {
     if (inProgress[i]) return WEIGHTS.tier.continue;
-    if (holdBack && level[i] >= 3) return WEIGHTS.tier.later;
-    if (skipFoundations && level[i] <= 1) return WEIGHTS.tier.later;
+    if (later(i)) return WEIGHTS.tier.later;
     return WEIGHTS.tier.open;
   }
 
@@ -313,44 +375,38 @@ export function rankLessons(input: RecommendInput): RecommendResult {
     return lessons[i].goals.filter((g, k, all) => goals.has(g) && all.indexOf(g) === k);
   }
 
-  function layerScore(i: number): number {
-    const up = level[i] - baseLevel;
-    if (up <= 0) return WEIGHTS.layer.atLevel;
-    if (up === 1) return WEIGHTS.layer.oneUp;
-    if (up === 2) return WEIGHTS.layer.twoUp;
-    return 0;
-  }
-
-  function prerequisitesFinished(i: number): boolean {
-    return hasPrerequisites[i] === 1 && blockedBy[i] === NONE && usedSkip[i] === 0;
-  }
-
   function scoreOf(i: number): number {
-    const within =
-      sequenceScore(i) +
-      Math.min(matchedGoals(i).length, WEIGHTS.maxGoals) * WEIGHTS.goal +
-      layerScore(i) +
-      (prerequisitesFinished(i) ? WEIGHTS.prerequisitesFinished : 0) +
-      (neededBefore[i] !== NONE ? WEIGHTS.neededBefore : 0);
+    // A book-following learner gets the book's order itself; for the others goals and what a lesson unlocks weigh in.
+    const within = paced
+      ? sequenceScore(i)
+      : sequenceScore(i) +
+        Math.min(matchedGoals(i).length, WEIGHTS.maxGoals) * WEIGHTS.goal +
+        (neededBefore[i] !== NONE ? WEIGHTS.neededBefore : 0);
     return tierOf(i) + Math.min(99, within);
   }
 
-  function toRecommendation(i: number, score: number): Recommendation {
-    const lesson = lessons[i];
-    const chapter = `Chapter ${lesson.chapterNumber}: ${lesson.chapterTitle}`;
+  function chapterOf(i: number): string {
+    return texts.chapter(lessons[i].chapterNumber, lessons[i].chapterTitle);
+  }
+
+  function reasonsOf(i: number): string[] {
+    const chapter = chapterOf(i);
     const reasons: string[] = [];
-    if (inProgress[i]) reasons.push('continue where you left off');
-    else if (rank[i] === 0) reasons.push(startedAnything ? `next in ${chapter}` : `start here: ${chapter}`);
-    else if (rank[i] > 0) reasons.push(`coming up in ${chapter}`);
-    else reasons.push(`not read yet, from earlier in ${chapter}`);
-    if (neededBefore[i] !== NONE) reasons.push(`needed before ${lessons[neededBefore[i]].title}`);
-    if (prerequisitesFinished(i)) reasons.push('you finished its prerequisites');
-    if (skipFoundations && level[i] > 1 && (usedSkip[i] || (firstUnreadFoundation !== NONE && firstUnreadFoundation < i))) {
-      reasons.push(SKIP_FOUNDATIONS_REASON);
-    }
+    if (inProgress[i]) reasons.push(texts.continue);
+    else if (later(i)) reasons.push(texts.later(chapter), texts.readFirst(chapterOf(reading)));
+    else if (rank[i] === 0) reasons.push(startedAnything ? texts.next(chapter) : texts.start(chapter));
+    else if (rank[i] > 0) reasons.push(texts.comingUp(chapter));
+    else reasons.push(texts.leftBehind(chapter));
+    if (inProgress[i] && blockedBy[i] !== NONE) reasons.push(texts.buildsOn(lessons[blockedBy[i]].title));
+    // The next lesson is next whatever it unlocks; a lesson out of sequence says why it is offered.
+    if (neededBefore[i] !== NONE && rank[i] !== 0 && !inProgress[i]) reasons.push(texts.neededBefore(lessons[neededBefore[i]].title));
     const shared = matchedGoals(i);
-    if (shared.length > 0) reasons.push(`matches your goal${shared.length > 1 ? 's' : ''}: ${listOf(shared.map(goalLabel))}`);
-    if (completedCount > 0 && level[i] === maxCompletedLevel + 1) reasons.push(`a step up from L${maxCompletedLevel} to ${lesson.layer}`);
+    if (shared.length > 0) reasons.push(texts.goals(shared.map((g) => texts.goalLabels[g] ?? g)));
+    return reasons;
+  }
+
+  function toRecommendation(i: number, score: number, reasons: string[]): Recommendation {
+    const lesson = lessons[i];
     return {
       lesson: { slug: lesson.slug, title: lesson.title, layer: lesson.layer, type: lesson.type, estimatedMinutes: lesson.estimatedMinutes },
       chapterTitle: lesson.chapterTitle,
@@ -358,5 +414,15 @@ export function rankLessons(input: RecommendInput): RecommendResult {
       score,
       reasons,
     };
+  }
+}
+
+/** With two cards or more, a reason (other than the first, where the lesson is) that every card carries is filler: drop it. */
+function dropReasonsEveryCardHas(cards: string[][]): void {
+  if (cards.length < 2) return;
+  const everywhere = cards[0].slice(1).filter((reason) => cards.every((c) => c.indexOf(reason) > 0));
+  if (everywhere.length === 0) return;
+  for (const card of cards) {
+    for (const reason of everywhere) card.splice(card.indexOf(reason), 1);
   }
 }

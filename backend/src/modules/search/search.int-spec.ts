@@ -1,7 +1,6 @@
 import type { ApiErrorBody, SearchResponse } from '@lectern/api-types';
 import { ContentJobsModule, ContentModule, ContentService, ContentSyncHandler, ContentSyncService } from '@lectern/content';
 import { LlmService, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
-import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
 import { createTestApp, RUN_ID, startFakeOpenAI, startPrivateRedis, type FakeOpenAI, type TestApp } from '@lectern/testing';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,16 +14,12 @@ import { fulltextCandidatesSql, hnswSettingsSql, RESULTS_PER_LESSON, RRF_K, vect
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const SENSE_FILE = 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.md';
 
-/** The api's search modules, with a worker running every queue in this process. */
+/** The api's search modules, with a worker running the queues search needs (content sync, indexing) in this process. */
 const withWorker = () => [
   QueueModule.forRoot(),
   ContentModule,
   SearchModule,
-  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
-    ContentJobsModule,
-    PersonalizeJobsModule,
-    SearchJobsModule,
-  ]),
+  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, index: SearchIndexHandler }, [ContentJobsModule, SearchJobsModule]),
 ];
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {

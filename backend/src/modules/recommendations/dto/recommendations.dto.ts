@@ -26,7 +26,7 @@ export class RecommendationsQueryDto {
 export class RecommendedLessonResponse implements RecommendedLessonDto {
   @ApiProperty() slug!: string;
   @ApiProperty() title!: string;
-  @ApiProperty({ example: 'L2' }) layer!: string;
+  @ApiProperty({ example: 'L2', nullable: true, type: String, description: 'Null when the book declares no layers' }) layer!: string | null;
   @ApiProperty({ enum: ['lesson', 'lab', 'summary'] }) type!: LessonType;
   @ApiProperty() estimatedMinutes!: number;
 }
@@ -38,8 +38,9 @@ export class RecommendationResponse implements RecommendationDto {
   @ApiProperty({ description: 'Higher first; the hundreds are the tier (3xx continue, 2xx open now, 1xx later for you)' }) score!: number;
   @ApiProperty({
     type: [String],
-    example: ['next in Chapter 2: Sensors, Actuators & the Humanoid Body Plan', 'matches your goal: building projects'],
-    description: 'Why it was chosen, in plain words; never empty',
+    example: ['Next in Chapter 2: Sensors, Actuators & the Humanoid Body Plan', 'Matches your goal: building projects'],
+    description:
+      "Why it was chosen, in plain words and the learner's language (English or Urdu); the first says where it is in the book; never empty",
   })
   reasons!: string[];
 }

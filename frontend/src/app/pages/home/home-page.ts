@@ -101,7 +101,7 @@ export const HOME_RECOMMENDATIONS = 3;
                 <li data-testid="recommendation" [attr.data-slug]="r.lesson.slug">
                   <a [routerLink]="['/lessons', r.lesson.slug]">{{ r.lesson.title }}</a>
                   <span class="muted">{{ r.lesson.estimatedMinutes }} min</span>
-                  <span class="muted reason">{{ r.reasons[0] }}</span>
+                  <span class="muted reason" dir="auto">{{ r.reasons[0] }}</span>
                 </li>
               }
             </ol>

@@ -67,7 +67,7 @@ export class ProgressPage {
     const layers = this.layers();
     return this.recommendations.value().recommendations.map((r) => ({
       ...r,
-      layerBadges: layerBadges(r.lesson.layer, layers),
+      layerBadges: r.lesson.layer ? layerBadges(r.lesson.layer, layers) : [],
       typeLabel: typeLabel(r.lesson.type),
     }));
   });
