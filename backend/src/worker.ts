@@ -15,6 +15,7 @@ import {
 import { createServer } from 'node:http';
 import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
 import { SearchIndexHandler, SearchJobsModule } from '@lectern/search';
+import { TutorHandler, TutorJobsModule } from '@lectern/tutor';
 
 /**
  * The worker process: the same infrastructure, running every queue's jobs.
@@ -29,11 +30,10 @@ export class WorkerModule {
       imports: [
         InfraModule.forRoot(config),
         QueueModule.forRoot(),
-        WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
-          ContentJobsModule,
-          PersonalizeJobsModule,
-          SearchJobsModule,
-        ]),
+        WorkerRunnerModule.forRoot(
+          { content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler, tutor: TutorHandler },
+          [ContentJobsModule, PersonalizeJobsModule, SearchJobsModule, TutorJobsModule],
+        ),
       ],
     };
   }

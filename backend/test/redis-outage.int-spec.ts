@@ -34,7 +34,7 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
           ...api,
           imports: [
             ...(api.imports ?? []),
-            WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
+            WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler, tutor: ContentSyncHandler }, [
               ContentJobsModule,
               PersonalizeJobsModule,
               SearchJobsModule,

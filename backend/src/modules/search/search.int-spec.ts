@@ -20,7 +20,7 @@ const withWorker = () => [
   QueueModule.forRoot(),
   ContentModule,
   SearchModule,
-  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
+  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler, tutor: ContentSyncHandler }, [
     ContentJobsModule,
     PersonalizeJobsModule,
     SearchJobsModule,
