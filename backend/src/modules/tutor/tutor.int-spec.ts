@@ -9,7 +9,7 @@ import type {
   TutorThreadSummary,
 } from '@lectern/api-types';
 import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { LlmService, QueueModule, WorkerRunnerModule } from '@lectern/infra';
+import { LlmService, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
 import { OnboardingModule } from '@lectern/onboarding';
 import { SearchIndexHandler, SearchJobsModule, SearchModule } from '@lectern/search';
 import {
@@ -124,6 +124,8 @@ describe('tutor (real PostgreSQL, a private Redis, BullMQ worker, fake OpenAI se
   });
   afterAll(async () => {
     if (redis && !redis.running()) await redis.start();
+    // fetch keeps connections alive: close them, or closing the server waits for them.
+    (t?.app.getHttpServer() as import('node:http').Server | undefined)?.closeAllConnections();
     await t?.close();
     await fake?.close();
     await redis?.stop();
@@ -432,5 +434,16 @@ describe('tutor (real PostgreSQL, a private Redis, BullMQ worker, fake OpenAI se
     } finally {
       await redis.start();
     }
+    // Back to normal once Redis is: the queue answers again, and the worker writes the next answer.
+    const queue = t.app.get(QueueService).queue('tutor');
+    while (
+      !(await queue.getJobCounts().then(
+        () => true,
+        () => false,
+      ))
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    const again = await askAndWait(learner.token, id, { content: 'What is a ROS 2 topic?' });
+    expect(again.answer.status).toBe('completed');
   });
 });
