@@ -5,6 +5,7 @@ import { PersonalizedLessons1795503484995 } from './1795503484995-personalized-l
 import { SearchIndex1795504696597 } from './1795504696597-search-index';
 import { LessonProgress1795505001312 } from './1795505001312-lesson-progress';
 import { Accounts1796653581018 } from './1796653581018-accounts';
+import { TutorThreads1796653655936 } from './1796653655936-tutor-threads';
 
 /**
  * Every migration, in order. Landed migrations are never edited: a change to
@@ -18,4 +19,5 @@ export const migrations: MixedList<Function> = [
   SearchIndex1795504696597,
   LessonProgress1795505001312,
   Accounts1796653581018,
+  TutorThreads1796653655936,
 ];

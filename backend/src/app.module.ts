@@ -6,6 +6,7 @@ import { PersonalizeModule } from '@lectern/personalize';
 import { ProgressModule } from '@lectern/progress';
 import { RecommendationsModule } from '@lectern/recommendations';
 import { SearchModule } from '@lectern/search';
+import { TutorModule } from '@lectern/tutor';
 import { UsersModule } from '@lectern/users';
 
 /** The domain modules whose controllers the api serves (the CLI boots the same set). */
@@ -17,6 +18,7 @@ export const DOMAIN_MODULES = [
   ProgressModule,
   RecommendationsModule,
   SearchModule,
+  TutorModule,
 ];
 
 /** The api process: infrastructure, queues as a producer, Bull Board and every domain module. */

@@ -4,6 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { BookSourceError, ContentSyncService, type SyncSummary } from '@lectern/content';
 import { PersonalizeWarmupService } from '@lectern/personalize';
 import { runSearchCommand, SEARCH_USAGE } from '@lectern/search';
+import { runTutorCommand, TUTOR_USAGE } from '@lectern/tutor';
 import { ConfigError, createLogger, InfraModule, loadConfig, pendingSchemaChanges, QueueModule, type AppConfig } from '@lectern/infra';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,7 +34,7 @@ Commands:
                                waits for --yes; a worker must be running (npm start runs one)
   content sync [dir] [--json]  import a book folder (default: CONTENT_SOURCE_DIR, i.e. ./content);
                                Lectern's book.yaml format or a Docusaurus docs tree; --json prints the summary as JSON
-${SEARCH_USAGE}  help                         this text
+${SEARCH_USAGE}${TUTOR_USAGE}  help                         this text
 `;
 
 /** Serialises migrations across processes (api, worker and cli may start together). */
@@ -221,6 +222,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'search':
       return withApp(config, (app) => runSearchCommand(app, args));
+    case 'tutor':
+      return withApp(config, (app) => runTutorCommand(app, args));
     case 'migration:generate':
       if (!args[0]) throw new Error('migration:generate needs a name, e.g. migration:generate AddLessons');
       await withDataSource(config, (ds) => generate(ds, args[0]));

@@ -18,9 +18,10 @@ import {
 import { createServer } from 'node:http';
 import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
 import { SearchIndexHandler, SearchJobsModule } from '@lectern/search';
+import { TutorHandler, TutorJobsModule } from '@lectern/tutor';
 
 /** Every queue of the catalogue and its handler: a queue without one does not compile. */
-const HANDLERS: JobHandlers = { content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler };
+const HANDLERS: JobHandlers = { content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler, tutor: TutorHandler };
 
 /**
  * The worker process: the same infrastructure, running every queue's jobs.
@@ -37,7 +38,7 @@ export class WorkerModule {
       imports: [
         InfraModule.forRoot(config),
         QueueModule.forRoot(),
-        WorkerRunnerModule.forRoot(HANDLERS, [ContentJobsModule, PersonalizeJobsModule, SearchJobsModule]),
+        WorkerRunnerModule.forRoot(HANDLERS, [ContentJobsModule, PersonalizeJobsModule, SearchJobsModule, TutorJobsModule]),
       ],
     };
   }

@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 type ServerModule = typeof import('./fake-openai-server');
+type TutorModule = typeof import('./tutor');
 
 const USAGE =
   'usage: node --experimental-strip-types backend/testing/fake-openai/main.ts ' +
@@ -46,11 +47,14 @@ async function main(): Promise<void> {
   const here = dirname(resolve(process.argv[1] ?? 'backend/testing/fake-openai/main.ts'));
   const serverModule = pathToFileURL(join(here, 'fake-openai-server.ts')).href;
   const { startFakeOpenAI } = (await import(serverModule)) as ServerModule;
+  // Tutor prompts get the tutor's deterministic answers (tutor.ts); everything else the server's own.
+  const { fakeTutorResponder } = (await import(pathToFileURL(join(here, 'tutor.ts')).href)) as TutorModule;
   const fake = await startFakeOpenAI({
     host: values.host ?? '127.0.0.1',
     port: nonNegativeInteger('port', values.port, 8089),
     requireKey: values['require-key'],
     delayMs: nonNegativeInteger('delay-ms', values['delay-ms'], 0),
+    chatResponder: fakeTutorResponder,
     models: values.models
       ?.split(',')
       .map((model) => model.trim())

@@ -16,12 +16,14 @@ import { AccountService } from './account/account.service';
 import { SessionService } from './core/session.service';
 import { THEME_MODES, ThemeService } from './core/theme.service';
 import { SearchBox } from './search/search-box';
+import { AskButton } from './tutor/ask-button';
+import { TutorPanel } from './tutor/tutor-panel';
 
 /** The app shell: skip link, header navigation, search box (Ctrl/⌘+K), theme choice, main content. */
 @Component({
   selector: 'lx-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, SearchBox],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, SearchBox, AskButton, TutorPanel],
   templateUrl: './app.html',
   styleUrl: './app.css',
 })

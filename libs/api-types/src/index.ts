@@ -9,3 +9,4 @@ export * from './personalize';
 export * from './progress';
 export * from './search';
 export * from './anchors';
+export * from './tutor';

@@ -143,6 +143,13 @@ export class AppConfig {
   @Max(10_000)
   PERSONALIZE_RATE_PER_MINUTE = 20;
 
+  /** Tutor questions one learner may ask per minute (429 beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  TUTOR_RATE_PER_MINUTE = 10;
+
   /** How long rewrites of a lesson's previous text are kept after the lesson changed, in hours, before they are purged. */
   @Transform(toInt)
   @IsInt()

@@ -30,6 +30,11 @@ export interface EmbedLessonPayload {
   contentHash: string;
 }
 
+/** One tutor answer: the assistant message to write (its thread, question and learner are read from PostgreSQL). */
+export interface TutorAnswerPayload {
+  messageId: string;
+}
+
 /** Payload type of every job, by queue and job name. */
 export interface JobPayloads {
   content: { sync: ContentSyncPayload };
@@ -43,6 +48,7 @@ export interface JobPayloads {
     /** Embeds every chunk lacking a vector for the current model (after a model change or `search reindex`), then prunes vectors nothing uses. */
     'reembed-all': Record<string, never>;
   };
+  tutor: { answer: TutorAnswerPayload };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -98,6 +104,17 @@ export const QUEUES: { readonly [Q in QueueName]: QueueSettings } = {
     // A re-embedding of the whole book runs for minutes; the lock is renewed while the worker lives.
     lockDurationMs: 60_000,
     concurrency: 2,
+    keepCompleted: { ageSeconds: 1 * DAY, count: 2_000 },
+    keepFailed: { ageSeconds: 7 * DAY, count: 5_000 },
+    maxStalledCount: 2,
+    callsLlm: true,
+  },
+  tutor: {
+    // A learner is waiting: retry soon, and not for long (an answer is short).
+    attempts: 3,
+    backoffMs: 1_000,
+    lockDurationMs: 15_000,
+    concurrency: 8,
     keepCompleted: { ageSeconds: 1 * DAY, count: 2_000 },
     keepFailed: { ageSeconds: 7 * DAY, count: 5_000 },
     maxStalledCount: 2,

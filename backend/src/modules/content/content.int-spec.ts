@@ -33,7 +33,7 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
       QueueModule.forRoot(),
       BullBoardModule,
       ContentModule,
-      WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: ContentSyncHandler, index: ContentSyncHandler }, [ContentJobsModule]),
+      WorkerRunnerModule.forRoot({ content: ContentSyncHandler }, [ContentJobsModule]),
     ]);
     sync = t.app.get(ContentSyncService);
     const emitter = t.app.get(EventEmitter2);

@@ -21,7 +21,7 @@ const modules = () => [
   ContentModule,
   PersonalizeModule,
   // No search module here, so no `index` jobs: any handler satisfies the worker's every-queue check.
-  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: ContentSyncHandler }, [
+  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler }, [
     ContentJobsModule,
     PersonalizeJobsModule,
   ]),

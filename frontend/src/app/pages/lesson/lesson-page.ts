@@ -30,6 +30,8 @@ import { MarkdownView } from '../../lesson/markdown-view';
 import { PersonalizedLesson } from '../../personalize/personalized-lesson';
 import { STATUS_LABELS } from '../../progress/format';
 import { ReadingTracker } from '../../progress/reading-tracker';
+import { AskButton } from '../../tutor/ask-button';
+import { SelectionMenu } from '../../tutor/selection-menu';
 
 export const LESSON_TABS = [
   { id: 'original', label: 'Original' },
@@ -51,7 +53,7 @@ export const TOC_MIN_HEADINGS = 3;
 @Component({
   selector: 'lx-lesson-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MarkdownView, PersonalizedLesson],
+  imports: [RouterLink, MarkdownView, PersonalizedLesson, AskButton, SelectionMenu],
   providers: [ReadingTracker],
   templateUrl: './lesson-page.html',
   styleUrl: './lesson-page.css',

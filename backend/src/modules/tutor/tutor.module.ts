@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContentModule } from '@lectern/content';
+import { OnboardingModule } from '@lectern/onboarding';
+import { SearchModule } from '@lectern/search';
+import { TutorMessageEntity } from './entities/tutor-message.entity';
+import { TutorThreadEntity } from './entities/tutor-thread.entity';
+import { TutorAnswerer } from './tutor-answerer.service';
+import { TutorController } from './tutor.controller';
+import { TutorHandler } from './tutor.handler';
+import { TutorRetrievalService } from './tutor-retrieval.service';
+import { TutorService } from './tutor.service';
+
+const entities = TypeOrmModule.forFeature([TutorThreadEntity, TutorMessageEntity]);
+
+/** "Ask the book": threads, the API and its stream relay, retrieval and the answer writer. */
+@Module({
+  imports: [entities, ContentModule, OnboardingModule, SearchModule],
+  controllers: [TutorController],
+  providers: [TutorService, TutorRetrievalService, TutorAnswerer],
+  exports: [TutorService, TutorRetrievalService, TutorAnswerer],
+})
+export class TutorModule {}
+
+/** The tutor queue's handler, for the worker process. */
+@Module({
+  imports: [entities, TutorModule, OnboardingModule],
+  providers: [TutorHandler],
+  exports: [TutorHandler],
+})
+export class TutorJobsModule {}
