@@ -78,6 +78,9 @@ describe('accounts: sign-up, sign-in, sessions, reset, export, delete (real Post
     await call(a, 'POST', `/api/progress/lessons/${slugs[0]}/complete`, phone.token);
     await call(a, 'PUT', `/api/progress/lessons/${slugs[1]}/time`, phone.token, { seconds: 900 });
     await call(a, 'PUT', `/api/progress/lessons/${slugs[2]}/time`, phone.token, { seconds: 42 });
+    const thread = await call(a, 'POST', '/api/tutor/threads', phone.token, { lessonSlug: slugs[0] });
+    expect(thread.statusCode).toBe(201);
+    const threadId = thread.json<{ id: string }>().id;
 
     const res = await signIn({ email: email.toUpperCase(), password: PASSWORD }, phone.token);
     expect(res.statusCode).toBe(200);
@@ -95,6 +98,10 @@ describe('accounts: sign-up, sign-in, sessions, reset, export, delete (real Post
     }>;
     expect(count).toBe(0);
     expect((await call(a, 'GET', '/api/progress', phone.token)).statusCode).toBe(401);
+    // The phone's tutor thread moved over to the account.
+    const threads = (await call(a, 'GET', '/api/tutor/threads', token)).json<Array<{ id: string }>>();
+    expect(threads.map((t) => t.id)).toContain(threadId);
+    expect((await call(a, 'GET', `/api/tutor/threads/${threadId}`, token)).statusCode).toBe(200);
 
     // Repeating the merge changes nothing.
     await a.dataSource.transaction((m) => a.app.get(AccountsService).mergeInto(phone.id, account.user.id, m));
@@ -189,6 +196,7 @@ describe('accounts: sign-up, sign-in, sessions, reset, export, delete (real Post
   it('exports everything of the learner', async () => {
     const anon = await createLearner(a.app, {});
     await call(a, 'PUT', `/api/progress/lessons/${slugs[0]}/time`, anon.token, { seconds: 77 });
+    const thread = (await call(a, 'POST', '/api/tutor/threads', anon.token, { lessonSlug: slugs[0] })).json<{ id: string }>();
     const email = freshEmail();
     const { token } = (await signUp({ email, password: PASSWORD, name: 'Grace' }, anon.token)).json<AuthResponse>();
     const res = await call(a, 'GET', `/api/user/${anon.id}/export`, token);
@@ -199,6 +207,7 @@ describe('accounts: sign-up, sign-in, sessions, reset, export, delete (real Post
     expect(data['answers']).toMatchObject({ ...SAMPLE_ANSWERS, learningGoals: [...SAMPLE_ANSWERS.learningGoals].sort() });
     expect(data['progress']).toEqual([expect.objectContaining({ lessonSlug: slugs[0], timeSpentSeconds: 77 })]);
     expect(data.sessions.length).toBeGreaterThanOrEqual(2);
+    expect(data['threads']).toEqual([expect.objectContaining({ id: thread.id, lessonSlug: slugs[0], messages: [] })]);
     expect(JSON.stringify(data)).not.toMatch(/argon2|password_hash|passwordHash|token_hash/);
     const other = await createLearner(a.app);
     expect((await call(a, 'GET', `/api/user/${anon.id}/export`, other.token)).statusCode).toBe(403);

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
 import { OnboardingModule } from '@lectern/onboarding';
 import { SearchModule } from '@lectern/search';
+import { UsersModule } from '@lectern/users';
 import { TutorMessageEntity } from './entities/tutor-message.entity';
 import { TutorThreadEntity } from './entities/tutor-thread.entity';
 import { TutorAnswerer } from './tutor-answerer.service';
@@ -10,14 +11,15 @@ import { TutorController } from './tutor.controller';
 import { TutorHandler } from './tutor.handler';
 import { TutorRetrievalService } from './tutor-retrieval.service';
 import { TutorService } from './tutor.service';
+import { TutorUserData } from './tutor-user-data';
 
 const entities = TypeOrmModule.forFeature([TutorThreadEntity, TutorMessageEntity]);
 
 /** "Ask the book": threads, the API and its stream relay, retrieval and the answer writer. */
 @Module({
-  imports: [entities, ContentModule, OnboardingModule, SearchModule],
+  imports: [entities, ContentModule, OnboardingModule, SearchModule, UsersModule],
   controllers: [TutorController],
-  providers: [TutorService, TutorRetrievalService, TutorAnswerer],
+  providers: [TutorService, TutorRetrievalService, TutorAnswerer, TutorUserData],
   exports: [TutorService, TutorRetrievalService, TutorAnswerer],
 })
 export class TutorModule {}
