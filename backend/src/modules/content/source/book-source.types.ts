@@ -18,8 +18,8 @@ export interface SourceLesson {
   slug: string;
   title: string;
   type: LessonType;
-  /** One layer id (a part spanning L2-L3 gives each lesson one of them). */
-  layer: LayerId;
+  /** One layer id (a part spanning L2-L3 gives each lesson one of them); '' when the book declares no layers. */
+  layer: LayerId | '';
   /** Lesson slugs this lesson needs first. */
   prerequisites: string[];
   goals: LearningGoal[];
@@ -28,6 +28,8 @@ export interface SourceLesson {
   markdown: string;
   /** Path of the file it came from, relative to the book folder (for messages). */
   sourcePath: string;
+  /** Labels of the nested groups (categories deeper than the chapter) it sits in, outermost first. */
+  groups?: string[];
 }
 
 export interface SourceChapter {
@@ -39,6 +41,8 @@ export interface SourceChapter {
   title: string;
   /** Global numbers of the chapters this one needs first. */
   prerequisites: number[];
+  /** Slug of the chapter's own overview page (its index page), first among its lessons. */
+  overview?: string;
   lessons: SourceLesson[];
 }
 
@@ -46,8 +50,12 @@ export interface SourcePart {
   number: number;
   slug: string;
   title: string;
-  /** `L1`, or a range `L2-L3`. */
+  /** `L1`, or a range `L2-L3`; '' when the book declares no layers. */
   layer: string;
+  /** Not a part of the source (top-level docs, a book without part folders): the reader does not show its title. */
+  implicit?: boolean;
+  /** Slug of the part's own overview page. */
+  overview?: string;
   weeks?: string;
   transitionCheck?: string;
   chapters: SourceChapter[];
@@ -59,6 +67,8 @@ export interface SourceBook {
   description: string;
   version: string;
   layers: LayerDef[];
+  /** Terms a rewrite keeps as written (e.g. in English in an Urdu rewrite). */
+  glossary?: string[];
   parts: SourcePart[];
 }
 
