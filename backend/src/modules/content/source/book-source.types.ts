@@ -1,4 +1,5 @@
 import type { LearningGoal } from '@lectern/api-types';
+import type { SourceAsset } from './assets';
 
 /**
  * A book as read from a folder, before it touches the database: the output of
@@ -70,6 +71,8 @@ export interface SourceBook {
   /** Terms a rewrite keeps as written (e.g. in English in an Urdu rewrite). */
   glossary?: string[];
   parts: SourcePart[];
+  /** Images and files the lessons refer to (by their SHA-256). */
+  assets?: SourceAsset[];
 }
 
 /** A problem in one file; the file is skipped, the rest of the book still imports. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -108,7 +109,9 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
     expect(intro).toContain('[Docusaurus](https://docusaurus.io/docs)');
     expect(intro).toContain('[the team](mailto:team@example.com)');
     expect(intro).toContain('[the outline](#outline)');
-    expect(intro).toContain('![A small robot](./img/robot.png)');
+    const robotSha = createHash('sha256').update(readFileSync(join(FIXTURE, 'docs/img/robot.png'))).digest('hex');
+    expect(intro).toContain(`![A small robot](/api/content/assets/${robotSha}.png)`);
+    expect(result.book.assets?.map((a) => [a.sha256, a.ext, a.contentType, a.path])).toEqual([[robotSha, 'png', 'image/png', 'docs/img/robot.png']]);
     expect(intro).toContain('[gone](./basics/missing.md)');
     expect(intro).toContain('`[not a link](./setup.mdx)`');
     expect(intro).toContain('```md\n[Also not a link](./basics/overview.md)\n```');

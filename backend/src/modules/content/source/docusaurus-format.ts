@@ -17,6 +17,7 @@ import { planBook, type CategoryMeta, type PlanDoc, type PlannedDoc } from './do
 import { shapeBook } from './docusaurus/shape';
 import { transformDoc } from './docusaurus/transform';
 import type { ReadFormatResult } from './lectern-format';
+import { AssetCollector, assetUrl, isFileLink } from './assets';
 import { expandLayerRange, isLayerId, isLearningGoal, readLessonFields, textValue } from './lesson-fields';
 import { estimateReadingMinutes, resolveLessonLink } from './markdown';
 import { prettifyName, splitNumberPrefix, stripExtension, toUrlSlug, uniqueSlug } from './naming';
@@ -121,6 +122,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string): Promise<
   const goals = overrides.goals ?? [...LEARNING_GOALS];
   const layers = overrides.layers ?? [];
   const components = new Map<string, { count: number; first: { path: string; line: number } }>();
+  const assets = new AssetCollector(dir);
   const parts: SourcePart[] = planned.map((part) => {
     const override = overrides.parts.get(part.slug);
     const layer = override?.layer ?? (layers.length > 0 ? layers[0].id : '');
@@ -144,7 +146,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string): Promise<
           lessons: chapter.lessons.map(({ doc, groups, slug }) => {
             const scanned = byRel.get(doc.path);
             if (!scanned) throw new Error(`planned doc ${doc.path} was not scanned`);
-            return buildLesson(scanned, doc, slug, groups, layer, layers, goals, linkIndex, problems, components);
+            return buildLesson(scanned, doc, slug, groups, layer, layers, goals, linkIndex, problems, components, assets);
           }),
         }),
       ),
@@ -165,7 +167,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string): Promise<
     });
   }
   if (plan.readingOrder.length === 0) throw new BookSourceError(`"${dir}" has no documents to import (every doc is excluded, a draft, or not in the sidebars file)`, problems);
-  return { book: { ...meta, layers, parts }, problems };
+  return { book: { ...meta, layers, ...(overrides.glossary && { glossary: overrides.glossary }), parts, assets: [...assets.assets.values()] }, problems };
 }
 
 function slugFrom(folderPath: string, title: string): string {
@@ -408,6 +410,7 @@ function buildLesson(
   linkIndex: ReadonlyMap<string, string>,
   problems: SourceProblem[],
   components: Map<string, { count: number; first: { path: string; line: number } }>,
+  assets: AssetCollector,
 ): SourceLesson {
   const { path } = scanned;
   const fields = readLessonFields(scanned.lectern, (key, message) =>
@@ -434,9 +437,23 @@ function buildLesson(
     link: (url, line) => {
       const target = resolveLessonLink(url, path, linkIndex);
       if (target.kind === 'lesson') return `/lessons/${target.slug}${target.anchor ? `#${target.anchor}` : ''}`;
+      if (target.kind === 'other' && isFileLink(url)) {
+        const file = assets.resolve(url, path);
+        if (file.kind === 'found') return assetUrl(file.asset);
+        if (file.kind === 'missing') problems.push({ path, line, message: `linked file "${url}" is missing (looked for ${file.tried})` });
+        if (file.kind === 'too-large') problems.push({ path, line, message: `linked file "${url}" is over 20 MB; left as written` });
+        return undefined;
+      }
       if (target.kind === 'missing') {
         problems.push({ path, line, message: `link "${url}" does not point at a lesson of this book (it resolves to ${target.target}, which is not an imported lesson)` });
       }
+      return undefined;
+    },
+    image: (url, line) => {
+      const file = assets.resolve(url, path);
+      if (file.kind === 'found') return assetUrl(file.asset);
+      if (file.kind === 'missing') problems.push({ path, line, message: `image "${url}" is missing (looked for ${file.tried})` });
+      if (file.kind === 'too-large') problems.push({ path, line, message: `image "${url}" is over 20 MB; left as written` });
       return undefined;
     },
     unknownComponent: (name, line) => {
@@ -511,6 +528,7 @@ interface Overrides {
   version?: string;
   layers?: LayerDef[];
   goals?: LearningGoal[];
+  glossary?: string[];
   parts: Map<string, PartOverride>;
 }
 
@@ -554,6 +572,10 @@ async function readOverrides(dir: string): Promise<Overrides> {
   if (root.goals !== undefined) {
     if (Array.isArray(root.goals) && root.goals.length > 0 && root.goals.every(isLearningGoal)) overrides.goals = root.goals;
     else fail(['goals'], `"goals" must be a non-empty list of: ${LEARNING_GOALS.join(', ')}`);
+  }
+  if (root.glossary !== undefined) {
+    if (Array.isArray(root.glossary) && root.glossary.every((t) => typeof t === 'string' && t.trim() !== '')) overrides.glossary = root.glossary.map((t: string) => t.trim());
+    else fail(['glossary'], '"glossary" must be a list of terms');
   }
   if (root.parts !== undefined) {
     if (!isRecord(root.parts)) fail(['parts'], '"parts" must map part slugs to { title, layer, weeks, transitionCheck }');
