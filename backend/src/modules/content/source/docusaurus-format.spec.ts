@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LEARNING_GOALS } from '@lectern/api-types';
-import { BookSourceError, type ReadBookResult, type SourceLesson } from './book-source.types';
+import type { ReadBookResult, SourceLesson } from './book-source.types';
 import { maskCode } from './markdown';
 import { readBook } from './read-book';
 

@@ -56,6 +56,7 @@ export class ContentSyncService {
     const { book, problems, format } = await readBook(dir);
     const summary = emptySummary(format, book.slug);
     summary.problems = problems;
+    summary.assets = book.assets?.length ?? 0;
 
     const lessons = book.parts.flatMap((p) => p.chapters.flatMap((c) => c.lessons));
     const stored = new Map<string, { hash: string; key: string }>();
