@@ -502,6 +502,7 @@ function buildLinkIndex(docs: readonly { doc: PlannedDoc; slug: string }[], docs
     add(posix.join(dir, stripExtension(name)), slug);
     add(posix.join(strippedDir || '.', leafId), slug);
     add(`/${doc.path}`, slug);
+    add(`/${full}`, slug);
     add(`@site/${full}`, slug);
     const isIndex = /^(?:index|readme)$/i.test(leafId);
     const route = doc.slug?.startsWith('/') ? doc.slug : `/${[routeDir, doc.slug ?? (isIndex ? '' : leafId)].filter((s) => s !== '').join('/')}`;

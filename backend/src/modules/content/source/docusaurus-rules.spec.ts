@@ -47,6 +47,9 @@ describe('Docusaurus rules (pure)', () => {
   it('strips number prefixes from ids; front matter id replaces the name', () => {
     expect(docId('01-basics/02-motion/03-wheels.md', {})).toBe('basics/motion/wheels');
     expect(docId('01-basics/x.md', { id: 'custom' })).toBe('basics/custom');
+    // Version- and date-like names are not number prefixes (as in Docusaurus).
+    expect(docId('module-1/1.1-intro/index.md', {})).toBe('module-1/1.1-intro/index');
+    expect(docId('2021-11-notes.md', {})).toBe('2021-11-notes');
   });
 
   it('applies default and configured exclusions', () => {
