@@ -10,11 +10,12 @@ const depConstraints = [
   { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
   { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'type:testing'] },
   { sourceTag: 'type:types', onlyDependOnLibsWithTags: ['type:types'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:types'] },
   { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:types'] },
-  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:data', 'type:types'] },
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:types'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:data', 'type:types'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:data', 'type:types'] },
+  { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:data', 'type:types', 'type:util'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:types', 'type:util'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:data', 'type:types', 'type:util'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:data', 'type:types', 'type:util'] },
 ];
 const testDepConstraints = depConstraints.map((c) =>
   c.sourceTag.startsWith('type:') && c.sourceTag !== 'type:types' && c.sourceTag !== 'type:data'

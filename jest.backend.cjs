@@ -2,9 +2,36 @@
 // two tiers chosen by JEST_TIER (set by the Nx `test` and `integration`
 // targets): unit tests (`*.spec.ts`, no I/O) and integration tests
 // (`*.int-spec.ts`, real PostgreSQL and Redis, a fresh database per run).
+const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
-const ESM_ONLY = ['content-disposition'];
+/**
+ * Dependencies that ship ES modules only (Node's require(esm) loads them,
+ * Jest's runtime cannot), so Jest transforms them: content-disposition, and
+ * every `"type": "module"` package (the unified/remark/micromark family
+ * behind @lectern/markdown).
+ */
+function esmOnlyPackages() {
+  const names = new Set(['content-disposition']);
+  const root = join(__dirname, 'node_modules');
+  const consider = (name) => {
+    try {
+      const pkg = JSON.parse(readFileSync(join(root, name, 'package.json'), 'utf8'));
+      if (pkg.type === 'module') names.add(name);
+    } catch {
+      // not a package
+    }
+  };
+  for (const entry of readdirSync(root)) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) {
+      for (const scoped of readdirSync(join(root, entry))) consider(`${entry}/${scoped}`);
+    } else consider(entry);
+  }
+  return [...names].map((name) => name.replace(/[.+]/g, '\\$&'));
+}
+
+const ESM_ONLY = esmOnlyPackages();
 
 function backendJestConfig(projectDir, name) {
   const tier = process.env.JEST_TIER === 'integration' ? 'integration' : 'unit';

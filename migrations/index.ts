@@ -4,6 +4,7 @@ import { BookContent1795502953759 } from './1795502953759-book-content';
 import { PersonalizedLessons1795503484995 } from './1795503484995-personalized-lessons';
 import { SearchIndex1795504696597 } from './1795504696597-search-index';
 import { LessonProgress1795505001312 } from './1795505001312-lesson-progress';
+import { BookStructureAssets1795506000000 } from './1795506000000-book-structure-assets';
 import { Accounts1796653581018 } from './1796653581018-accounts';
 import { TutorThreads1796653655936 } from './1796653655936-tutor-threads';
 
@@ -18,6 +19,7 @@ export const migrations: MixedList<Function> = [
   PersonalizedLessons1795503484995,
   SearchIndex1795504696597,
   LessonProgress1795505001312,
+  BookStructureAssets1795506000000,
   Accounts1796653581018,
   TutorThreads1796653655936,
 ];

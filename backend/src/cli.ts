@@ -84,6 +84,7 @@ function printSummary(s: SyncSummary): void {
   ] as const) {
     if (slugs.length > 0 && slugs.length <= 20) console.log(`  ${label}: ${slugs.join(', ')}`);
   }
+  for (const line of s.structure) console.log(`  structure: ${line}`);
   for (const p of s.problems) console.log(`  problem: ${p.path}${p.line ? `:${p.line}` : ''}: ${p.message}`);
 }
 
@@ -179,13 +180,21 @@ async function main(argv: string[]): Promise<number> {
       const dir = resolve(args.slice(1).find((a) => !a.startsWith('--')) ?? config.CONTENT_SOURCE_DIR);
       try {
         const summary = await withApp(config, (app) => app.get(ContentSyncService).sync(dir, json ? undefined : progressBar()));
-        if (json) console.log(JSON.stringify(summary));
+        if (json) console.log(JSON.stringify({ ok: true, ...summary }));
         else printSummary(summary);
         return 0;
       } catch (error) {
         if (error instanceof BookSourceError) {
+          if (json) {
+            console.log(JSON.stringify({ ok: false, dir, error: error.message, problems: error.problems }));
+            return 1;
+          }
           console.error(`Cannot import ${dir}: ${error.message}`);
           for (const p of error.problems) console.error(`  ${p.path}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+          return 1;
+        }
+        if (json) {
+          console.log(JSON.stringify({ ok: false, dir, error: error instanceof Error ? error.message : String(error), problems: [] }));
           return 1;
         }
         throw error;

@@ -16,6 +16,14 @@ export interface LessonSummaryDto {
   estimatedMinutes: number;
 }
 
+/** A level deeper than the chapter (a Docusaurus category inside a chapter's category), at any depth. */
+export interface LessonGroupDto {
+  title: string;
+  /** Slugs of the lessons directly in this group, in reading order. */
+  lessons: string[];
+  groups: LessonGroupDto[];
+}
+
 export interface ChapterDto {
   number: number;
   localNumber: number;
@@ -23,13 +31,23 @@ export interface ChapterDto {
   title: string;
   partNumber: number;
   prerequisites: number[];
+  /** Slug of the chapter's own overview page (its first lesson), linked from its title; null when it has none. */
+  overview: string | null;
+  /** Every lesson of the chapter, in reading order (those in groups too). */
   lessons: LessonSummaryDto[];
+  /** Nested groups inside the chapter ([] for a chapter without deeper levels); their lessons are also in `lessons`. */
+  groups: LessonGroupDto[];
 }
 
 export interface PartDto {
   number: number;
   slug: string;
   title: string;
+  /** Not a part of the source (a book without part folders, top-level docs): show no part heading. */
+  implicit: boolean;
+  /** Slug of the part's own overview page, linked from its title; null when it has none. */
+  overview: string | null;
+  /** '' when the book declares no layers. */
   layer: string;
   weeks: string | null;
   transitionCheck: string | null;
@@ -41,7 +59,10 @@ export interface BookDto {
   title: string;
   description: string;
   version: string;
+  /** [] when the book declares no layers: no layer badges then. */
   layers: LayerDto[];
+  /** Terms a rewrite keeps as written (e.g. in English in an Urdu rewrite). */
+  glossary: string[];
   parts: PartDto[];
 }
 

@@ -53,6 +53,22 @@ export class ContentController {
     return this.content.lesson(slug);
   }
 
+  @Get('assets/:file')
+  @ApiOperation({ summary: 'An image or file of the book by {sha256}.{ext}: immutable; SVG is sandboxed so no script in it runs' })
+  @ApiOkResponse({ description: 'The bytes, with their content type' })
+  @ApiNotFoundResponse()
+  async asset(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const asset = await this.content.asset(file);
+    void reply
+      .header('content-type', asset.contentType)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff')
+      // No script runs in an image opened on its own (an SVG can carry <script>); inline styles only.
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    if (!asset.contentType.startsWith('image/') || asset.ext === 'svg') void reply.header('content-disposition', asset.ext === 'svg' ? 'inline' : 'attachment');
+    return asset.data;
+  }
+
   @Get('lessons/:slug/content')
   @ApiOperation({ summary: "The lesson's Markdown; ETag is its content hash (304 on If-None-Match)" })
   @ApiProduces('text/markdown')

@@ -14,6 +14,7 @@ import type { SyncSummary } from './sync/sync-plan';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const DOCUSAURUS = resolve(__dirname, 'test-fixtures/docusaurus-book');
+const RULES_BOOK = resolve(__dirname, 'test-fixtures/dz-rules');
 
 /** A private copy of the sample book that a test may edit. */
 function copyOfSampleBook(): string {
@@ -95,6 +96,9 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
       expect(positions).toEqual(positions.map((_, i) => i + 1));
       expect(chapters[0].lessons.map((l) => l.slug)).toEqual(['digital-ai-vs-physical-ai', 'the-embodiment-hypothesis', 'real-world-constraints', 'lab-try-with-ai']);
       expect(chapters[0].lessons[3].type).toBe('lab');
+      expect(body.glossary).toEqual(expect.arrayContaining(['ROS 2', 'Isaac Sim', 'C++', 'VLA']));
+      expect(body.parts.every((p) => !p.implicit && p.overview === null)).toBe(true);
+      expect(chapters.every((c) => c.groups.length === 0)).toBe(true);
     });
 
     it('stores each lesson in the content store under the SHA-256 of its text', async () => {
@@ -275,6 +279,62 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
       expect((await t.app.inject({ method: 'GET', url: '/api/content/lessons/the-embodiment-hypothesis' })).statusCode).toBe(404);
       const removedAll = summary.removed.length;
       expect(removedAll).toBeGreaterThanOrEqual(27);
+    });
+  });
+
+  describe('a five-level Docusaurus book with images (test-fixtures/dz-rules)', () => {
+    let first: SyncSummary;
+    beforeAll(async () => {
+      first = await sync.sync(RULES_BOOK);
+    });
+
+    it('serves the deeper levels as nested groups, overview pages, implicit parts and no layers', async () => {
+      const tree = (await get<BookDto>('/api/content/book')).body;
+      expect(tree.layers).toEqual([]);
+      expect(tree.parts.map((p) => [p.title, p.implicit, p.overview, p.layer])).toEqual([
+        ['Welcome', true, null, ''],
+        ['Foundations', false, 'foundations', ''],
+        ['appendix', false, null, ''],
+      ]);
+      const sensors = tree.parts[1].chapters.find((c) => c.title === 'Sensors') as ChapterDto;
+      expect(sensors.overview).toBe('sensors');
+      expect(sensors.lessons.map((l) => l.slug)).toEqual(['sensors', 'lidar', 'quiz', 'deep-intro', 'level4', 'fusion', 'cameras']);
+      expect(sensors.groups).toEqual([
+        { title: 'Going deeper', lessons: ['deep-intro'], groups: [{ title: 'Level four', lessons: ['level4'], groups: [{ title: 'level5', lessons: ['fusion'], groups: [] }] }] },
+      ]);
+      expect(first.structure).toEqual(expect.arrayContaining(['chapter 4 added: "Sensors"']));
+      expect(first.problems.map((p) => p.path)).toContain('docs/01-foundations/02-sensors/01-lidar.md');
+    });
+
+    it('serves images by SHA-256, immutable, with their content type; SVG sandboxed; 404 otherwise', async () => {
+      const markdown = (await t.app.inject({ method: 'GET', url: '/api/content/lessons/lidar/content' })).body;
+      const svgUrl = /\(\/api\/content\/assets\/([0-9a-f]{64})\.svg\)/.exec(markdown);
+      const gifUrl = /\((\/api\/content\/assets\/[0-9a-f]{64}\.gif)\)/.exec(markdown);
+      expect(svgUrl).not.toBeNull();
+      expect(gifUrl).not.toBeNull();
+      const svg = await t.app.inject({ method: 'GET', url: `/api/content/assets/${svgUrl?.[1]}.svg` });
+      expect(svg.statusCode).toBe(200);
+      expect(svg.headers['content-type']).toBe('image/svg+xml');
+      expect(svg.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(svg.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; sandbox");
+      expect(svg.headers['x-content-type-options']).toBe('nosniff');
+      expect(sha256Hex(svg.rawPayload)).toBe(svgUrl?.[1]);
+      const gif = await t.app.inject({ method: 'GET', url: gifUrl?.[1] as string });
+      expect(gif.statusCode).toBe(200);
+      expect(gif.headers['content-type']).toBe('image/gif');
+      expect(gif.rawPayload.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+      for (const url of [`/api/content/assets/${'0'.repeat(64)}.png`, `/api/content/assets/${svgUrl?.[1]}.png`, '/api/content/assets/..%2F..%2Fetc%2Fpasswd', '/api/content/assets/x.svg']) {
+        const res = await t.app.inject({ method: 'GET', url });
+        expect([url, res.statusCode]).toEqual([url, 404]);
+        expect(res.json()).toMatchObject({ statusCode: 404, code: 'asset_not_found' });
+      }
+    });
+
+    it('re-syncs with no change: no writes, no structural change', async () => {
+      const again = await sync.sync(RULES_BOOK);
+      expect(again.writes).toBe(0);
+      expect(again.structure).toEqual([]);
+      expect(again.unchanged.length).toBe(first.added.length + first.changed.length);
     });
   });
 });

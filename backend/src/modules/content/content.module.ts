@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentAdminController } from './content-admin.controller';
 import { ContentController } from './content.controller';
 import { ContentService } from './content.service';
+import { ContentAssetEntity } from './entities/asset.entity';
 import { BookEntity } from './entities/book.entity';
 import { ChapterEntity } from './entities/chapter.entity';
 import { LessonEntity } from './entities/lesson.entity';
@@ -10,7 +11,7 @@ import { PartEntity } from './entities/part.entity';
 import { ContentSyncHandler } from './sync/content-sync.handler';
 import { ContentSyncService } from './sync/content-sync.service';
 
-const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity, LessonEntity]);
+const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity, LessonEntity, ContentAssetEntity]);
 
 /** The book: structure in PostgreSQL, text in the content store; read API and sync. */
 @Module({

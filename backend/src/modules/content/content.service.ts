@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { BookDto, ChapterDto, LessonDto, PartDto, PartSummaryDto } from '@lectern/api-types';
+import type { BookDto, ChapterDto, LessonDto, LessonGroupDto, PartDto, PartSummaryDto } from '@lectern/api-types';
 import { CONTENT_STORE, NotFoundError, type ContentStore } from '@lectern/infra';
 import { createHash } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { ContentAssetEntity } from './entities/asset.entity';
 import { BookEntity } from './entities/book.entity';
 import { ChapterEntity } from './entities/chapter.entity';
 import { LessonEntity } from './entities/lesson.entity';
@@ -35,6 +36,7 @@ export class ContentService {
     @InjectRepository(PartEntity) private readonly parts: Repository<PartEntity>,
     @InjectRepository(ChapterEntity) private readonly chapters: Repository<ChapterEntity>,
     @InjectRepository(LessonEntity) private readonly lessons: Repository<LessonEntity>,
+    @InjectRepository(ContentAssetEntity) private readonly assets: Repository<ContentAssetEntity>,
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
   ) {}
 
@@ -82,6 +84,16 @@ export class ContentService {
     return dto;
   }
 
+  /** An image or file of the book by `{sha256}.{ext}`; 404 for anything else. */
+  async asset(file: string): Promise<{ data: Buffer; contentType: string; ext: string }> {
+    const match = /^([0-9a-f]{64})\.([a-z0-9]{1,16})$/.exec(file);
+    const row = match
+      ? await this.assets.findOne({ where: { sha256: match[1] }, select: { sha256: true, ext: true, contentType: true, data: true } })
+      : null;
+    if (!match || !row || row.ext !== match[2]) throw new NotFoundError('asset_not_found', `No asset "${file}"`);
+    return { data: row.data, contentType: row.contentType, ext: row.ext };
+  }
+
   /** The lesson's Markdown from the content store, with its hash (the ETag). */
   async lessonMarkdown(slug: string): Promise<{ markdown: string; contentHash: string }> {
     const lesson = await this.lesson(slug);
@@ -110,10 +122,13 @@ export class ContentService {
       description: book.description,
       version: book.version,
       layers: book.layers.map((l) => ({ id: l.id, label: l.label })),
+      glossary: [...book.glossary],
       parts: parts.map((p) => ({
         number: p.number,
         slug: p.slug,
         title: p.title,
+        implicit: p.implicit,
+        overview: p.overview,
         layer: p.layer,
         weeks: p.weeks,
         transitionCheck: p.transitionCheck,
@@ -126,9 +141,11 @@ export class ContentService {
             title: c.title,
             partNumber: p.number,
             prerequisites: [...c.prerequisites],
+            overview: c.overview,
             lessons: lessons
               .filter((l) => l.chapterId === c.id)
               .map((l) => ({ slug: l.slug, title: l.title, position: l.position, type: l.type, layer: l.layer, estimatedMinutes: l.estimatedMinutes })),
+            groups: groupLessons(lessons.filter((l) => l.chapterId === c.id)),
           })),
       })),
     };
@@ -159,4 +176,28 @@ export class ContentService {
     const etag = `"${createHash('sha256').update(JSON.stringify(tree)).digest('hex').slice(0, 32)}"`;
     return { bookId, version: book.contentVersion, tree, etag, lessons: new Map(order.map((l) => [l.slug, l])), order: order.map(({ storageKey: _k, ...l }) => l) };
   }
+}
+
+/**
+ * The nested groups of a chapter from its lessons' group labels (outermost
+ * first), in reading order: consecutive lessons sharing a label share a group.
+ * Lessons with no group are not in any.
+ */
+export function groupLessons(lessons: readonly Pick<LessonEntity, 'slug' | 'groups'>[]): LessonGroupDto[] {
+  const top: LessonGroupDto[] = [];
+  // The open group at each depth, as the path of labels that leads to it.
+  let open: LessonGroupDto[] = [];
+  for (const lesson of lessons) {
+    const path = lesson.groups ?? [];
+    let depth = 0;
+    while (depth < path.length && depth < open.length && open[depth].title === path[depth]) depth++;
+    open = open.slice(0, depth);
+    for (let d = depth; d < path.length; d++) {
+      const group: LessonGroupDto = { title: path[d], lessons: [], groups: [] };
+      (d === 0 ? top : open[d - 1].groups).push(group);
+      open.push(group);
+    }
+    if (path.length > 0) open[path.length - 1].lessons.push(lesson.slug);
+  }
+  return top;
 }

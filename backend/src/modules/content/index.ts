@@ -8,5 +8,3 @@ export { LessonEntity } from './entities/lesson.entity';
 export { BookSourceError } from './source/book-source.types';
 export { readBook } from './source/read-book';
 export { validateBook } from './source/validate-book';
-// Markdown helpers search needs to cut lessons at the same headings, with the same anchor ids, as the renderer.
-export { extractHeadings, fencedLineMask, headingPlainText, normalizeNewlines, type MarkdownHeading } from './source/markdown';

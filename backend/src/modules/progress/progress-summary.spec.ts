@@ -16,6 +16,8 @@ const chapter = (number: number, slugs: string[]) => ({
   title: `Chapter ${number}`,
   partNumber: 1,
   prerequisites: [],
+  overview: null,
+  groups: [],
   lessons: slugs.map(lesson),
 });
 const BOOK: Pick<BookDto, 'parts'> = {
@@ -24,12 +26,14 @@ const BOOK: Pick<BookDto, 'parts'> = {
       number: 1,
       slug: 'one',
       title: 'One',
+      implicit: false,
+      overview: null,
       layer: 'L1',
       weeks: null,
       transitionCheck: null,
       chapters: [chapter(1, ['a', 'b', 'c']), chapter(2, ['d'])],
     },
-    { number: 2, slug: 'two', title: 'Two', layer: 'L2', weeks: null, transitionCheck: null, chapters: [chapter(3, ['e', 'f'])] },
+    { number: 2, slug: 'two', title: 'Two', implicit: false, overview: null, layer: 'L2', weeks: null, transitionCheck: null, chapters: [chapter(3, ['e', 'f'])] },
   ],
 };
 

@@ -97,6 +97,54 @@ const admonition: TokenizerAndRendererExtension = {
   childTokens: ['titleTokens', 'tokens'],
 };
 
+/**
+ * A fence's info string as the importer writes it: `python title="spin.py" {1,3-4}`
+ * (Docusaurus code-block titles, line highlights; magic comments already turned into ranges).
+ */
+export function codeInfo(info: string): { language: string; title?: string; highlight: Set<number> } {
+  const language = info.trim().split(/\s+/)[0]?.replace(/[^\w+#.-]/g, '') ?? '';
+  const title = /\btitle=(?:"([^"]*)"|'([^']*)')/.exec(info);
+  const highlight = new Set<number>();
+  const ranges = /(?:^|\s)\{([\d,\s-]+)\}/.exec(info);
+  for (const part of ranges?.[1].split(',') ?? []) {
+    const [from, to] = part.split('-').map((n) => Number(n.trim()));
+    if (!Number.isInteger(from)) continue;
+    for (let n = from; n <= (Number.isInteger(to) ? to : from) && n - from < 10_000; n++) highlight.add(n);
+  }
+  return { language: language.startsWith('title=') || language.startsWith('{') ? '' : language, title: title ? (title[1] ?? title[2]) : undefined, highlight };
+}
+
+/**
+ * Wraps the highlighted lines of code HTML in `<span class="code-line highlighted">`,
+ * closing and reopening highlight.js spans that cross a line break so every line is well formed.
+ */
+export function markLines(html: string, lines: ReadonlySet<number>): string {
+  if (lines.size === 0) return html;
+  const out: string[] = [];
+  const open: string[] = [];
+  let line = 1;
+  let current = '';
+  const flush = (): void => {
+    const closed = current + '</span>'.repeat(open.length);
+    out.push(lines.has(line) ? `<span class="code-line highlighted">${closed}</span>` : closed);
+  };
+  for (const piece of html.split(/(<span[^>]*>|<\/span>|\n)/)) {
+    if (piece === '\n') {
+      flush();
+      line += 1;
+      current = open.join('');
+    } else if (piece.startsWith('<span')) {
+      open.push(piece);
+      current += piece;
+    } else if (piece === '</span>') {
+      open.pop();
+      current += piece;
+    } else current += piece;
+  }
+  flush();
+  return out.join('\n');
+}
+
 /** One Marked instance per document: heading ids are numbered per document. */
 function createMarked(highlight: Highlighter, options: RenderOptions): Marked {
   const serverIds = options.headingIds ?? [];
@@ -133,13 +181,15 @@ function createMarked(highlight: Highlighter, options: RenderOptions): Marked {
         );
       },
       code({ text, lang }: Tokens.Code) {
-        const language = (lang ?? '').trim().split(/\s+/)[0].replace(/[^\w+#.-]/g, '');
+        const info = codeInfo(lang ?? '');
+        const language = info.language;
         const highlighted = language ? highlight(text, language) : null;
-        const body = highlighted ?? escapeHtml(text);
+        const body = markLines(highlighted ?? escapeHtml(text), info.highlight);
         const languageClass = language ? ` language-${escapeHtml(language)}` : '';
         return (
           '<div class="code-block">' +
           '<div class="code-toolbar">' +
+          (info.title ? `<span class="code-title">${escapeHtml(info.title)}</span>` : '') +
           (language ? `<span class="code-lang">${escapeHtml(language)}</span>` : '') +
           '<button type="button" class="copy-code" data-testid="copy-code">Copy</button>' +
           '</div>' +
@@ -201,13 +251,72 @@ function addHooks(purify: Purifier, win: Window & typeof globalThis): void {
   });
 }
 
+/**
+ * The importer's blocks (see the README's book section), after sanitizing:
+ * `div[data-lx=tabs]` → a tab list of buttons over its `div[data-lx=tab]`
+ * panels (first one shown); `div[data-lx=section]` → a labelled section;
+ * `[data-lx=component]` placeholders are styled by CSS only. Labels come
+ * from data attributes and are set as text, never as HTML.
+ */
+export function enhanceBlocks(html: string, doc: Document, idPrefix = ''): string {
+  if (!html.includes('data-lx=')) return html;
+  const template = doc.createElement('template');
+  template.innerHTML = html;
+  const root = template.content;
+  let tabsIndex = 0;
+  for (const tabs of Array.from(root.querySelectorAll<HTMLElement>('div[data-lx="tabs"]'))) {
+    const panels = Array.from(tabs.children).filter((c): c is HTMLElement => (c as HTMLElement).dataset?.['lx'] === 'tab');
+    if (panels.length === 0) continue;
+    tabsIndex += 1;
+    tabs.classList.add('lx-tabs');
+    const label = tabs.dataset['label'];
+    if (label) {
+      const caption = doc.createElement('p');
+      caption.className = 'lx-tabs-label';
+      caption.textContent = label;
+      tabs.insertBefore(caption, tabs.firstChild);
+    }
+    const list = doc.createElement('div');
+    list.className = 'lx-tablist';
+    list.setAttribute('role', 'tablist');
+    panels.forEach((panel, i) => {
+      const id = `${idPrefix}lx-tabs-${tabsIndex}-${i}`;
+      const button = doc.createElement('button');
+      button.type = 'button';
+      button.className = 'lx-tab';
+      button.id = `${id}-tab`;
+      button.setAttribute('role', 'tab');
+      button.setAttribute('aria-controls', id);
+      button.setAttribute('aria-selected', String(i === 0));
+      button.tabIndex = i === 0 ? 0 : -1;
+      button.textContent = panel.dataset['label'] || `Tab ${i + 1}`;
+      list.appendChild(button);
+      panel.id = id;
+      panel.classList.add('lx-tabpanel');
+      panel.setAttribute('role', 'tabpanel');
+      panel.setAttribute('aria-labelledby', button.id);
+      if (i > 0) panel.hidden = true;
+    });
+    tabs.insertBefore(list, panels[0]);
+  }
+  for (const section of Array.from(root.querySelectorAll<HTMLElement>('div[data-lx="section"]'))) {
+    section.classList.add('lx-section');
+    const caption = doc.createElement('p');
+    caption.className = 'lx-section-label';
+    caption.textContent = section.dataset['label'] ?? '';
+    section.insertBefore(caption, section.firstChild);
+  }
+  return template.innerHTML;
+}
+
 export function createMarkdownEngine(highlight: Highlighter, win: Window & typeof globalThis = window): MarkdownEngine {
   const purify = DOMPurify(win as WindowLike);
   addHooks(purify, win);
   return {
     render(markdown: string, options: RenderOptions = {}): SanitizedHtml {
       const html = createMarked(highlight, options).parse(markdown, { async: false });
-      return purify.sanitize(html, PURIFY_CONFIG) as SanitizedHtml;
+      const clean = purify.sanitize(html, PURIFY_CONFIG) as string;
+      return enhanceBlocks(clean, win.document, options.idPrefix ?? '') as SanitizedHtml;
     },
   };
 }

@@ -37,6 +37,57 @@ describe('MarkdownRenderer', () => {
     expect(buttons[0].getAttribute('type')).toBe('button');
   });
 
+  it('renders imported code blocks with their title and highlighted lines, spans closed per line', async () => {
+    const root = await render('```python title="spin.py" {2-3}\nx = 1\ns = """a\nb"""\ny = 2\n```\n');
+    expect(root.querySelector('.code-title')?.textContent).toBe('spin.py');
+    expect(root.querySelector('pre code')?.classList).toContain('language-python');
+    const marked = Array.from(root.querySelectorAll('pre code .code-line.highlighted')).map((line) => line.textContent);
+    expect(marked).toEqual(['s = """a', 'b"""']);
+    expect(root.querySelector('pre code')?.textContent).toBe('x = 1\ns = """a\nb"""\ny = 2\n');
+  });
+
+  it("turns the importer's tab blocks into tabs, sections get their label, placeholders stay inert text", async () => {
+    const root = await render(
+      [
+        '<div data-lx="tabs" data-label="Install">',
+        '',
+        '<div data-lx="tab" data-label="Linux &lt;b&gt;">',
+        '',
+        'apt **install**',
+        '',
+        '</div>',
+        '',
+        '<div data-lx="tab" data-label="macOS">',
+        '',
+        'brew',
+        '',
+        '</div>',
+        '',
+        '</div>',
+        '',
+        '<div data-lx="section" data-label="Notes">',
+        '',
+        'Read me.',
+        '',
+        '</div>',
+        '',
+        '<div data-lx="component" data-name="Quiz" onclick="alert(1)"><span data-lx="component-name">Quiz</span> Check</div>',
+      ].join('\n'),
+    );
+    const tabs = Array.from(root.querySelectorAll('[role="tab"]'));
+    expect(tabs.map((t) => t.textContent)).toEqual(['Linux <b>', 'macOS']);
+    expect(tabs.map((t) => t.getAttribute('aria-selected'))).toEqual(['true', 'false']);
+    const panels = Array.from(root.querySelectorAll<HTMLElement>('[role="tabpanel"]'));
+    expect(panels.map((p) => p.hidden)).toEqual([false, true]);
+    expect(panels[0].querySelector('strong')?.textContent).toBe('install');
+    expect(tabs[1].getAttribute('aria-controls')).toBe(panels[1].id);
+    expect(root.querySelector('.lx-tabs-label')?.textContent).toBe('Install');
+    expect(root.querySelector('.lx-section .lx-section-label')?.textContent).toBe('Notes');
+    const quiz = root.querySelector('[data-lx="component"]');
+    expect(quiz?.textContent).toBe('Quiz Check');
+    expect(quiz?.getAttribute('onclick')).toBeNull();
+  });
+
   it('keeps inline code left-to-right', async () => {
     const root = await render('Run `ros2 launch` now.');
     expect(root.querySelector('p code')?.getAttribute('dir')).toBe('ltr');

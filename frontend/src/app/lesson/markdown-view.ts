@@ -52,6 +52,11 @@ export class MarkdownView {
       void this.copy(copy);
       return;
     }
+    const tab = target.closest<HTMLButtonElement>('button.lx-tab');
+    if (tab && this.host.contains(tab)) {
+      this.selectTab(tab);
+      return;
+    }
     const link = target.closest<HTMLAnchorElement>('a[href]');
     if (!link || !this.host.contains(link)) return;
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
@@ -68,6 +73,19 @@ export class MarkdownView {
     if (url.origin !== origin || NOT_A_PAGE.test(url.pathname)) return;
     event.preventDefault();
     void this.router.navigateByUrl(url.pathname + url.search + url.hash);
+  }
+
+  /** Shows the tab's panel and hides its siblings (tabs made by enhanceBlocks in markdown-engine.ts). */
+  private selectTab(tab: HTMLButtonElement): void {
+    const list = tab.parentElement;
+    if (!list) return;
+    for (const other of Array.from(list.querySelectorAll<HTMLButtonElement>('button.lx-tab'))) {
+      const selected = other === tab;
+      other.setAttribute('aria-selected', String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      const panel = this.host.querySelector<HTMLElement>(`#${CSS.escape(other.getAttribute('aria-controls') ?? '')}`);
+      if (panel) panel.hidden = !selected;
+    }
   }
 
   private async goToFragment(fragment: string): Promise<void> {

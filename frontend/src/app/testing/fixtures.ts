@@ -70,11 +70,14 @@ export const BOOK: BookDto = {
     { id: 'L2', label: 'Simulation and digital twins' },
     { id: 'L3', label: 'Control and embodiment' },
   ],
+  glossary: ['ROS 2'],
   parts: [
     {
       number: 1,
       slug: 'foundations',
       title: 'Physical AI Foundations',
+      implicit: false,
+      overview: null,
       layer: 'L1',
       weeks: '1-2',
       transitionCheck: null,
@@ -86,6 +89,8 @@ export const BOOK: BookDto = {
           title: 'What Is Physical AI?',
           partNumber: 1,
           prerequisites: [],
+          overview: null,
+          groups: [],
           lessons: [
             {
               slug: 'digital-ai-vs-physical-ai',
@@ -104,6 +109,8 @@ export const BOOK: BookDto = {
       number: 2,
       slug: 'digital-twin',
       title: 'The Digital Twin',
+      implicit: false,
+      overview: null,
       layer: 'L2-L3',
       weeks: null,
       transitionCheck: null,
@@ -115,6 +122,8 @@ export const BOOK: BookDto = {
           title: 'Gazebo Simulation',
           partNumber: 2,
           prerequisites: [1],
+          overview: null,
+          groups: [{ title: 'Going deeper', lessons: ['controllers'], groups: [] }],
           lessons: [
             { slug: 'spawning-a-robot', title: 'Spawning a Robot', position: 1, type: 'lesson', layer: 'L2', estimatedMinutes: 20 },
             { slug: 'controllers', title: 'Controllers', position: 2, type: 'lesson', layer: 'L3', estimatedMinutes: 18 },

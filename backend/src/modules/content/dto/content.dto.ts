@@ -6,6 +6,7 @@ import type {
   HeadingDto,
   LayerDto,
   LessonDto,
+  LessonGroupDto,
   LessonLinkDto,
   LessonSummaryDto,
   LessonType,
@@ -30,6 +31,12 @@ export class LessonSummaryResponse implements LessonSummaryDto {
   @ApiProperty() estimatedMinutes!: number;
 }
 
+export class LessonGroupResponse implements LessonGroupDto {
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: [String], description: 'Slugs of the lessons directly in this group' }) lessons!: string[];
+  @ApiProperty({ type: () => [LessonGroupResponse], description: 'Deeper groups' }) groups!: LessonGroupResponse[];
+}
+
 export class ChapterResponse implements ChapterDto {
   @ApiProperty({ description: 'Global chapter number' }) number!: number;
   @ApiProperty() localNumber!: number;
@@ -37,14 +44,18 @@ export class ChapterResponse implements ChapterDto {
   @ApiProperty() title!: string;
   @ApiProperty() partNumber!: number;
   @ApiProperty({ type: [Number], description: 'Global numbers of the chapters needed first' }) prerequisites!: number[];
-  @ApiProperty({ type: [LessonSummaryResponse] }) lessons!: LessonSummaryResponse[];
+  @ApiPropertyOptional({ type: String, nullable: true, description: "Slug of the chapter's own overview page (its first lesson)" }) overview!: string | null;
+  @ApiProperty({ type: [LessonSummaryResponse], description: 'Every lesson of the chapter in reading order, those in groups too' }) lessons!: LessonSummaryResponse[];
+  @ApiProperty({ type: [LessonGroupResponse], description: 'Nested levels deeper than the chapter ([] when none)' }) groups!: LessonGroupResponse[];
 }
 
 export class PartResponse implements PartDto {
   @ApiProperty() number!: number;
   @ApiProperty() slug!: string;
   @ApiProperty() title!: string;
-  @ApiProperty({ example: 'L2-L3', description: 'A layer or a range of layers' }) layer!: string;
+  @ApiProperty({ description: 'Not a part of the source: show no part heading' }) implicit!: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "Slug of the part's own overview page" }) overview!: string | null;
+  @ApiProperty({ example: 'L2-L3', description: "A layer or a range of layers ('' when the book has none)" }) layer!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) weeks!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) transitionCheck!: string | null;
   @ApiProperty({ type: [ChapterResponse] }) chapters!: ChapterResponse[];
@@ -56,6 +67,7 @@ export class BookResponse implements BookDto {
   @ApiProperty() description!: string;
   @ApiProperty() version!: string;
   @ApiProperty({ type: [LayerResponse] }) layers!: LayerResponse[];
+  @ApiProperty({ type: [String], description: 'Terms a rewrite keeps as written' }) glossary!: string[];
   @ApiProperty({ type: [PartResponse] }) parts!: PartResponse[];
 }
 

@@ -23,6 +23,10 @@ export class BookEntity {
   @Column({ type: 'jsonb' })
   layers!: LayerDef[];
 
+  /** Terms a rewrite keeps as written (book.yaml / lectern.yaml `glossary:`). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  glossary!: string[];
+
   @Column({ name: 'source_format', type: 'varchar', length: 16 })
   sourceFormat!: 'lectern' | 'docusaurus';
 

@@ -35,6 +35,10 @@ export class ChapterEntity {
   @Column({ type: 'varchar', length: 300 })
   title!: string;
 
+  /** Slug of the chapter's own overview page (its first lesson). */
+  @Column({ type: 'varchar', length: 160, nullable: true })
+  overview!: string | null;
+
   /** Global numbers of the chapters this one needs first. */
   @Column({ type: 'integer', array: true, default: () => "'{}'" })
   prerequisites!: number[];

@@ -73,6 +73,10 @@ export class LessonEntity {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   headings!: LessonHeading[];
 
+  /** Labels of the nested groups (deeper than the chapter) the lesson sits in, outermost first. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  groups!: string[];
+
   @Column({ name: 'source_path', type: 'varchar', length: 500, default: '' })
   sourcePath!: string;
 

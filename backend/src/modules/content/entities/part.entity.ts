@@ -27,6 +27,14 @@ export class PartEntity {
   @Column({ type: 'varchar', length: 16 })
   layer!: string;
 
+  /** Not a part of the source (top-level docs, a book without part folders): the reader shows no part title. */
+  @Column({ type: 'boolean', default: false })
+  implicit!: boolean;
+
+  /** Slug of the part's own overview page. */
+  @Column({ type: 'varchar', length: 160, nullable: true })
+  overview!: string | null;
+
   @Column({ type: 'varchar', length: 32, nullable: true })
   weeks!: string | null;
 

@@ -1,4 +1,5 @@
 import type { LearningGoal } from '@lectern/api-types';
+import type { SourceAsset } from './assets';
 
 /**
  * A book as read from a folder, before it touches the database: the output of
@@ -18,8 +19,8 @@ export interface SourceLesson {
   slug: string;
   title: string;
   type: LessonType;
-  /** One layer id (a part spanning L2-L3 gives each lesson one of them). */
-  layer: LayerId;
+  /** One layer id (a part spanning L2-L3 gives each lesson one of them); '' when the book declares no layers. */
+  layer: LayerId | '';
   /** Lesson slugs this lesson needs first. */
   prerequisites: string[];
   goals: LearningGoal[];
@@ -28,6 +29,8 @@ export interface SourceLesson {
   markdown: string;
   /** Path of the file it came from, relative to the book folder (for messages). */
   sourcePath: string;
+  /** Labels of the nested groups (categories deeper than the chapter) it sits in, outermost first. */
+  groups?: string[];
 }
 
 export interface SourceChapter {
@@ -39,6 +42,8 @@ export interface SourceChapter {
   title: string;
   /** Global numbers of the chapters this one needs first. */
   prerequisites: number[];
+  /** Slug of the chapter's own overview page (its index page), first among its lessons. */
+  overview?: string;
   lessons: SourceLesson[];
 }
 
@@ -46,8 +51,12 @@ export interface SourcePart {
   number: number;
   slug: string;
   title: string;
-  /** `L1`, or a range `L2-L3`. */
+  /** `L1`, or a range `L2-L3`; '' when the book declares no layers. */
   layer: string;
+  /** Not a part of the source (top-level docs, a book without part folders): the reader does not show its title. */
+  implicit?: boolean;
+  /** Slug of the part's own overview page. */
+  overview?: string;
   weeks?: string;
   transitionCheck?: string;
   chapters: SourceChapter[];
@@ -59,7 +68,11 @@ export interface SourceBook {
   description: string;
   version: string;
   layers: LayerDef[];
+  /** Terms a rewrite keeps as written (e.g. in English in an Urdu rewrite). */
+  glossary?: string[];
   parts: SourcePart[];
+  /** Images and files the lessons refer to (by their SHA-256). */
+  assets?: SourceAsset[];
 }
 
 /** A problem in one file; the file is skipped, the rest of the book still imports. */

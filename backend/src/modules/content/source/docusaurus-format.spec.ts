@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LEARNING_GOALS } from '@lectern/api-types';
-import { BookSourceError, type ReadBookResult, type SourceLesson } from './book-source.types';
+import type { ReadBookResult, SourceLesson } from './book-source.types';
 import { maskCode } from './markdown';
 import { readBook } from './read-book';
 
@@ -27,58 +28,56 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
     expect(result.book).toMatchObject({ slug: 'robot-cookbook', title: 'Robot Cookbook', description: 'Small recipes for small robots', version: '1.0.0' });
   });
 
-  it('maps root docs, top-level folders and sub-folders to parts and chapters, ordered by position, prefix and name', () => {
+  it('maps the tree as the site shows it: parts, chapters, loose docs as chapters of their own, no invented layers', () => {
     const outline = result.book.parts.map((p) => ({
-      part: [p.number, p.slug, p.title, p.layer],
+      part: [p.number, p.slug, p.title, p.layer, p.implicit ?? false],
       chapters: p.chapters.map((c) => [c.number, c.localNumber, c.slug, c.title, c.lessons.map((l) => l.slug)]),
     }));
     expect(outline).toEqual([
-      { part: [1, 'introduction', 'Introduction', 'L1'], chapters: [[1, 1, 'introduction', 'Introduction', ['welcome', 'setup']]] },
       {
-        part: [2, 'basics', 'Robot Basics', 'L2'],
+        part: [1, 'basics', 'Robot Basics', '', false],
         chapters: [
-          [2, 1, 'basics', 'Robot Basics', ['overview']],
-          [3, 2, 'sensing', 'Sensing the World', ['lidar', 'cameras', 'imu-fusion']],
-          [4, 3, 'motion', 'Motion', ['wheels', 'legs', 'balance']],
+          [1, 1, 'sensing', 'Sensing the World', ['lidar', 'cameras', 'imu-fusion']],
+          [2, 2, 'motion', 'motion', ['wheels', 'legs', 'balance']],
+          [3, 3, 'overview', 'Overview', ['overview']],
         ],
       },
+      { part: [2, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', '', true], chapters: [[4, 1, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', ['welcome']]] },
       {
-        part: [3, 'projects', 'Projects', 'L3'],
+        part: [3, 'projects', 'Projects', '', false],
         chapters: [
-          [5, 1, 'line-follower', 'Line follower', ['line-follower', 'wiring-guide']],
-          [6, 2, 'obstacle-avoider', 'Obstacle avoider', ['obstacle-avoider-overview']],
+          [5, 1, 'line-follower', 'Line Follower', ['line-follower', 'wiring-guide']],
+          [6, 2, 'obstacle-avoider', 'obstacle-avoider', ['obstacle-avoider-overview']],
         ],
       },
+      { part: [4, 'setting-up', 'Setting Up', '', true], chapters: [[7, 1, 'setting-up', 'Setting Up', ['setup']]] },
     ]);
-    expect(result.book.layers).toEqual([
-      { id: 'L1', label: 'Layer 1' },
-      { id: 'L2', label: 'Layer 2' },
-      { id: 'L3', label: 'Layer 3' },
-    ]);
+    expect(result.book.layers).toEqual([]);
+    expect(result.book.parts[2].chapters[0].overview).toBe('line-follower');
     expect(result.book.parts.flatMap((p) => p.chapters).every((c) => c.prerequisites.length === 0)).toBe(true);
   });
 
   it('takes titles from front matter, else the first H1, else sidebar_label', () => {
     expect(lessonsOf(result).map((l) => [l.slug, l.title])).toEqual([
-      ['welcome', 'Welcome to the Cookbook'],
-      ['setup', 'Setting Up'],
-      ['overview', 'Overview'],
       ['lidar', 'LiDAR'],
       ['cameras', 'Cameras'],
       ['imu-fusion', 'IMU Fusion'],
       ['wheels', 'Wheels'],
       ['legs', 'Walking on Legs'],
       ['balance', 'Balance'],
+      ['overview', 'Overview'],
+      ['welcome', 'Welcome to the Cookbook'],
       ['line-follower', 'Line Follower'],
       ['wiring-guide', 'Wiring the Line Follower'],
       ['obstacle-avoider-overview', 'Obstacle Avoider Overview'],
+      ['setup', 'Setting Up'],
     ]);
   });
 
   it('gives every lesson the part layer, all five goals, type lesson, minutes and its source path', () => {
     for (const part of result.book.parts) {
       for (const l of part.chapters.flatMap((c) => c.lessons)) {
-        expect(l).toMatchObject({ layer: part.layer, goals: [...LEARNING_GOALS], type: 'lesson', prerequisites: [] });
+        expect(l).toMatchObject({ layer: '', goals: [...LEARNING_GOALS], type: 'lesson', prerequisites: [] });
         expect(l.estimatedMinutes).toBeGreaterThanOrEqual(1);
         expect(l.sourcePath).toMatch(/^docs\/.+\.mdx?$/);
       }
@@ -86,15 +85,18 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
     expect(lesson(result, 'legs').sourcePath).toBe('docs/basics/02-motion/02-legs.mdx');
   });
 
-  it('skips partials, drafts and folders without docs, and reports the broken doc with its line', () => {
+  it('skips partials, drafts and folders without docs, and reports each problem once with its line', () => {
     const paths = lessonsOf(result).map((l) => l.sourcePath);
     expect(paths.some((p) => p.includes('_shared') || p.includes('_snippets') || p.includes('draft-notes') || p.includes('broken'))).toBe(false);
     expect(result.problems).toEqual([
       {
         path: 'docs/02-projects/obstacle-avoider/broken.md',
         line: 3,
-        message: expect.stringMatching(/^front matter: YAML syntax error.*the doc is skipped$/) as string,
+        message: expect.stringMatching(/^front matter: YAML syntax error.*the doc is skipped/) as string,
       },
+      { path: 'docs/basics/02-motion/02-legs.mdx', line: 19, message: expect.stringMatching(/^component <Highlight> is not supported.*\(1 use in the book\)$/) as string },
+      { path: 'docs/basics/02-motion/02-legs.mdx', line: 21, message: expect.stringMatching(/^component <Diagram> is not supported/) as string },
+      { path: 'docs/basics/02-motion/draft-notes.md', message: 'draft: true; left out' },
       { path: 'docs/intro.md', line: 16, message: expect.stringContaining('"./basics/missing.md"') as string },
     ]);
   });
@@ -107,7 +109,9 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
     expect(intro).toContain('[Docusaurus](https://docusaurus.io/docs)');
     expect(intro).toContain('[the team](mailto:team@example.com)');
     expect(intro).toContain('[the outline](#outline)');
-    expect(intro).toContain('![A small robot](./img/robot.png)');
+    const robotSha = createHash('sha256').update(readFileSync(join(FIXTURE, 'docs/img/robot.png'))).digest('hex');
+    expect(intro).toContain(`![A small robot](/api/content/assets/${robotSha}.png)`);
+    expect(result.book.assets?.map((a) => [a.sha256, a.ext, a.contentType, a.path])).toEqual([[robotSha, 'png', 'image/png', 'docs/img/robot.png']]);
     expect(intro).toContain('[gone](./basics/missing.md)');
     expect(intro).toContain('`[not a link](./setup.mdx)`');
     expect(intro).toContain('```md\n[Also not a link](./basics/overview.md)\n```');
@@ -124,7 +128,7 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
     expect(lesson(result, 'setup').markdown.startsWith('You need a microcontroller board')).toBe(true);
   });
 
-  it('degrades MDX to Markdown: imports, exports, comments and components go, Tabs become labels', () => {
+  it('turns MDX into Lectern blocks: imports, exports and comments go, Tabs become tabs, other components placeholders', () => {
     const legs = lesson(result, 'legs').markdown;
     expect(maskCode(legs)).not.toMatch(/^(?:import|export) /m);
     expect(legs).toMatch(/^import x from 'y';$/m);
@@ -133,10 +137,12 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
     expect(legs).not.toContain('editors only');
     expect(legs).not.toContain('<Diagram');
     expect(legs).not.toContain('<Highlight');
-    expect(legs.startsWith('Legs let a robot step over obstacles. Balance is everything.\n')).toBe(true);
-    expect(legs).toContain('## Gait cycle\n\n**Python**\n\nRun the Python controller:\n\n```python\nimport gait\ngait.walk(speed=0.2)\n```\n\n**cpp**\n\nThe C++ controller is faster.');
+    expect(legs.startsWith('Legs let a robot step over obstacles. <span data-lx="component" data-name="Highlight">')).toBe(true);
+    expect(legs).toContain(
+      '## Gait cycle\n\n<div data-lx="tabs">\n\n<div data-lx="tab" data-label="Python">\n\nRun the Python controller:\n\n```python\nimport gait\ngait.walk(speed=0.2)\n```\n\n</div>\n\n<div data-lx="tab" data-label="cpp">\n\nThe C++ controller is faster.\n\n</div>\n\n</div>',
+    );
     expect(lesson(result, 'setup').markdown).toBe(
-      'You need a microcontroller board, two motors and a battery. See the\n[overview](/lessons/overview) first.\n\nOpen the overview\n',
+      'You need a microcontroller board, two motors and a battery. See the\n[overview](/lessons/overview) first.\n\n[Open the overview](/lessons/overview)\n',
     );
   });
 
@@ -179,7 +185,7 @@ describe('Docusaurus trees built on the fly', () => {
     return dir;
   }
 
-  it('reads a folder that is itself the docs root, caps layers at L5 and names the book after the folder', async () => {
+  it('reads a folder that is itself the docs root, invents no layers and names the book after the folder', async () => {
     const files: Record<string, string> = {};
     for (let n = 1; n <= 6; n++) files[`${n}-unit-${n}/lesson.md`] = `---\ntitle: Lesson ${n}\n---\nText ${n}.\n`;
     files['1-unit-1/_category_.yml'] = 'label: First Unit\n';
@@ -187,15 +193,9 @@ describe('Docusaurus trees built on the fly', () => {
     expect(result.format).toBe('docusaurus');
     expect(result.book.title).toBe('My course');
     expect(result.book.slug).toBe('my-course');
-    expect(result.book.parts.map((p) => [p.title, p.layer])).toEqual([
-      ['First Unit', 'L1'],
-      ['Unit 2', 'L2'],
-      ['Unit 3', 'L3'],
-      ['Unit 4', 'L4'],
-      ['Unit 5', 'L5'],
-      ['Unit 6', 'L5'],
-    ]);
-    expect(result.book.layers.map((l) => l.id)).toEqual(['L1', 'L2', 'L3', 'L4', 'L5']);
+    expect(result.book.parts.map((p) => [p.title, p.implicit])).toEqual([['My course', true]]);
+    expect(result.book.parts[0].chapters.map((c) => c.title)).toEqual(['First Unit', 'unit-2', 'unit-3', 'unit-4', 'unit-5', 'unit-6']);
+    expect(result.book.layers).toEqual([]);
     expect(lessonsOf(result).map((l) => l.slug)).toEqual(['lesson', 'unit-2-lesson', 'unit-3-lesson', 'unit-4-lesson', 'unit-5-lesson', 'unit-6-lesson']);
   });
 
@@ -212,15 +212,15 @@ describe('Docusaurus trees built on the fly', () => {
         'parts:',
         '  build: { layer: L1-L2, weeks: "2-3", transitionCheck: Did it move? }',
       ].join('\n'),
-      'docs/learn/a.md': '---\ntitle: A\n---\nA.\n',
-      'docs/build/b.md': '---\ntitle: B\nlayer: L2\ngoals: [research]\nprerequisites: [a]\ntype: lab\nestimatedMinutes: 25\n---\nB.\n',
-      'docs/build/c.md': '---\ntitle: C\n---\nC.\n',
+      'docs/learn/x/a.md': '---\ntitle: A\n---\nA.\n',
+      'docs/build/y/b.md': '---\ntitle: B\nlayer: theirs\nlectern:\n  layer: L2\n  goals: [research]\n  prerequisites: [a]\n  type: lab\n  estimatedMinutes: 25\n---\nB.\n',
+      'docs/build/y/c.md': '---\ntitle: C\n---\nC.\n',
     });
     const result = await readBook(dir);
     expect(result.book).toMatchObject({ slug: 'robots-101', title: 'Robots 101', version: '2.0.0', layers: [{ label: 'Basics' }, { label: 'Building' }] });
     expect(result.book.parts.map((p) => [p.slug, p.layer, p.weeks, p.transitionCheck])).toEqual([
       ['build', 'L1-L2', '2-3', 'Did it move?'],
-      ['learn', 'L2', undefined, undefined],
+      ['learn', 'L1', undefined, undefined],
     ]);
     expect(lesson(result, 'b')).toMatchObject({ layer: 'L2', goals: ['research'], prerequisites: ['a'], type: 'lab', estimatedMinutes: 25 });
     expect(lesson(result, 'c')).toMatchObject({ layer: 'L1', goals: ['hobby', 'teaching'] });
@@ -232,16 +232,20 @@ describe('Docusaurus trees built on the fly', () => {
       'docs/01-getting-started/intro.md': '# Intro\n\nHello.\n',
     });
     const result = await readBook(dir);
-    expect(result.book.parts[0].title).toBe('Getting started');
+    expect(result.book.parts[0].chapters[0].title).toBe('getting-started');
     expect(result.problems).toEqual([
       { path: 'docs/01-getting-started/_category_.json', line: expect.any(Number) as number, message: expect.stringContaining('not valid JSON') as string },
     ]);
     expect(result.problems[0].line).toBeGreaterThanOrEqual(3);
   });
 
-  it('rejects a lesson prerequisite that names no lesson', async () => {
-    const dir = await tree('bad-prerequisite', { 'docs/part/a.md': '---\nprerequisites: [nowhere]\n---\n# A\n' });
-    await expect(readBook(dir)).rejects.toThrow(BookSourceError);
-    await expect(readBook(dir)).rejects.toThrow('lesson "a" needs lesson "nowhere", which does not exist');
+  it('warns about a lectern prerequisite that names no lesson, and imports the rest; the author\'s own prerequisites: is theirs', async () => {
+    const dir = await tree('bad-prerequisite', {
+      'docs/part/a.md': '---\nprerequisites: Some algebra\nlayer: 3\nlectern:\n  prerequisites: [nowhere]\n---\n# A\n',
+    });
+    const result = await readBook(dir);
+    expect(lesson(result, 'a').prerequisites).toEqual([]);
+    expect(result.problems.map((p) => p.message)).toEqual(['lectern.prerequisites: "nowhere" is not a lesson of this book; ignored']);
   });
+
 });

@@ -1,151 +1,187 @@
+import { execFile } from 'node:child_process';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { LEARNING_GOALS, type LearningGoal } from '@lectern/api-types';
+import { frontMatter as frontMatterOf, headings, parseMarkdown, type Nodes, type ParsedMarkdown } from '@lectern/markdown';
 import {
   BookSourceError,
   type LayerDef,
-  type LayerId,
   type SourceBook,
   type SourceChapter,
   type SourceLesson,
   type SourcePart,
   type SourceProblem,
 } from './book-source.types';
+import { planBook, type CategoryMeta, type PlanDoc, type PlannedDoc } from './docusaurus/plan';
+import { shapeBook } from './docusaurus/shape';
+import { transformDoc } from './docusaurus/transform';
 import type { ReadFormatResult } from './lectern-format';
-import { expandLayerRange, isLayerId, isLearningGoal, readLessonFields, textValue, type LessonFields } from './lesson-fields';
-import { estimateReadingMinutes, firstH1, rewriteLessonLinks, splitFrontMatter, stripDuplicateTitle, tidyBody } from './markdown';
-import { degradeMdx } from './mdx';
+import { AssetCollector, assetUrl, isFileLink } from './assets';
+import { expandLayerRange, isLayerId, isLearningGoal, readLessonFields, textValue } from './lesson-fields';
+import { estimateReadingMinutes, resolveLessonLink } from './markdown';
 import { prettifyName, splitNumberPrefix, stripExtension, toUrlSlug, uniqueSlug } from './naming';
 import { formatProblems } from './validate-book';
 import { isRecord, parseYaml } from './yaml-source';
 
 /**
- * A Docusaurus docs tree read as a Lectern book.
+ * A Docusaurus docs tree read as a Lectern book, in stages (IMPORT.md):
+ * scan (files, `_category_` files, the sidebars file evaluated in a child
+ * process, `docs.exclude` from the site config) → parse (each doc once through
+ * @lectern/markdown) → plan (the Docusaurus rules, docusaurus/plan.ts) →
+ * shape (parts, chapters, groups: docusaurus/shape.ts) → transform (MDX →
+ * Lectern Markdown: docusaurus/transform.ts).
  *
- * Where: `docs/` under the folder if there is one, else the folder itself.
- * Structure:
- * - each top-level folder is a part; each of its sub-folders is a chapter, and
- *   docs in deeper folders join that chapter (depth-first, in order);
- * - docs directly in a part folder form a chapter of their own, first in the
- *   part, with the part's title and slug;
- * - docs at the root form a first part "Introduction" (slug `introduction`)
- *   with one chapter "Introduction";
- * - folders without any doc are ignored; so are files and folders starting
- *   with `_` or `.` (Docusaurus partials), and docs with `draft: true`.
- * Order: `_category_` `position` / front matter `sidebar_position` first
- * (ascending), then numeric name prefixes (`01-intro.md`), then names; an
- * `index`/`README` doc without a position opens its folder.
- * Titles: `_category_.json`/`.yml` `label`, else the folder name prettified
- * (number prefix stripped, dashes → spaces, first letter capitalised). A doc's
- * title: front matter `title`, else its first `# heading`, else
- * `sidebar_label`, else its id prettified.
- * Slugs: a doc's front matter `slug` (last path segment), else its `id`, else
- * the file name without number prefix and extension (an `index`/`README` doc:
- * its folder's), made URL-safe; on a clash the chapter slug is put in front.
- * Layers: Docusaurus has none. Part n gets layer `L<n>`, capped at L5; the
- * book's layers are the ones used, labelled "Layer n". Goals: all five.
- * Chapter prerequisites: none. A doc's front matter may set Lectern's lesson
- * fields (`type`, `layer`, `goals`, `prerequisites`, `estimatedMinutes`).
- * Optional `lectern.yaml` beside `docs/` overrides the book's `slug`,
- * `title`, `description`, `version`, `layers`, default `goals`, and per part
- * (keyed by part slug) `title`, `layer`, `weeks`, `transitionCheck`.
- * Book title otherwise: `title:` in docusaurus.config.*, else the folder name;
- * description: its `tagline:`; version: package.json's, else 1.0.0.
- * Bodies: links to other docs → `/lessons/<slug>`, MDX degraded (see mdx.ts).
+ * The author's front matter is theirs: Lectern reads only Docusaurus's keys
+ * (id, title, sidebar_label, sidebar_position, slug, draft, unlisted,
+ * hide_title) and its own fields under a `lectern:` key (type, layer, goals,
+ * prerequisites, estimatedMinutes). A broken `lectern:` field is a warning
+ * and is ignored; a doc whose front matter is not YAML is read without it.
+ * Layers exist only when `lectern.yaml` declares them; otherwise the book has
+ * none and a lesson gets the first layer only if declared.
  */
 
 export const OVERRIDES_FILE = 'lectern.yaml';
 const CATEGORY_FILES = ['_category_.json', '_category_.yml', '_category_.yaml'];
 const DOC_FILE = /\.mdx?$/i;
-const INDEX_DOC = /^(?:index|readme)\.mdx?$/i;
-const MAX_LAYER = 5;
-
-interface DocFile {
-  kind: 'doc';
-  name: string;
-  /** Book-relative path. */
-  path: string;
-  position?: number;
-  id: string;
-  slug?: string;
-  sidebarLabel?: string;
-  fields: LessonFields;
-  body: string;
-  bodyLine: number;
-}
-
-interface Folder {
-  kind: 'folder';
-  name: string;
-  path: string;
-  label?: string;
-  position?: number;
-  entries: (DocFile | Folder)[];
-}
+const SIDEBARS_FILES = ['sidebars.ts', 'sidebars.js', 'sidebars.mjs', 'sidebars.cjs', 'sidebars.mts', 'sidebars.cts'];
+const CONFIG_FILES = ['docusaurus.config.ts', 'docusaurus.config.js', 'docusaurus.config.mjs', 'docusaurus.config.cjs'];
+/** The author's sidebars file may loop or hang: it gets this long, in its own process. */
+export const SIDEBARS_TIMEOUT_MS = 10_000;
 
 /** The docs root of a Docusaurus tree in `dir` (relative: `docs` or ''), or undefined if `dir` does not look like one. */
 export async function findDocsRoot(dir: string): Promise<string | undefined> {
+  const configured = await configuredDocsPath(dir);
+  if (configured && (await isDirectory(join(dir, configured))) && (await scanForDocs(join(dir, configured))).docs) return configured;
   if ((await isDirectory(join(dir, 'docs'))) && (await scanForDocs(join(dir, 'docs'))).docs) return 'docs';
   const here = await scanForDocs(dir);
   return here.docs && (here.categories || here.frontMatter) ? '' : undefined;
+}
+
+interface ScannedDoc {
+  /** Relative to the docs root. */
+  rel: string;
+  /** Relative to the book folder (for messages). */
+  path: string;
+  parsed: ParsedMarkdown;
+  front: Record<string, unknown>;
+  lectern: Record<string, unknown>;
+  lineOfKey(key: string): number | undefined;
 }
 
 /** Reads the Docusaurus tree whose docs root is `docsRel` (relative to `dir`). */
 export async function readDocusaurusBook(dir: string, docsRel: string): Promise<ReadFormatResult> {
   const problems: SourceProblem[] = [];
   const overrides = await readOverrides(dir);
-  const root = await scanFolder(dir, docsRel, problems);
+  const config = await readFirst(dir, CONFIG_FILES);
 
-  const plans = planParts(root);
-  const book = await bookMetadata(dir, overrides);
+  // scan + parse
+  const { docs, categories } = await scanDocs(dir, docsRel, problems);
+  const sidebars = await loadSidebars(dir, problems);
+  const exclude = config === undefined ? [] : configExclude(config);
+
+  // plan
+  const plan = planBook({
+    docs: docs.map((d): PlanDoc => ({ path: d.rel, front: d.front, firstHeading: firstHeadingText(d.parsed) })),
+    categories,
+    sidebars,
+    exclude,
+  });
+  for (const problem of plan.problems) {
+    if (problem.kind === 'excluded') continue; // the author excluded them on purpose
+    problems.push({ path: problem.path === 'sidebars' ? 'sidebars' : posix.join(docsRel, problem.path), message: problem.message });
+  }
+  const meta = await bookMetadata(dir, overrides, config);
+  const shaped = shapeBook(plan.items, meta.title);
+  const byRel = new Map(docs.map((d) => [d.rel, d]));
+
+  // slugs
   const partSlugs = new Set<string>();
   const chapterSlugs = new Set<string>();
   const lessonSlugs = new Set<string>();
+  const lessonSlugOf = new Map<string, string>();
   let chapterNumber = 0;
-
-  const planned = plans.map((plan, i) => {
+  const planned = shaped.map((part, i) => {
     const number = i + 1;
-    const slug = uniqueSlug(plan.slugBase || `part-${number}`, partSlugs);
-    const override = overrides.parts.get(slug);
-    const chapters = plan.chapters.map((chapterPlan, j) => {
+    const slug = uniqueSlug(slugFrom(part.slugSource, part.title) || `part-${number}`, partSlugs);
+    const chapters = part.chapters.map((chapter, j) => {
       chapterNumber++;
-      const chapterSlug = uniqueSlug(chapterPlan.slugBase || `chapter-${chapterNumber}`, chapterSlugs, slug);
-      const docs = chapterPlan.docs.map((doc) => ({ doc, slug: uniqueSlug(lessonSlugBase(doc) || `lesson-${lessonSlugs.size + 1}`, lessonSlugs, chapterSlug) }));
-      return { number: chapterNumber, localNumber: j + 1, slug: chapterSlug, title: chapterPlan.title, docs };
+      const chapterSlug = uniqueSlug(slugFrom(chapter.slugSource, chapter.title) || `chapter-${chapterNumber}`, chapterSlugs, slug);
+      const lessons = chapter.lessons.map(({ doc, groups }) => {
+        const lessonSlug = uniqueSlug(lessonSlugBase(doc) || `lesson-${lessonSlugs.size + 1}`, lessonSlugs, chapterSlug);
+        lessonSlugOf.set(doc.path, lessonSlug);
+        return { doc, groups, slug: lessonSlug };
+      });
+      return { number: chapterNumber, localNumber: j + 1, slug: chapterSlug, title: chapter.title, overview: chapter.overview, lessons };
     });
-    return {
-      number,
-      slug,
-      title: override?.title ?? plan.title,
-      layer: override?.layer ?? `L${Math.min(number, MAX_LAYER)}`,
-      ...(override?.weeks !== undefined && { weeks: override.weeks }),
-      ...(override?.transitionCheck !== undefined && { transitionCheck: override.transitionCheck }),
-      chapters,
-    };
+    return { number, slug, title: part.title, implicit: part.implicit, overview: part.overview, chapters };
   });
 
-  const linkIndex = buildLinkIndex(
-    planned.flatMap((part) => part.chapters.flatMap((chapter) => chapter.docs)),
-    docsRel,
-  );
+  // transform
+  const linkIndex = buildLinkIndex(planned.flatMap((p) => p.chapters.flatMap((c) => c.lessons.map((l) => ({ doc: l.doc, slug: l.slug })))), docsRel);
   const goals = overrides.goals ?? [...LEARNING_GOALS];
-  const parts: SourcePart[] = planned.map(({ chapters, ...part }) => ({
-    ...part,
-    chapters: chapters.map(
-      ({ docs, ...chapter }): SourceChapter => ({
-        ...chapter,
-        prerequisites: [],
-        lessons: docs.map(({ doc, slug }) => buildLesson(doc, slug, part.layer, goals, linkIndex, problems)),
-      }),
-    ),
-  }));
-  const layers = overrides.layers ?? layersUsed(parts);
-  return { book: { ...book, layers, parts }, problems };
+  const layers = overrides.layers ?? [];
+  const components = new Map<string, { count: number; first: { path: string; line: number } }>();
+  const assets = new AssetCollector(dir);
+  const parts: SourcePart[] = planned.map((part) => {
+    const override = overrides.parts.get(part.slug);
+    const layer = override?.layer ?? (layers.length > 0 ? layers[0].id : '');
+    return {
+      number: part.number,
+      slug: part.slug,
+      title: override?.title ?? part.title,
+      layer,
+      ...(override?.weeks !== undefined && { weeks: override.weeks }),
+      ...(override?.transitionCheck !== undefined && { transitionCheck: override.transitionCheck }),
+      ...(part.implicit && { implicit: true }),
+      ...(part.overview && { overview: lessonSlugOf.get(part.overview.path) }),
+      chapters: part.chapters.map(
+        (chapter): SourceChapter => ({
+          number: chapter.number,
+          localNumber: chapter.localNumber,
+          slug: chapter.slug,
+          title: chapter.title,
+          prerequisites: [],
+          ...(chapter.overview && { overview: lessonSlugOf.get(chapter.overview.path) }),
+          lessons: chapter.lessons.map(({ doc, groups, slug }) => {
+            const scanned = byRel.get(doc.path);
+            if (!scanned) throw new Error(`planned doc ${doc.path} was not scanned`);
+            return buildLesson(scanned, doc, slug, groups, layer, layers, goals, linkIndex, problems, components, assets);
+          }),
+        }),
+      ),
+    };
+  });
+  const allSlugs = new Set(parts.flatMap((p) => p.chapters.flatMap((c) => c.lessons.map((l) => l.slug))));
+  for (const lesson of parts.flatMap((p) => p.chapters.flatMap((c) => c.lessons))) {
+    const unknown = lesson.prerequisites.filter((slug) => !allSlugs.has(slug));
+    if (unknown.length === 0) continue;
+    problems.push({ path: lesson.sourcePath, message: `lectern.prerequisites: ${unknown.map((u) => `"${u}"`).join(', ')} is not a lesson of this book; ignored` });
+    lesson.prerequisites = lesson.prerequisites.filter((slug) => allSlugs.has(slug));
+  }
+  for (const [name, { count, first }] of components) {
+    problems.push({
+      path: first.path,
+      line: first.line,
+      message: `component <${name}> is not supported: shown as a labelled placeholder with its text only (${count} use${count === 1 ? '' : 's'} in the book)`,
+    });
+  }
+  if (plan.readingOrder.length === 0) throw new BookSourceError(`"${dir}" has no documents to import (every doc is excluded, a draft, or not in the sidebars file)`, problems);
+  return { book: { ...meta, layers, ...(overrides.glossary && { glossary: overrides.glossary }), parts, assets: [...assets.assets.values()] }, problems };
+}
+
+function slugFrom(folderPath: string, title: string): string {
+  if (folderPath !== '') return toUrlSlug(splitNumberPrefix(posix.basename(folderPath)).rest);
+  return toUrlSlug(title);
+}
+
+function firstHeadingText(parsed: ParsedMarkdown): string | undefined {
+  const all = headings(parsed.root);
+  return (all.find((h) => h.level === 1) ?? undefined)?.text || undefined;
 }
 
 // ---------------------------------------------------------------------------
-// Detection
+// Scan
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -170,7 +206,7 @@ async function scanForDocs(dir: string): Promise<{ docs: boolean; categories: bo
     for (const entry of await listDir(path)) {
       if (CATEGORY_FILES.includes(entry.name)) found.categories = true;
       if (entry.name.startsWith('.') || entry.name.startsWith('_') || entry.name === 'node_modules') continue;
-      if (entry.isDirectory() && depth < 6) await walk(join(path, entry.name), depth + 1);
+      if (entry.isDirectory() && depth < 8) await walk(join(path, entry.name), depth + 1);
       else if (entry.isFile() && DOC_FILE.test(entry.name)) {
         found.docs = true;
         if (!found.frontMatter) found.frontMatter = /^(?:\uFEFF)?---[ \t]*\r?\n/.test(await readFile(join(path, entry.name), 'utf8'));
@@ -181,31 +217,61 @@ async function scanForDocs(dir: string): Promise<{ docs: boolean; categories: bo
   return found;
 }
 
-// ---------------------------------------------------------------------------
-// The tree
-
-async function scanFolder(bookDir: string, relPath: string, problems: SourceProblem[]): Promise<Folder> {
-  const entries = (await listDir(join(bookDir, relPath))).sort((a, b) => a.name.localeCompare(b.name));
-  const children: (DocFile | Folder)[] = [];
-  let category: { label?: string; position?: number } = {};
-  for (const entry of entries) {
-    const path = posix.join(relPath, entry.name);
-    if (entry.isFile() && CATEGORY_FILES.includes(entry.name)) {
-      category = await readCategory(bookDir, path, problems);
-    } else if (entry.name.startsWith('.') || entry.name.startsWith('_') || entry.name === 'node_modules') {
-      continue;
-    } else if (entry.isDirectory()) {
-      const folder = await scanFolder(bookDir, path, problems);
-      if (folder.entries.length > 0) children.push(folder);
-    } else if (entry.isFile() && DOC_FILE.test(entry.name)) {
-      const doc = await readDoc(bookDir, path, problems);
-      if (doc) children.push(doc);
+async function scanDocs(
+  bookDir: string,
+  docsRel: string,
+  problems: SourceProblem[],
+): Promise<{ docs: ScannedDoc[]; categories: Map<string, CategoryMeta> }> {
+  const docs: ScannedDoc[] = [];
+  const categories = new Map<string, CategoryMeta>();
+  const walk = async (rel: string): Promise<void> => {
+    const entries = (await listDir(join(bookDir, docsRel, rel))).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      const path = posix.join(docsRel, childRel);
+      if (entry.isFile() && CATEGORY_FILES.includes(entry.name)) {
+        categories.set(rel, await readCategory(bookDir, path, problems));
+      } else if (entry.name.startsWith('.') || entry.name === 'node_modules') {
+        continue;
+      } else if (entry.isDirectory()) {
+        await walk(childRel);
+      } else if (entry.isFile() && DOC_FILE.test(entry.name)) {
+        const doc = await readDoc(bookDir, path, childRel, problems);
+        if (doc) docs.push(doc);
+      }
     }
-  }
-  return { kind: 'folder', name: basename(relPath || bookDir), path: relPath, ...category, entries: children.sort(compareEntries) };
+  };
+  await walk('');
+  return { docs, categories };
 }
 
-async function readCategory(bookDir: string, path: string, problems: SourceProblem[]): Promise<{ label?: string; position?: number }> {
+async function readDoc(bookDir: string, path: string, rel: string, problems: SourceProblem[]): Promise<ScannedDoc | undefined> {
+  const text = await readFile(join(bookDir, path), 'utf8');
+  const parsed = parseMarkdown(text, { mdx: /\.mdx$/i.test(path) || /^\s*(?:import|export)\s/m.test(text) || /<[A-Z]/.test(text) });
+  for (const problem of parsed.problems) problems.push({ path, line: problem.line, message: problem.message });
+  const yaml = frontMatterOf(parsed.root);
+  let front: Record<string, unknown> = {};
+  let lineOfKey: (key: string) => number | undefined = () => undefined;
+  if (yaml) {
+    const result = parseYaml(yaml.yaml, yaml.line);
+    if (!result.ok) {
+      problems.push({ path, line: result.problems[0].line, message: `front matter: ${result.problems[0].message}; the doc is skipped (Docusaurus cannot build it either)` });
+      return undefined;
+    } else if (isRecord(result.value)) {
+      front = result.value;
+      lineOfKey = (key) => result.lineOf([key]);
+    } else if (result.value !== null && result.value !== undefined) {
+      problems.push({ path, line: yaml.line, message: 'front matter is not a mapping of "key: value" lines; the doc is read without it' });
+    }
+  }
+  const lectern = isRecord(front.lectern) ? front.lectern : {};
+  if (front.lectern !== undefined && !isRecord(front.lectern)) {
+    problems.push({ path, line: lineOfKey('lectern'), message: '"lectern" must be a mapping of Lectern\'s lesson fields; it is ignored' });
+  }
+  return { rel, path, parsed, front, lectern, lineOfKey };
+}
+
+async function readCategory(bookDir: string, path: string, problems: SourceProblem[]): Promise<CategoryMeta> {
   const text = await readFile(join(bookDir, path), 'utf8');
   let value: unknown;
   let lineOf: (key: string) => number | undefined = () => undefined;
@@ -231,12 +297,19 @@ async function readCategory(bookDir: string, path: string, problems: SourceProbl
     problems.push({ path, message: 'must be an object with "label" and "position"; it is ignored' });
     return {};
   }
-  const category: { label?: string; position?: number } = {};
+  const category: CategoryMeta = {};
   const label = textValue(value.label);
   if (label) category.label = label;
   else if (value.label !== undefined) problems.push({ path, line: lineOf('label'), message: '"label" must be a string; it is ignored' });
   if (typeof value.position === 'number' && Number.isFinite(value.position)) category.position = value.position;
   else if (value.position !== undefined) problems.push({ path, line: lineOf('position'), message: '"position" must be a number; it is ignored' });
+  if (typeof value.collapsed === 'boolean') category.collapsed = value.collapsed;
+  if (isRecord(value.link)) {
+    if (value.link.type === 'doc' && typeof value.link.id === 'string') category.link = { type: 'doc', id: value.link.id };
+    else if (value.link.type === 'generated-index') {
+      category.link = { type: 'generated-index', ...(textValue(value.link.title) && { title: textValue(value.link.title) }), ...(textValue(value.link.description) && { description: textValue(value.link.description) }) };
+    } else problems.push({ path, line: lineOf('link'), message: '"link" must be { type: doc, id } or { type: generated-index }; it is ignored' });
+  }
   return category;
 }
 
@@ -245,141 +318,162 @@ function lineOfJsonPosition(text: string, message: string): string | undefined {
   return position === undefined ? undefined : String(text.slice(0, Number(position)).split('\n').length);
 }
 
-async function readDoc(bookDir: string, path: string, problems: SourceProblem[]): Promise<DocFile | undefined> {
-  const front = splitFrontMatter(await readFile(join(bookDir, path), 'utf8'));
-  if (!front.ok) {
-    problems.push({ path, line: front.line, message: `${front.message}; the doc is skipped` });
+/**
+ * Evaluates the author's sidebars file in a child Node process (Node strips
+ * TypeScript types itself), with a timeout: it is their code, never run in
+ * the server. On any failure: a warning, and undefined (autogenerated order).
+ */
+export async function loadSidebars(dir: string, problems: SourceProblem[]): Promise<unknown> {
+  let file: string | undefined;
+  for (const name of SIDEBARS_FILES) {
+    try {
+      if ((await stat(join(dir, name))).isFile()) {
+        file = name;
+        break;
+      }
+    } catch {
+      // try the next name
+    }
+  }
+  if (file === undefined) return undefined;
+  const script = [
+    "const { pathToFileURL } = require('node:url');",
+    'import(pathToFileURL(process.argv[1]).href).then(',
+    '  async (m) => { let v = m.default ?? m; if (typeof v === "function") v = await v(); process.stdout.write(JSON.stringify(v ?? null)); },',
+    '  (e) => { process.stderr.write(String(e && e.message || e)); process.exit(2); });',
+  ].join('\n');
+  const output = await new Promise<{ ok: true; stdout: string } | { ok: false; message: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--no-warnings', '-e', script, join(dir, file)],
+      { cwd: dir, timeout: SIDEBARS_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '' } },
+      (error, stdout, stderr) => {
+        if (error) {
+          const killed = (error as { killed?: boolean }).killed;
+          resolve({ ok: false, message: killed ? `did not finish within ${SIDEBARS_TIMEOUT_MS / 1000} s` : (stderr.trim().split('\n')[0] || error.message) });
+        } else resolve({ ok: true, stdout });
+      },
+    );
+  });
+  if (!output.ok) {
+    problems.push({ path: file, message: `could not be evaluated (${output.message}); the autogenerated order is used` });
     return undefined;
   }
-  const { data } = front;
-  if (data.draft === true) return undefined;
-  const fieldProblems: SourceProblem[] = [];
-  const fields = readLessonFields(data, (key, message) =>
-    fieldProblems.push({ path, line: front.lineOfKey(key), message: `front matter: ${message}; the doc is skipped` }),
-  );
-  if (fieldProblems.length > 0) {
-    problems.push(...fieldProblems);
+  try {
+    return JSON.parse(output.stdout) as unknown;
+  } catch {
+    problems.push({ path: file, message: 'did not evaluate to plain data; the autogenerated order is used' });
     return undefined;
   }
-  const name = posix.basename(path);
-  let position: number | undefined;
-  if (typeof data.sidebar_position === 'number' && Number.isFinite(data.sidebar_position)) position = data.sidebar_position;
-  else if (data.sidebar_position !== undefined) {
-    problems.push({ path, line: front.lineOfKey('sidebar_position'), message: '"sidebar_position" must be a number; it is ignored' });
-  }
-  if (position === undefined && INDEX_DOC.test(name)) position = Number.NEGATIVE_INFINITY;
-  return {
-    kind: 'doc',
-    name,
-    path,
-    position,
-    id: textValue(data.id) || splitNumberPrefix(stripExtension(name)).rest,
-    slug: textValue(data.slug),
-    sidebarLabel: textValue(data.sidebar_label) || undefined,
-    fields,
-    body: front.body,
-    bodyLine: front.bodyLine,
-  };
 }
 
-/** Position (absent last), then numeric name prefix (absent last), then name. */
-function compareEntries(a: DocFile | Folder, b: DocFile | Folder): number {
-  return (
-    compareOptional(a.position, b.position) ||
-    compareOptional(namePrefix(a), namePrefix(b)) ||
-    a.name.localeCompare(b.name, 'en', { numeric: true })
-  );
+/** `docs.exclude` / `exclude:` globs of the site config, where they are written as string literals. */
+export function configExclude(config: string): string[] {
+  const match = /\bexclude\s*:\s*\[([^\]]*)\]/.exec(config);
+  if (!match) return [];
+  return [...match[1].matchAll(/(['"`])([^'"`]+)\1/g)].map((m) => m[2]);
 }
 
-function compareOptional(a: number | undefined, b: number | undefined): number {
-  if (a === b) return 0;
-  if (a === undefined) return 1;
-  if (b === undefined) return -1;
-  return a < b ? -1 : 1;
-}
-
-function namePrefix(entry: DocFile | Folder): number | undefined {
-  return splitNumberPrefix(entry.kind === 'doc' ? stripExtension(entry.name) : entry.name).number;
+/** The docs folder the site config names (`path: 'book'` in the docs preset options), if it is a string literal. */
+async function configuredDocsPath(dir: string): Promise<string | undefined> {
+  const config = await readFirst(dir, CONFIG_FILES);
+  if (config === undefined) return undefined;
+  const docsBlock = /\bdocs\s*:\s*\{([\s\S]*?)\}/.exec(config)?.[1];
+  const path = docsBlock ? /\bpath\s*:\s*(['"`])([^'"`]+)\1/.exec(docsBlock)?.[2] : undefined;
+  return path?.replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
 // ---------------------------------------------------------------------------
-// Parts, chapters, lessons
+// Lessons
 
-interface ChapterPlan {
-  title: string;
-  slugBase: string;
-  docs: DocFile[];
-}
-
-interface PartPlan {
-  title: string;
-  slugBase: string;
-  chapters: ChapterPlan[];
-}
-
-const folderTitle = (folder: Folder): string => folder.label ?? prettifyName(folder.name);
-const folderSlug = (folder: Folder): string => toUrlSlug(splitNumberPrefix(folder.name).rest);
-const docsOf = (entries: readonly (DocFile | Folder)[]): DocFile[] => entries.filter((e): e is DocFile => e.kind === 'doc');
-const foldersOf = (entries: readonly (DocFile | Folder)[]): Folder[] => entries.filter((e): e is Folder => e.kind === 'folder');
-
-function planParts(root: Folder): PartPlan[] {
-  const parts: PartPlan[] = [];
-  const rootDocs = docsOf(root.entries);
-  if (rootDocs.length > 0) {
-    parts.push({ title: 'Introduction', slugBase: 'introduction', chapters: [{ title: 'Introduction', slugBase: 'introduction', docs: rootDocs }] });
-  }
-  for (const folder of foldersOf(root.entries)) {
-    const title = folderTitle(folder);
-    const slugBase = folderSlug(folder);
-    const own = docsOf(folder.entries);
-    const chapters: ChapterPlan[] = own.length > 0 ? [{ title, slugBase, docs: own }] : [];
-    for (const sub of foldersOf(folder.entries)) chapters.push({ title: folderTitle(sub), slugBase: folderSlug(sub), docs: flattenDocs(sub) });
-    parts.push({ title, slugBase, chapters });
-  }
-  return parts;
-}
-
-function flattenDocs(folder: Folder): DocFile[] {
-  return folder.entries.flatMap((entry) => (entry.kind === 'doc' ? [entry] : flattenDocs(entry)));
-}
-
-function lessonSlugBase(doc: DocFile): string {
+function lessonSlugBase(doc: PlannedDoc): string {
   const fromSlug = doc.slug
     ?.split('/')
     .filter((segment) => segment !== '')
     .pop();
   if (fromSlug) return toUrlSlug(fromSlug);
-  if (INDEX_DOC.test(doc.name) && doc.id === splitNumberPrefix(stripExtension(doc.name)).rest) {
-    const folder = posix.basename(posix.dirname(doc.path));
-    if (folder !== '.' && folder !== '') return toUrlSlug(splitNumberPrefix(folder).rest);
-  }
-  return toUrlSlug(doc.id);
+  const parts = doc.id.split('/');
+  const leaf = parts.pop() ?? doc.id;
+  // An index page takes its folder's name (`line-follower/index.md` → line-follower).
+  if (/^(?:index|readme)$/i.test(leaf) && parts.length > 0) return toUrlSlug(parts[parts.length - 1]);
+  return toUrlSlug(leaf);
 }
 
 function buildLesson(
-  doc: DocFile,
+  scanned: ScannedDoc,
+  doc: PlannedDoc,
   slug: string,
+  groups: string[],
   partLayer: string,
+  layers: readonly LayerDef[],
   goals: readonly LearningGoal[],
   linkIndex: ReadonlyMap<string, string>,
   problems: SourceProblem[],
+  components: Map<string, { count: number; first: { path: string; line: number } }>,
+  assets: AssetCollector,
 ): SourceLesson {
-  const links = rewriteLessonLinks(doc.body, doc.path, linkIndex, { firstLine: doc.bodyLine });
-  problems.push(...links.problems);
-  const body = degradeMdx(links.markdown);
-  const title = doc.fields.title ?? firstH1(body) ?? doc.sidebarLabel ?? prettifyName(doc.id);
-  const markdown = tidyBody(stripDuplicateTitle(body, title));
-  const layer: LayerId = doc.fields.layer ?? expandLayerRange(partLayer)?.[0] ?? 'L1';
+  const { path } = scanned;
+  const fields = readLessonFields(scanned.lectern, (key, message) =>
+    problems.push({ path, line: scanned.lineOfKey('lectern'), message: `lectern.${key}: ${message}; ignored` }),
+  );
+  const layerIds = new Set(layers.map((l) => l.id));
+  if (fields.layer !== undefined && !layerIds.has(fields.layer)) {
+    problems.push({ path, line: scanned.lineOfKey('lectern'), message: `lectern.layer ${fields.layer} is not one of the book's layers; ignored` });
+    delete fields.layer;
+  }
+  const title = fields.title ?? doc.title;
+  let skippedTitle = false;
+  const firstH1 = scanned.parsed.root.children.find((n) => n.type === 'heading');
+  const markdown = transformDoc(scanned.parsed, {
+    skip: (node: Nodes) => {
+      if (skippedTitle || node !== firstH1 || node.type !== 'heading' || node.depth !== 1) return false;
+      const text = headings({ type: 'root', children: [node] })[0]?.text ?? '';
+      if (doc.hideTitle || text.trim().toLowerCase() === title.trim().toLowerCase()) {
+        skippedTitle = true;
+        return true;
+      }
+      return false;
+    },
+    link: (url, line) => {
+      const target = resolveLessonLink(url, path, linkIndex);
+      if (target.kind === 'lesson') return `/lessons/${target.slug}${target.anchor ? `#${target.anchor}` : ''}`;
+      if (target.kind === 'other' && isFileLink(url)) {
+        const file = assets.resolve(url, path);
+        if (file.kind === 'found') return assetUrl(file.asset);
+        if (file.kind === 'missing') problems.push({ path, line, message: `linked file "${url}" is missing (looked for ${file.tried})` });
+        if (file.kind === 'too-large') problems.push({ path, line, message: `linked file "${url}" is over 20 MB; left as written` });
+        return undefined;
+      }
+      if (target.kind === 'missing') {
+        problems.push({ path, line, message: `link "${url}" does not point at a lesson of this book (it resolves to ${target.target}, which is not an imported lesson)` });
+      }
+      return undefined;
+    },
+    image: (url, line) => {
+      const file = assets.resolve(url, path);
+      if (file.kind === 'found') return assetUrl(file.asset);
+      if (file.kind === 'missing') problems.push({ path, line, message: `image "${url}" is missing (looked for ${file.tried})` });
+      if (file.kind === 'too-large') problems.push({ path, line, message: `image "${url}" is over 20 MB; left as written` });
+      return undefined;
+    },
+    unknownComponent: (name, line) => {
+      const seen = components.get(name);
+      if (seen) seen.count++;
+      else components.set(name, { count: 1, first: { path, line } });
+    },
+  });
+  const layer = fields.layer ?? expandLayerRange(partLayer)?.[0] ?? (layers[0]?.id ?? '');
   return {
     slug,
     title,
-    type: doc.fields.type ?? 'lesson',
-    layer,
-    prerequisites: doc.fields.prerequisites ?? [],
-    goals: doc.fields.goals ?? [...goals],
-    estimatedMinutes: doc.fields.estimatedMinutes ?? estimateReadingMinutes(markdown),
+    type: fields.type ?? 'lesson',
+    layer: layer as SourceLesson['layer'],
+    prerequisites: fields.prerequisites ?? [],
+    goals: fields.goals ?? [...goals],
+    estimatedMinutes: fields.estimatedMinutes ?? estimateReadingMinutes(markdown),
     markdown,
-    sourcePath: doc.path,
+    sourcePath: path,
+    groups,
   };
 }
 
@@ -389,42 +483,33 @@ function buildLesson(
  * path from the docs root (`/guide/intro.md`) and `@site/…`; its URL route
  * with and without the `/docs` base.
  */
-function buildLinkIndex(docs: readonly { doc: DocFile; slug: string }[], docsRel: string): Map<string, string> {
+function buildLinkIndex(docs: readonly { doc: PlannedDoc; slug: string }[], docsRel: string): Map<string, string> {
   const index = new Map<string, string>();
   const add = (key: string, slug: string): void => {
     const normalized = key.length > 1 ? key.replace(/\/+$/, '') : key;
     if (!index.has(normalized)) index.set(normalized, slug);
   };
-  for (const { doc, slug } of docs) add(doc.path, slug);
+  const bookPath = (doc: PlannedDoc): string => posix.join(docsRel, doc.path);
+  for (const { doc, slug } of docs) add(bookPath(doc), slug);
   for (const { doc, slug } of docs) {
-    const dir = posix.dirname(doc.path);
-    const fromDocsRoot = docsRel === '' ? doc.path : posix.relative(docsRel, doc.path);
-    const routeDir = posix
-      .dirname(fromDocsRoot)
-      .split('/')
-      .filter((s) => s !== '.')
-      .map((s) => splitNumberPrefix(s).rest)
-      .join('/');
+    const full = bookPath(doc);
+    const dir = posix.dirname(full);
+    const name = posix.basename(doc.path);
+    const leafId = doc.id.split('/').pop() ?? doc.id;
+    const routeDir = posix.dirname(doc.id) === '.' ? '' : posix.dirname(doc.id);
     const strippedDir = [docsRel, routeDir].filter((s) => s !== '').join('/');
-    const isIndex = INDEX_DOC.test(doc.name) && doc.id === splitNumberPrefix(stripExtension(doc.name)).rest;
-    const leaf = isIndex ? '' : doc.id;
-    add(posix.join(dir, doc.id), slug);
-    add(posix.join(dir, stripExtension(doc.name)), slug);
-    add(posix.join(strippedDir || '.', doc.id), slug);
-    add(`/${fromDocsRoot}`, slug);
-    add(`@site/${doc.path}`, slug);
-    const route = doc.slug?.startsWith('/')
-      ? doc.slug
-      : `/${[routeDir, doc.slug ?? leaf].filter((s) => s !== '' && s !== undefined).join('/')}`;
+    add(posix.join(dir, leafId), slug);
+    add(posix.join(dir, stripExtension(name)), slug);
+    add(posix.join(strippedDir || '.', leafId), slug);
+    add(`/${doc.path}`, slug);
+    add(`/${full}`, slug);
+    add(`@site/${full}`, slug);
+    const isIndex = /^(?:index|readme)$/i.test(leafId);
+    const route = doc.slug?.startsWith('/') ? doc.slug : `/${[routeDir, doc.slug ?? (isIndex ? '' : leafId)].filter((s) => s !== '').join('/')}`;
     add(posix.normalize(`/docs${route}`), slug);
     add(posix.normalize(route), slug);
   }
   return index;
-}
-
-function layersUsed(parts: readonly SourcePart[]): LayerDef[] {
-  const ids = new Set(parts.flatMap((part) => expandLayerRange(part.layer) ?? []));
-  return [...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((id) => ({ id, label: `Layer ${id.slice(1)}` }));
 }
 
 // ---------------------------------------------------------------------------
@@ -444,6 +529,7 @@ interface Overrides {
   version?: string;
   layers?: LayerDef[];
   goals?: LearningGoal[];
+  glossary?: string[];
   parts: Map<string, PartOverride>;
 }
 
@@ -488,6 +574,10 @@ async function readOverrides(dir: string): Promise<Overrides> {
     if (Array.isArray(root.goals) && root.goals.length > 0 && root.goals.every(isLearningGoal)) overrides.goals = root.goals;
     else fail(['goals'], `"goals" must be a non-empty list of: ${LEARNING_GOALS.join(', ')}`);
   }
+  if (root.glossary !== undefined) {
+    if (Array.isArray(root.glossary) && root.glossary.every((t) => typeof t === 'string' && t.trim() !== '')) overrides.glossary = root.glossary.map((t: string) => t.trim());
+    else fail(['glossary'], '"glossary" must be a list of terms');
+  }
   if (root.parts !== undefined) {
     if (!isRecord(root.parts)) fail(['parts'], '"parts" must map part slugs to { title, layer, weeks, transitionCheck }');
     else {
@@ -513,8 +603,7 @@ async function readOverrides(dir: string): Promise<Overrides> {
 }
 
 /** Slug, title, description and version: lectern.yaml, else docusaurus.config.*, package.json and the folder name. */
-async function bookMetadata(dir: string, overrides: Overrides): Promise<Omit<SourceBook, 'layers' | 'parts'>> {
-  const config = await readFirst(dir, ['docusaurus.config.ts', 'docusaurus.config.js', 'docusaurus.config.mjs', 'docusaurus.config.cjs']);
+async function bookMetadata(dir: string, overrides: Overrides, config: string | undefined): Promise<Omit<SourceBook, 'layers' | 'parts'>> {
   const configString = (key: string): string | undefined =>
     config === undefined ? undefined : new RegExp(`^\\s*${key}\\s*:\\s*(['"\`])(.+?)\\1`, 'm').exec(config)?.[2];
   const packageVersion = await readPackageVersion(dir);

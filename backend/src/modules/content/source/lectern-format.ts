@@ -207,7 +207,7 @@ export function parseManifest(text: string, fileName = 'book.yaml'): { manifest:
   return { manifest, warnings: check.warnings };
 }
 
-const BOOK_KEYS = ['slug', 'title', 'description', 'version', 'layers', 'parts'];
+const BOOK_KEYS = ['slug', 'title', 'description', 'version', 'layers', 'glossary', 'parts'];
 const PART_KEYS = ['number', 'slug', 'title', 'layer', 'weeks', 'transitionCheck', 'chapters'];
 const CHAPTER_KEYS = ['number', 'slug', 'title', 'prerequisites', 'lessons'];
 const LESSON_KEYS = ['slug', 'file', 'title', 'type', 'layer', 'goals', 'prerequisites', 'estimatedMinutes'];
@@ -310,7 +310,12 @@ function readManifest(root: unknown, check: ManifestChecker): Manifest | undefin
     ),
   );
   if (slug === undefined || title === undefined || !rawParts) return undefined;
-  return { slug, title, description, version, layers, parts };
+  let glossary: string[] | undefined;
+  if (book.glossary !== undefined) {
+    if (Array.isArray(book.glossary) && book.glossary.every((t) => typeof t === 'string' && t.trim() !== '')) glossary = book.glossary.map((t: string) => t.trim());
+    else check.fail(['glossary'], '"glossary" must be a list of terms (strings)');
+  }
+  return { slug, title, description, version, layers, ...(glossary && { glossary }), parts };
 }
 
 function readLayers(value: unknown, check: ManifestChecker): LayerDef[] {

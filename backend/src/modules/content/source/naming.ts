@@ -20,6 +20,7 @@ export function toUrlSlug(text: string): string {
 }
 
 const NUMBER_PREFIX = /^(\d+)\s*[-_.]+\s*(?=\S)/;
+const VERSION_OR_DATE = /^\d+[-_.]\d+(?:[-_.\s]|$)/;
 
 /**
  * Splits a Docusaurus-style number prefix off a file or folder name:
@@ -27,6 +28,8 @@ const NUMBER_PREFIX = /^(\d+)\s*[-_.]+\s*(?=\S)/;
  * be empty without it) come back unchanged.
  */
 export function splitNumberPrefix(name: string): { number?: number; rest: string } {
+  // Docusaurus leaves version- and date-like names alone (`1.1-intro`, `2021-11-notes`).
+  if (VERSION_OR_DATE.test(name)) return { rest: name };
   const match = NUMBER_PREFIX.exec(name);
   if (!match) return { rest: name };
   return { number: Number(match[1]), rest: name.slice(match[0].length) };

@@ -47,7 +47,7 @@ describe('readBook: format detection', () => {
   it('reads a docs/ folder as Docusaurus even without front matter or categories', async () => {
     const result = await readBook(await tree('docs-only', { 'docs/guide/start.md': '# Start\n\nGo.\n' }));
     expect(result.format).toBe('docusaurus');
-    expect(result.book.parts.map((p) => p.title)).toEqual(['Guide']);
+    expect(result.book.parts.flatMap((p) => p.chapters.map((c) => c.title))).toEqual(['guide']);
   });
 
   it('refuses a folder of plain Markdown, saying what it looked for', async () => {

@@ -29,7 +29,7 @@ export function validateBook(book: SourceBook, options: ValidateBookOptions = {}
     if (layerIds.has(layer.id)) bookProblem(`layer ${layer.id} is defined twice`);
     layerIds.add(layer.id);
   }
-  if (book.layers.length === 0) bookProblem('the book defines no layers');
+  // A book without layers is fine (a Docusaurus book that declares none): its parts and lessons then have none either.
 
   checkParts(book, layerIds, bookProblem);
   checkChapters(book, bookProblem);
@@ -67,6 +67,7 @@ function checkParts(book: SourceBook, layerIds: ReadonlySet<string>, problem: Si
     if (!URL_SAFE_SLUG.test(part.slug)) problem(`${name}: slug "${part.slug}" is not URL-safe`);
     else if (slugs.has(part.slug)) problem(`part slug "${part.slug}" is used twice`);
     slugs.add(part.slug);
+    if (part.layer === '' && layerIds.size === 0) continue;
     const range = expandLayerRange(part.layer);
     if (!range) problem(`${name}: layer "${part.layer}" must be a layer (L2) or a range (L2-L3)`);
     else {
@@ -119,10 +120,12 @@ function checkLessons(book: SourceBook, layerIds: ReadonlySet<string>, problems:
     else firstPath.set(lesson.slug, lesson.sourcePath);
     if (lesson.title.trim() === '') problem('has no title');
     if (!LESSON_TYPES.includes(lesson.type)) problem(`type "${lesson.type}" is not one of ${LESSON_TYPES.join(', ')}`);
-    if (!layerIds.has(lesson.layer)) problem(`layer ${lesson.layer} is not one of the book's layers (${[...layerIds].join(', ')})`);
+    if (lesson.layer === '' && layerIds.size === 0) {
+      // no layers in this book
+    } else if (!layerIds.has(lesson.layer)) problem(`layer ${lesson.layer} is not one of the book's layers (${[...layerIds].join(', ')})`);
     else {
       const range = expandLayerRange(part.layer);
-      if (range && !range.includes(lesson.layer)) problem(`layer ${lesson.layer} is outside its part's layers (${part.layer})`);
+      if (range && lesson.layer !== '' && !range.includes(lesson.layer)) problem(`layer ${lesson.layer} is outside its part's layers (${part.layer})`);
     }
     if (lesson.goals.length === 0) problem('has no goals');
     const unknownGoals = lesson.goals.filter((g) => !isLearningGoal(g));

@@ -8,7 +8,8 @@ import { BookEntity } from '../entities/book.entity';
 import { ChapterEntity } from '../entities/chapter.entity';
 import { LessonEntity } from '../entities/lesson.entity';
 import { PartEntity } from '../entities/part.entity';
-import { countWords, extractHeadings } from '../source/markdown';
+import { countWords, headings, parseMarkdown } from '@lectern/markdown';
+import { ContentAssetEntity } from '../entities/asset.entity';
 import { readBook } from '../source/read-book';
 import type { SourceBook } from '../source/book-source.types';
 import { emptySummary, sameFields, type LessonFields, type SyncSummary } from './sync-plan';
@@ -30,6 +31,7 @@ const LESSON_KEYS: ReadonlyArray<keyof LessonFields> = [
   'wordCount',
   'headings',
   'sourcePath',
+  'groups',
 ];
 
 /**
@@ -54,6 +56,7 @@ export class ContentSyncService {
     const { book, problems, format } = await readBook(dir);
     const summary = emptySummary(format, book.slug);
     summary.problems = problems;
+    summary.assets = book.assets?.length ?? 0;
 
     const lessons = book.parts.flatMap((p) => p.chapters.flatMap((c) => c.lessons));
     const stored = new Map<string, { hash: string; key: string }>();
@@ -71,6 +74,7 @@ export class ContentSyncService {
       // One sync at a time per database: a second waits for the first to commit.
       await manager.query('SELECT pg_advisory_xact_lock($1)', [72_716_002]);
       const bookRow = await this.upsertBook(manager, book, format, summary);
+      summary.writes += await this.storeAssets(manager, book);
       const partIds = await this.syncParts(manager, bookRow.id, book, summary);
       const chapterIds = await this.syncChapters(manager, bookRow.id, book, partIds, summary);
 
@@ -82,6 +86,7 @@ export class ContentSyncService {
           for (const lesson of chapter.lessons) {
             position += 1;
             const { hash, key } = stored.get(lesson.slug) as { hash: string; key: string };
+            const tree = parseMarkdown(lesson.markdown).root;
             const wanted: LessonFields = {
               slug: lesson.slug,
               bookId: bookRow.id,
@@ -95,9 +100,10 @@ export class ContentSyncService {
               goals: lesson.goals,
               contentHash: hash,
               storageKey: key,
-              wordCount: countWords(lesson.markdown),
-              headings: extractHeadings(lesson.markdown).map((h) => ({ level: h.level, text: h.text, id: h.id })),
+              wordCount: countWords(tree),
+              headings: headings(tree).map((h) => ({ level: h.level, text: h.text, id: h.id })),
               sourcePath: lesson.sourcePath,
+              groups: lesson.groups ?? [],
             };
             const current = existing.get(lesson.slug);
             existing.delete(lesson.slug);
@@ -148,33 +154,72 @@ export class ContentSyncService {
   }
 
   private async upsertBook(manager: EntityManager, book: SourceBook, format: SyncSummary['format'], summary: SyncSummary): Promise<BookEntity> {
-    const wanted = { slug: book.slug, title: book.title, description: book.description, version: book.version, layers: book.layers, sourceFormat: format };
+    const wanted = {
+      slug: book.slug,
+      title: book.title,
+      description: book.description,
+      version: book.version,
+      layers: book.layers,
+      glossary: book.glossary ?? [],
+      sourceFormat: format,
+    };
     const current = await manager.findOneBy(BookEntity, { slug: book.slug });
     if (!current) {
       summary.writes += 1;
       return manager.save(manager.create(BookEntity, wanted));
     }
-    if (!sameFields(current, { ...current, ...wanted }, ['title', 'description', 'version', 'layers', 'sourceFormat'])) {
+    if (!sameFields(current, { ...current, ...wanted }, ['title', 'description', 'version', 'layers', 'glossary', 'sourceFormat'])) {
       await manager.update(BookEntity, { id: current.id }, wanted);
       summary.writes += 1;
+      if (current.title !== wanted.title) summary.structure.push(`book renamed: "${current.title}" → "${wanted.title}"`);
     }
     return current;
+  }
+
+  /** The book's images and files, content-addressed: only bytes not stored yet are written. */
+  private async storeAssets(manager: EntityManager, book: SourceBook): Promise<number> {
+    const assets = book.assets ?? [];
+    if (assets.length === 0) return 0;
+    const known = new Set(
+      (await manager.find(ContentAssetEntity, { select: { sha256: true }, where: { sha256: In(assets.map((a) => a.sha256)) } })).map((a) => a.sha256),
+    );
+    let writes = 0;
+    for (const asset of assets) {
+      if (known.has(asset.sha256)) continue;
+      await manager.insert(ContentAssetEntity, { sha256: asset.sha256, ext: asset.ext, contentType: asset.contentType, size: asset.data.length, data: asset.data });
+      writes += 1;
+    }
+    return writes;
   }
 
   private async syncParts(manager: EntityManager, bookId: string, book: SourceBook, summary: SyncSummary): Promise<Map<number, string>> {
     const existing = new Map((await manager.findBy(PartEntity, { bookId })).map((p) => [p.number, p]));
     const ids = new Map<number, string>();
     for (const part of book.parts) {
-      const wanted = { bookId, number: part.number, slug: part.slug, title: part.title, layer: part.layer, weeks: part.weeks ?? null, transitionCheck: part.transitionCheck ?? null };
+      const wanted = {
+        bookId,
+        number: part.number,
+        slug: part.slug,
+        title: part.title,
+        implicit: part.implicit ?? false,
+        overview: part.overview ?? null,
+        layer: part.layer,
+        weeks: part.weeks ?? null,
+        transitionCheck: part.transitionCheck ?? null,
+      };
       const current = existing.get(part.number);
       if (!current) {
         const row = await manager.save(manager.create(PartEntity, wanted));
         summary.writes += 1;
+        summary.structure.push(`part ${part.number} added: "${part.title}"`);
         ids.set(part.number, row.id);
       } else {
-        if (!sameFields(current, { ...current, ...wanted }, ['slug', 'title', 'layer', 'weeks', 'transitionCheck'])) {
+        if (!sameFields(current, { ...current, ...wanted }, ['slug', 'title', 'implicit', 'overview', 'layer', 'weeks', 'transitionCheck'])) {
           await manager.update(PartEntity, { id: current.id }, wanted);
           summary.writes += 1;
+          summary.structure.push(
+            current.title !== part.title ? `part ${part.number} renamed: "${current.title}" → "${part.title}"` : `part ${part.number} "${part.title}" changed`,
+          );
         }
         ids.set(part.number, current.id);
       }
@@ -200,17 +245,26 @@ export class ContentSyncService {
           localNumber: chapter.localNumber,
           slug: chapter.slug,
           title: chapter.title,
+          overview: chapter.overview ?? null,
           prerequisites: chapter.prerequisites,
         };
         const current = existing.get(chapter.number);
         if (!current) {
           const row = await manager.save(manager.create(ChapterEntity, wanted));
           summary.writes += 1;
+          summary.structure.push(`chapter ${chapter.number} added: "${chapter.title}"`);
           ids.set(chapter.number, row.id);
         } else {
-          if (!sameFields(current, { ...current, ...wanted }, ['partId', 'localNumber', 'slug', 'title', 'prerequisites'])) {
+          if (!sameFields(current, { ...current, ...wanted }, ['partId', 'localNumber', 'slug', 'title', 'overview', 'prerequisites'])) {
             await manager.update(ChapterEntity, { id: current.id }, wanted);
             summary.writes += 1;
+            summary.structure.push(
+              current.title !== chapter.title
+                ? `chapter ${chapter.number} renamed: "${current.title}" → "${chapter.title}"`
+                : current.partId !== wanted.partId || current.localNumber !== wanted.localNumber
+                  ? `chapter ${chapter.number} "${chapter.title}" moved`
+                  : `chapter ${chapter.number} "${chapter.title}" changed`,
+            );
           }
           ids.set(chapter.number, current.id);
         }
@@ -226,6 +280,10 @@ export class ContentSyncService {
     chapterIds: Map<number, string>,
     summary: SyncSummary,
   ): Promise<void> {
+    const staleChapters = await manager.findBy(ChapterEntity, { bookId, id: Not(In([...chapterIds.values()])) });
+    const staleParts = await manager.findBy(PartEntity, { bookId, id: Not(In([...partIds.values()])) });
+    for (const chapter of staleChapters) summary.structure.push(`chapter ${chapter.number} removed: "${chapter.title}"`);
+    for (const part of staleParts) summary.structure.push(`part ${part.number} removed: "${part.title}"`);
     const chapters = await manager.delete(ChapterEntity, { bookId, id: Not(In([...chapterIds.values()])) });
     const parts = await manager.delete(PartEntity, { bookId, id: Not(In([...partIds.values()])) });
     summary.writes += (chapters.affected ?? 0) + (parts.affected ?? 0);

@@ -8,6 +8,10 @@ export interface SyncSummary {
   removed: string[];
   /** Files that were skipped or imported with a warning: path, line, message. */
   problems: Array<{ path: string; line?: number; message: string }>;
+  /** Images and files the lessons refer to, found in the book (content-addressed; missing ones are in `problems`). */
+  assets: number;
+  /** Structural changes, one line each: parts and chapters added, renamed, moved or removed. */
+  structure: string[];
   /** Rows inserted, updated or deleted, and new objects in the content store: 0 for a no-change re-sync. */
   writes: number;
   format: 'lectern' | 'docusaurus';
@@ -33,6 +37,7 @@ export type LessonFields = Pick<
   | 'wordCount'
   | 'headings'
   | 'sourcePath'
+  | 'groups'
 >;
 
 /** JSON with object keys sorted: PostgreSQL's jsonb does not keep key order, so plain JSON.stringify would see false changes. */
@@ -48,5 +53,5 @@ export function sameFields<T extends object>(stored: T, wanted: T, keys: Readonl
 }
 
 export function emptySummary(format: SyncSummary['format'], bookSlug: string): SyncSummary {
-  return { added: [], changed: [], unchanged: [], removed: [], problems: [], writes: 0, format, bookSlug, durationMs: 0 };
+  return { added: [], changed: [], unchanged: [], removed: [], problems: [], assets: 0, structure: [], writes: 0, format, bookSlug, durationMs: 0 };
 }

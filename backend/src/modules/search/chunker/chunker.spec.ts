@@ -1,4 +1,4 @@
-import { extractHeadings } from '@lectern/content';
+import { headings, parseMarkdown } from '@lectern/markdown';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chunkLesson, embeddingInput, type ChunkerOptions, type LessonChunk } from './chunker';
@@ -60,7 +60,7 @@ describe('chunkLesson: sections and heading paths', () => {
     expect(summary(chunks)).toEqual(expected);
     expect(chunks.map((c) => c.position)).toEqual(chunks.map((_, i) => i));
     // Every anchor is one the renderer gives a heading of this Markdown.
-    const ids = new Set(extractHeadings(markdown).map((h) => h.id));
+    const ids = new Set(headings(parseMarkdown(markdown).root).map((h) => h.id));
     for (const c of chunks) if (c.anchor) expect(ids.has(c.anchor)).toBe(true);
   });
 
@@ -90,6 +90,27 @@ describe('chunkLesson: sections and heading paths', () => {
     expect(chunk.text).toBe(
       'A bold claim with a link, inline code, alt text and tags.\n\nAspect | Digital\nInput | Curated\n\nQuoted words.',
     );
+  });
+});
+
+describe('chunkLesson: imported MDX blocks', () => {
+  it('indexes the text of tabs and details, never a component placeholder (its text is not the lesson)', () => {
+    const markdown = [
+      '<div data-lx="tabs">',
+      '',
+      '<div data-lx="tab" data-label="Python">',
+      '',
+      'Spin the motor.',
+      '',
+      '</div>',
+      '',
+      '</div>',
+      '',
+      '<div data-lx="component" data-name="Quiz"><span data-lx="component-name">Quiz</span> Check yourself</div>',
+      '',
+      'After the quiz.',
+    ].join('\n');
+    expect(chunkLesson(markdown, 'T').map((c) => c.text)).toEqual(['Spin the motor.\n\nAfter the quiz.']);
   });
 });
 

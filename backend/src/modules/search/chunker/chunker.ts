@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { extractHeadings, fencedLineMask, headingPlainText, normalizeNewlines } from '@lectern/content';
+import { headings, normalizeNewlines, parseMarkdown, plainText, type Nodes, type Root, type RootContent } from '@lectern/markdown';
 import { estimateTokens } from './tokens';
 
 export interface ChunkerOptions {
@@ -42,15 +42,9 @@ interface Section {
   path: string[];
   heading: string;
   anchor: string;
-  from: number;
-  to: number;
+  blocks: RootContent[];
 }
 
-const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]|$)/;
-const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
-const FENCE = /^\s*(`{3,}|~{3,})/;
-const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
-const SENTINELS = /[\uE000\uE001]/g;
 /** After a sentence's end mark (Latin, Urdu/Arabic, CJK) and white space, or at a line break. */
 const SENTENCE_BREAK = /(?<=[.!?؟۔。！？])\s+|\n+/u;
 
@@ -64,12 +58,10 @@ const SENTENCE_BREAK = /(?<=[.!?؟۔。！？])\s+|\n+/u;
  * than `maxTokens` is a chunk of its own.
  */
 export function chunkLesson(markdown: string, lessonTitle: string, options: ChunkerOptions = CHUNKER_DEFAULTS): LessonChunk[] {
-  const source = normalizeNewlines(markdown);
-  const lines = source.split('\n');
-  const fenced = fencedLineMask(lines);
+  const { root } = parseMarkdown(normalizeNewlines(markdown));
   const chunks: LessonChunk[] = [];
-  for (const section of sections(source, lines)) {
-    const units = sectionUnits(lines, fenced, section, options);
+  for (const section of sections(root)) {
+    const units = sectionUnits(section, options);
     for (const packed of pack(units, options)) {
       const text = packed.map((u, i) => (i === 0 ? u.text : u.join + u.text)).join('');
       chunks.push({
@@ -97,87 +89,80 @@ export function embeddingInput(lessonTitle: string, headingPath: readonly string
   return [lessonTitle, ...headingPath].join(' › ') + '\n\n' + text;
 }
 
-/** The lesson split at its headings; each section spans the lines after its heading up to the next one. */
-function sections(source: string, lines: readonly string[]): Section[] {
+/** Top-level blocks of the lesson grouped by heading: each section holds the blocks after its heading up to the next one. */
+function sections(root: Root): Section[] {
+  const all = headings(root);
+  const byNode = new Map(all.map((h) => [h.node, h]));
   const result: Section[] = [];
   const stack: Array<{ level: number; text: string }> = [];
-  let current: Omit<Section, 'to'> = { path: [], heading: '', anchor: '', from: 0 };
-  for (const heading of extractHeadings(source)) {
-    const start = heading.line - 1;
-    let end = start;
-    if (!ATX_HEADING.test(lines[start] ?? '')) {
-      // A setext heading: its text runs down to the underline.
-      while (end < lines.length - 1 && !SETEXT_UNDERLINE.test(lines[end])) end += 1;
+  let current: Section = { path: [], heading: '', anchor: '', blocks: [] };
+  for (const node of root.children) {
+    const heading = node.type === 'heading' ? byNode.get(node) : undefined;
+    if (!heading) {
+      current.blocks.push(node);
+      continue;
     }
-    result.push({ ...current, to: start });
+    result.push(current);
     while (stack.length > 0 && stack[stack.length - 1].level >= heading.level) stack.pop();
     stack.push({ level: heading.level, text: heading.text });
-    current = { path: stack.map((h) => h.text), heading: heading.text, anchor: heading.id, from: end + 1 };
+    current = { path: stack.map((h) => h.text), heading: heading.text, anchor: heading.id, blocks: [] };
   }
-  result.push({ ...current, to: lines.length });
+  result.push(current);
   return result;
 }
 
-/** A section's body as units: whole code blocks, paragraphs, and sentences of paragraphs too long for one chunk. */
-function sectionUnits(lines: readonly string[], fenced: readonly boolean[], section: Section, options: ChunkerOptions): Unit[] {
+/** A section's body as units: whole code blocks, paragraphs, and sentences of paragraphs too long for one chunk. HTML (component placeholders, tab frames) is not searchable text. */
+function sectionUnits(section: Section, options: ChunkerOptions): Unit[] {
   const units: Unit[] = [];
-  let i = section.from;
-  while (i < section.to) {
-    if (fenced[i]) {
-      let j = i;
-      while (j < section.to && fenced[j]) j += 1;
-      const text = codeText(lines.slice(i, j));
+  for (const block of section.blocks) {
+    if (block.type === 'code') {
+      const text = trimBlankLines(block.value);
       if (text !== '') units.push({ text, tokens: estimateTokens(text), code: true, join: '\n\n' });
-      i = j;
-    } else if (lines[i].trim() === '') {
-      i += 1;
+    } else if (block.type === 'list' || block.type === 'blockquote' || block.type === 'containerDirective') {
+      // Each paragraph of a list, quote or admonition is a unit; code inside stays code.
+      for (const inner of flattenBlocks(block)) {
+        if (inner.type === 'code') {
+          const text = trimBlankLines(inner.value);
+          if (text !== '') units.push({ text, tokens: estimateTokens(text), code: true, join: '\n\n' });
+        } else {
+          const text = proseText(inner);
+          if (text !== '') units.push(...proseUnits(text, options.maxTokens));
+        }
+      }
     } else {
-      let j = i;
-      while (j < section.to && !fenced[j] && lines[j].trim() !== '') j += 1;
-      const text = proseText(lines.slice(i, j));
+      const text = proseText(block);
       if (text !== '') units.push(...proseUnits(text, options.maxTokens));
-      i = j;
     }
   }
   return units;
 }
 
-/** Code lines as written, without their fence lines. */
-function codeText(lines: readonly string[]): string {
-  const kept: string[] = [];
-  let fence: { char: string; length: number } | undefined;
-  for (const line of lines) {
-    const marker = FENCE.exec(line)?.[1];
-    if (!fence && marker) {
-      fence = { char: marker[0], length: marker.length };
-      continue;
-    }
-    if (fence && marker && marker[0] === fence.char && marker.length >= fence.length && line.trim() === marker) {
-      fence = undefined;
-      continue;
-    }
-    kept.push(line.replace(SENTINELS, ''));
+/** The leaf blocks (paragraphs, code, tables) of a container, in order. */
+function flattenBlocks(node: RootContent): RootContent[] {
+  if (node.type === 'list' || node.type === 'listItem' || node.type === 'blockquote' || node.type === 'containerDirective') {
+    return (node.children as RootContent[]).flatMap(flattenBlocks);
   }
-  while (kept.length > 0 && kept[kept.length - 1].trim() === '') kept.pop();
-  while (kept.length > 0 && kept[0].trim() === '') kept.shift();
-  return kept.join('\n');
+  return [node];
 }
 
-/** A paragraph, list, table, quote or admonition as readable text: markup dropped, one line per source line. */
-function proseText(lines: readonly string[]): string {
-  const out: string[] = [];
-  for (const raw of lines) {
-    let line = raw;
-    if (/^\s*:::/.test(line)) line = line.replace(/^\s*:::+\s*[\w-]*\s*/, ''); // ":::note Title" → "Title"
-    if (TABLE_SEPARATOR.test(line) && line.includes('-')) continue;
-    line = line
-      .replace(/^\s*(?:>\s?)+/, '')
-      .replace(/^\s*\|\s*/, '')
-      .replace(/\s*\|\s*$/, '');
-    const text = headingPlainText(line).replace(SENTINELS, '');
-    if (text !== '') out.push(text);
+function trimBlankLines(code: string): string {
+  const lines = code.split('\n');
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  while (lines.length > 0 && lines[0].trim() === '') lines.shift();
+  return lines.join('\n');
+}
+
+/** A paragraph or table as readable text: markup dropped; a table one line per row, cells joined by " | ". */
+function proseText(node: RootContent): string {
+  if (node.type === 'html' || node.type === 'thematicBreak' || node.type === 'definition' || node.type === 'yaml') return '';
+  if (node.type === 'table') {
+    return node.children.map((row) => row.children.map((cell) => plainText(cell).trim()).join(' | ')).join('\n');
   }
-  return out.join('\n');
+  return plainText(node as Nodes)
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
 /** One unit when the paragraph fits a chunk; its sentences (or runs of words) otherwise. */

@@ -2,7 +2,7 @@ import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, afterRenderEffect, computed, inject } from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, RouterLink } from '@angular/router';
-import type { BookDto, LessonSummaryDto, ProgressSummaryDto, StoredLessonStatus } from '@lectern/api-types';
+import type { BookDto, LessonGroupDto, LessonSummaryDto, ProgressSummaryDto, StoredLessonStatus } from '@lectern/api-types';
 import { catchError, of } from 'rxjs';
 import { ContentApi } from '../../content/content.api';
 import { type LayerBadge, layerBadges, typeLabel } from '../../content/layers';
@@ -15,6 +15,37 @@ interface LessonRow extends LessonSummaryDto {
   layerBadges: LayerBadge[];
   /** The learner's progress; null when not started (or not known). */
   status: StoredLessonStatus | null;
+  /** Groups (levels deeper than the chapter) that open at this lesson, outermost first, with their depth (1 = directly in the chapter). */
+  groupsOpening: { title: string; depth: number }[];
+  /** How many groups deep the lesson sits (0: directly in the chapter). */
+  groupDepth: number;
+}
+
+/** For each lesson slug, the group path it sits in (outermost first), from the chapter's nested groups. */
+export function groupPaths(groups: readonly LessonGroupDto[], path: string[] = [], out = new Map<string, string[]>()): Map<string, string[]> {
+  for (const group of groups) {
+    const inner = [...path, group.title];
+    for (const slug of group.lessons) out.set(slug, inner);
+    groupPaths(group.groups, inner, out);
+  }
+  return out;
+}
+
+/** The groups that open at each lesson: where its path departs from the previous lesson's. */
+function groupsOpening(slugs: readonly string[], paths: ReadonlyMap<string, string[]>): Map<string, { title: string; depth: number }[]> {
+  const result = new Map<string, { title: string; depth: number }[]>();
+  let previous: string[] = [];
+  for (const slug of slugs) {
+    const path = paths.get(slug) ?? [];
+    let same = 0;
+    while (same < path.length && same < previous.length && path[same] === previous[same]) same++;
+    result.set(
+      slug,
+      path.slice(same).map((title, i) => ({ title, depth: same + i + 1 })),
+    );
+    previous = path;
+  }
+  return result;
 }
 
 /** "2 of 4 done" for a chapter: the server's counts, else counted from the lesson statuses. */
@@ -49,12 +80,19 @@ function bookView(book: BookDto, progress: ProgressSummaryDto | null) {
         ...part,
         layerBadges: layerBadges(part.layer, book.layers),
         chapters: part.chapters.map((chapter) => {
+          const paths = groupPaths(chapter.groups ?? []);
+          const opening = groupsOpening(
+            chapter.lessons.map((l) => l.slug),
+            paths,
+          );
           const lessons = chapter.lessons.map(
             (lesson): LessonRow => ({
               ...lesson,
               typeLabel: typeLabel(lesson.type),
               layerBadges: spans ? layerBadges(lesson.layer, book.layers) : [],
               status: statuses.get(lesson.slug) ?? null,
+              groupsOpening: opening.get(lesson.slug) ?? [],
+              groupDepth: paths.get(lesson.slug)?.length ?? 0,
             }),
           );
           return { ...chapter, lessons, completion: chapterCompletion(chapter.number, lessons, progress) };

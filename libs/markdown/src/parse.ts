@@ -1,0 +1,87 @@
+import type { Root } from 'mdast';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkMdx from 'remark-mdx';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+
+/**
+ * The one Markdown parser of the backend: unified with remark-parse, GFM
+ * (tables, strikethrough, task lists, autolinks, footnotes), directives
+ * (`:::note`, `::::os-tabs`), YAML front matter and, for MDX, remark-mdx
+ * (JSX, ESM, `{expressions}`).
+ */
+
+export interface ParseOptions {
+  /** Parse as MDX (JSX, import/export, `{expressions}`). Default false. */
+  mdx?: boolean;
+}
+
+export interface MarkdownProblem {
+  /** 1-based line in the text given, when known. */
+  line?: number;
+  message: string;
+}
+
+export interface ParsedMarkdown {
+  root: Root;
+  /** The text the tree's offsets refer to (newlines normalised, no byte-order mark). */
+  source: string;
+  /** Whether the tree is MDX (false when MDX was asked for but did not parse). */
+  mdx: boolean;
+  /** MDX that did not parse (the text was then read as Markdown), and the like. */
+  problems: MarkdownProblem[];
+}
+
+const markdownProcessor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective);
+const mdxProcessor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective).use(remarkMdx);
+
+/** A Docusaurus explicit heading id, `## Title {#my-id}`: MDX would read `{#my-id}` as a (broken) expression. */
+const HEADING_ID_LINE = /^( {0,3}#{1,6}[ \t].*?)\{(#[^\s{}]+)\}([ \t]*)$/gm;
+
+const ID_OPEN = '\uE010';
+const ID_CLOSE = '\uE011';
+
+function restoreHeadingIds(root: Root): void {
+  visit(root, 'text', (node) => {
+    if (node.value.includes(ID_OPEN)) node.value = node.value.replaceAll(ID_OPEN, '{').replaceAll(ID_CLOSE, '}');
+  });
+}
+
+/**
+ * Parses Markdown, or MDX with `{ mdx: true }`. MDX that does not parse (real
+ * books have sloppy MDX: a stray `<`, `{` in prose) is reported with its line
+ * and read as plain Markdown instead, so nothing is lost. Line numbers in the
+ * tree are those of `text`.
+ */
+export function parseMarkdown(text: string, options: ParseOptions = {}): ParsedMarkdown {
+  const source = normalizeNewlines(text);
+  if (!options.mdx) return { root: markdownProcessor.parse(source), source, mdx: false, problems: [] };
+  try {
+    // Docusaurus hides explicit heading ids from MDX; so do we, with stand-ins of the same length (offsets stay valid).
+    const hidden = source.replace(HEADING_ID_LINE, (_all, head: string, id: string, tail: string) => `${head}${ID_OPEN}${id}${ID_CLOSE}${tail}`);
+    const root = mdxProcessor.parse(hidden);
+    restoreHeadingIds(root);
+    return { root, source, mdx: true, problems: [] };
+  } catch (error) {
+    return { root: markdownProcessor.parse(source), source, mdx: false, problems: [mdxProblem(error)] };
+  }
+}
+
+function mdxProblem(error: unknown): MarkdownProblem {
+  const place = (error as { line?: unknown; place?: { line?: unknown; start?: { line?: unknown } } } | null) ?? {};
+  const line = typeof place.line === 'number' ? place.line : typeof place.place?.line === 'number' ? place.place.line : place.place?.start?.line;
+  const reason = (error as { reason?: unknown })?.reason;
+  const message = typeof reason === 'string' ? reason : error instanceof Error ? error.message : String(error);
+  return {
+    ...(typeof line === 'number' && { line }),
+    message: `MDX does not parse (${message}); the file is read as plain Markdown`,
+  };
+}
+
+/** `\r\n` and `\r` → `\n`, byte-order mark dropped. */
+export function normalizeNewlines(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
