@@ -9,6 +9,7 @@ import { createValidationPipe } from '../errors/validation';
 import { createLogger } from './logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { registerStaticSite } from './static-site';
+import { clientErrorHandler, registerInputLimits } from './input-limits';
 
 export interface CreateAppOptions {
   /** Log HTTP requests (default true). */
@@ -31,6 +32,7 @@ export async function createHttpApp(
     trustProxy: config.TRUST_PROXY,
     logger: false,
     routerOptions: { maxParamLength: 500 },
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { logger, bufferLogs: false });
   app.enableShutdownHooks();
@@ -43,6 +45,8 @@ export async function createHttpApp(
     .map((o) => o.trim())
     .filter(Boolean);
   if (origins.length > 0) app.enableCors({ origin: origins, credentials: false, maxAge: 600 });
+
+  registerInputLimits(fastify, config);
 
   const metrics = app.get(MetricsService, { strict: false });
   fastify.addHook('onResponse', (request, reply, done) => {
