@@ -48,9 +48,22 @@ const LESSON = 'the-embodiment-hypothesis';
         ...(payload ? { payload } : {}),
       });
 
+    // Each heartbeat is credited only for time that passed since the previous one: let 7 s pass (in the rows) before each.
+    const sevenSecondsPass = () =>
+      t.dataSource
+        .query(
+          `UPDATE lesson_progress SET started_at = started_at - interval '7 seconds', heartbeat_at = heartbeat_at - interval '7 seconds'
+           WHERE user_id = $1 AND lesson_slug = $2`,
+          [learner.id, LESSON],
+        )
+        .then(
+          () => true,
+          () => false,
+        );
     expect((await progress('POST', '/start')).statusCode).toBe(200);
     let acknowledged = 0;
     for (let i = 0; i < 10; i += 1) {
+      await sevenSecondsPass();
       const res = await progress('PUT', '/time', { seconds: 7 });
       if (res.statusCode === 200) acknowledged += 7;
     }
@@ -71,6 +84,10 @@ const LESSON = 'the-embodiment-hypothesis';
 
     let recovered: LessonProgressDto | undefined;
     for (let i = 0; i < 50 && !recovered; i += 1) {
+      if (!(await sevenSecondsPass())) {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
       const res = await progress('PUT', '/time', { seconds: 7 });
       if (res.statusCode === 200) recovered = res.json<LessonProgressDto>();
       else await new Promise((r) => setTimeout(r, 200));

@@ -92,9 +92,11 @@ export function clientErrorHandler(error: Error & { code?: string; rawPacket?: u
     status = 408;
     message = 'The request took too long to arrive';
   } else if (error.code === 'HPE_HEADER_OVERFLOW') {
-    // The request line alone overflowed the limit when the packet starts it and has no line break.
-    const packet = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.subarray(0, 64 * 1024).toString('latin1') : '';
-    status = /^[A-Z]+ /.test(packet) && !packet.includes('\n') ? 414 : 431;
+    // A request line longer than all the header lines after it is what overflowed the limit: the URL.
+    const packet = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.subarray(0, 256 * 1024).toString('latin1') : '';
+    const lineEnd = packet.indexOf('\n');
+    const requestLine = lineEnd < 0 ? packet.length : lineEnd;
+    status = /^[A-Z]+ /.test(packet) && requestLine > packet.length - requestLine ? 414 : 431;
     message = status === 414 ? 'The URL is too long' : 'The request headers are too large';
   }
   const body = JSON.stringify(

@@ -58,10 +58,11 @@ describe('users and identity (real PostgreSQL)', () => {
     expect(res.json<ApiErrorBody>().message).toMatch(/expired/);
   });
 
-  it('answers 404 for a valid token whose user no longer exists', async () => {
+  it('answers 401 for a validly signed token whose learner no longer exists', async () => {
     const ghost = '22222222-2222-4222-8222-222222222222';
     const token = t.app.get(TokenService).issue(ghost);
     const res = await t.app.inject({ method: 'GET', url: `/api/user/${ghost}`, headers: bearer(token) });
-    expect(res.statusCode).toBe(404);
+    expect(res.statusCode).toBe(401);
+    expect(res.json<ApiErrorBody>().message).toMatch(/no longer exists/);
   });
 });
