@@ -52,7 +52,7 @@ const LESSON = 'the-embodiment-hypothesis';
     const sevenSecondsPass = () =>
       t.dataSource
         .query(
-          `UPDATE lesson_progress SET started_at = started_at - interval '7 seconds', heartbeat_at = heartbeat_at - interval '7 seconds'
+          `UPDATE lesson_progress SET heartbeat_at = COALESCE(heartbeat_at, started_at) - interval '7 seconds'
            WHERE user_id = $1 AND lesson_slug = $2`,
           [learner.id, LESSON],
         )

@@ -30,11 +30,11 @@ describe('progress (real PostgreSQL, the sample book)', () => {
   const time = (token: string, slug: string, payload: object) => call('PUT', `/api/progress/lessons/${slug}/time`, token, payload);
   const lesson = async (token: string, slug: string) =>
     (await call('GET', `/api/progress/lessons/${slug}`, token)).json<LessonProgressDto>();
-  /** Moves a lesson's start and last heartbeat `seconds` into the past: that much reading time has passed. */
+  /** Moves a lesson's reading watermark (its last heartbeat, else its start) `seconds` into the past: that much reading time has passed. */
   const elapse = async (userId: string, slug: string, seconds: number) =>
     t.dataSource.query(
-      `UPDATE lesson_progress SET started_at = started_at - make_interval(secs => $3),
-         heartbeat_at = heartbeat_at - make_interval(secs => $3) WHERE user_id = $1 AND lesson_slug = $2`,
+      `UPDATE lesson_progress SET heartbeat_at = COALESCE(heartbeat_at, started_at) - make_interval(secs => $3)
+       WHERE user_id = $1 AND lesson_slug = $2`,
       [userId, slug, seconds],
     );
   const summary = async (token: string) => {
