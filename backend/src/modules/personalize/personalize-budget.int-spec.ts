@@ -32,7 +32,21 @@ const PROFILES: Array<Partial<OnboardingAnswers>> = Array.from({ length: 10 }, (
   programmingExperience: (['none', 'beginner', 'intermediate', 'advanced'] as const)[Math.floor(i / 4) % 4],
   roboticsBackground: i % 2 === 0,
   aiMlExperience: (['none', 'basic'] as const)[Math.floor(i / 2) % 2],
+  // A goal pair no other test file uses: no rewrite of theirs can be cached for these.
+  learningGoals: ['hobby', 'research'],
 }));
+
+/**
+ * Profiles of their own for each later test (no rewrite of another test, or of
+ * another test file sharing the database, can be cached for them).
+ */
+const ownProfile = (i: number): Partial<OnboardingAnswers> => ({
+  educationLevel: (['high_school', 'undergraduate', 'graduate', 'professional'] as const)[i % 4],
+  programmingExperience: (['none', 'beginner', 'intermediate', 'advanced'] as const)[Math.floor(i / 4) % 4],
+  roboticsBackground: true,
+  aiMlExperience: 'intermediate',
+  learningGoals: ['career_change', 'teaching'],
+});
 
 describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ worker, fake OpenAI server)', () => {
   let fake: FakeOpenAI;
@@ -76,12 +90,13 @@ describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ wor
   });
   beforeEach(() => fake.reset());
 
-  const spentSince = async (t: TestApp, since: Date): Promise<number> =>
+  /** Tokens the given jobs spent, from llm_calls. */
+  const spentBy = async (t: TestApp, jobIds: string[]): Promise<number> =>
     Number(
       (
         await t.dataSource.query(
-          "SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)::int AS n FROM llm_calls WHERE purpose = 'personalize' AND created_at >= $1",
-          [since],
+          'SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)::int AS n FROM llm_calls WHERE job_id = ANY($1::text[])',
+          [jobIds],
         )
       )[0].n,
     );
@@ -94,7 +109,6 @@ describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ wor
     const budget = Math.round(largest * 3.5);
     const t = await app('cap', { LLM_DAILY_TOKEN_BUDGET_REWRITES: String(budget), LLM_DAILY_TOKEN_BUDGET: '10000000' }, true);
     const learners = await Promise.all(PROFILES.map((p) => createLearner(t.app, p)));
-    const since = new Date();
     const answers = await Promise.all(learners.flatMap((l) => LESSONS.map((slug) => post(t, l.token, slug))));
     const codes = answers.map((a) => a.statusCode);
     const queued = answers.filter((a) => a.statusCode === 202).map((a) => a.json<PersonalizeQueued>().jobId);
@@ -107,7 +121,7 @@ describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ wor
 
     const states = await Promise.all(queued.map((id) => finished(t, id).then((s) => s.state)));
     expect(states.filter((s) => s === 'completed').length).toBeGreaterThan(0);
-    const spent = await spentSince(t, since);
+    const spent = await spentBy(t, queued);
     expect(spent).toBeGreaterThan(0);
     expect(spent).toBeLessThanOrEqual(budget + largest);
     // Everything settled: the counter holds what was really spent.
@@ -117,7 +131,7 @@ describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ wor
 
   it('the worker refuses a job admitted before other work used up the budget, without calling the provider', async () => {
     const api = await app('late', { LLM_DAILY_TOKEN_BUDGET_REWRITES: '200000' }, false);
-    const learner = await createLearner(api.app, PROFILES[3]);
+    const learner = await createLearner(api.app, ownProfile(0));
     const res = await post(api, learner.token, 'how-robots-sense');
     expect(res.statusCode).toBe(202);
     const jobId = res.json<PersonalizeQueued>().jobId;
@@ -134,7 +148,7 @@ describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ wor
 
   it('caps the jobs one learner may have queued', async () => {
     const t = await app('queue-cap', { LLM_QUEUED_JOBS_PER_LEARNER: '2' }, false);
-    const learner = await createLearner(t.app, PROFILES[5]);
+    const learner = await createLearner(t.app, ownProfile(1));
     const codes = [];
     for (const slug of LESSONS.slice(0, 3)) codes.push((await post(t, learner.token, slug)).statusCode);
     expect(codes).toEqual([202, 202, 429]);
@@ -146,7 +160,7 @@ describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ wor
 
   it('caps the jobs queued in total', async () => {
     const t = await app('total-cap', { LLM_QUEUED_JOBS_TOTAL: '3' }, false);
-    const learners = await Promise.all(PROFILES.slice(0, 4).map((p) => createLearner(t.app, p)));
+    const learners = await Promise.all([2, 3, 4, 5].map((i) => createLearner(t.app, ownProfile(i))));
     const codes = [];
     for (const l of learners) codes.push((await post(t, l.token, 'real-world-constraints')).statusCode);
     expect(codes).toEqual([202, 202, 202, 429]);
@@ -155,13 +169,13 @@ describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ wor
   describe('shared rows belong to nobody', () => {
     it('learner B with A\'s answers drops "their" rewrite: A still gets the cached one with no new LLM call, B a fresh one', async () => {
       const t = await app('shared', {}, true);
-      const a = await createLearner(t.app, PROFILES[7]);
+      const a = await createLearner(t.app, ownProfile(6));
       const first = await post(t, a.token, 'the-embodiment-hypothesis');
       expect(first.statusCode).toBe(202);
       const shared = (await finished(t, first.json<PersonalizeQueued>().jobId)).result as PersonalizeReady;
       expect(fake.calls.chat).toBe(1);
 
-      const b = await createLearner(t.app, PROFILES[7]);
+      const b = await createLearner(t.app, ownProfile(6));
       const bHit = await post(t, b.token, 'the-embodiment-hypothesis');
       expect(bHit.json<PersonalizeReady>()).toMatchObject({ cached: true, content: shared.content });
       const drop = await t.app.inject({
@@ -202,7 +216,7 @@ describe('the daily LLM budget is a hard cap (real PostgreSQL, Redis, BullMQ wor
 
     it("a regeneration counts against the learner's rate limit", async () => {
       const t = await app('regen-limit', { PERSONALIZE_RATE_PER_MINUTE: '2' }, false);
-      const learner = await createLearner(t.app, PROFILES[8]);
+      const learner = await createLearner(t.app, ownProfile(7));
       const drop = () => t.app.inject({ method: 'DELETE', url: '/api/personalize/cache', headers: bearer(learner.token) });
       expect((await drop()).statusCode).toBe(204);
       expect((await drop()).statusCode).toBe(204);
