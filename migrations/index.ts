@@ -7,6 +7,7 @@ import { LessonProgress1795505001312 } from './1795505001312-lesson-progress';
 import { BookStructureAssets1795506000000 } from './1795506000000-book-structure-assets';
 import { Accounts1796653581018 } from './1796653581018-accounts';
 import { TutorThreads1796653655936 } from './1796653655936-tutor-threads';
+import { AbuseLimits1796653952654 } from './1796653952654-abuse-limits';
 
 /**
  * Every migration, in order. Landed migrations are never edited: a change to
@@ -22,4 +23,5 @@ export const migrations: MixedList<Function> = [
   BookStructureAssets1795506000000,
   Accounts1796653581018,
   TutorThreads1796653655936,
+  AbuseLimits1796653952654,
 ];

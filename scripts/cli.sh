@@ -8,7 +8,9 @@ cd "$ROOT"
 source scripts/lib/toolchain.sh
 ensure_node
 ensure_deps
-if [[ -z "${TOKEN_SECRET:-}" && -f .lectern/secrets.env ]]; then set -a; source .lectern/secrets.env; set +a; fi
+# shellcheck source=lib/secrets.sh
+source scripts/lib/secrets.sh
+if [[ -f .lectern/secrets.env ]]; then load_secrets .lectern/secrets.env; fi
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lectern}"
 export TOKEN_SECRET="${TOKEN_SECRET:-cli-only-token-secret-not-used-for-tokens}"
 export ADMIN_TOKEN="${ADMIN_TOKEN:-cli-only-admin-token}"

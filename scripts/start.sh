@@ -17,21 +17,10 @@ ensure_deps
 ensure_services
 
 mkdir -p .lectern/logs
-# Secrets: use the environment's, else generate once and keep them in .lectern/ (git-ignored).
-if [[ -z "${TOKEN_SECRET:-}" || -z "${ADMIN_TOKEN:-}" ]]; then
-  if [[ ! -f .lectern/secrets.env ]]; then
-    umask 077
-    {
-      echo "TOKEN_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
-      echo "ADMIN_TOKEN=$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')"
-    } > .lectern/secrets.env
-    umask 022
-  fi
-  set -a
-  # shellcheck disable=SC1091
-  source .lectern/secrets.env
-  set +a
-fi
+# Secrets: each one set in the environment wins; the others are generated once into .lectern/ (git-ignored).
+# shellcheck source=lib/secrets.sh
+source scripts/lib/secrets.sh
+load_secrets .lectern/secrets.env
 
 export PORT="${PORT:-3000}"
 export HOST="${HOST:-127.0.0.1}"

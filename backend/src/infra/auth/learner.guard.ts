@@ -43,6 +43,25 @@ export class LearnerGuard implements CanActivate {
   }
 }
 
+/**
+ * For routes open to anonymous clients that do more for a learner (search):
+ * no Authorization header → anonymous (no `learner`); a token → checked like
+ * LearnerGuard (401 when it is forged, expired or its learner is gone).
+ */
+@Injectable()
+export class OptionalLearnerGuard extends LearnerGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithLearner>();
+    if (request.headers.authorization === undefined) return true;
+    return super.canActivate(context);
+  }
+}
+
+/** The learner an OptionalLearnerGuard admitted, or undefined for an anonymous request. */
+export const OptionalLearner = createParamDecorator(
+  (_: unknown, context: ExecutionContext): LearnerIdentity | undefined => context.switchToHttp().getRequest<RequestWithLearner>().learner,
+);
+
 /** The learner a LearnerGuard admitted. */
 export const Learner = createParamDecorator((_: unknown, context: ExecutionContext): LearnerIdentity => {
   const learner = context.switchToHttp().getRequest<RequestWithLearner>().learner;

@@ -125,6 +125,42 @@ export class AppConfig {
   @Min(0)
   LLM_DAILY_TOKEN_BUDGET = 2_000_000;
 
+  /** Daily token budgets per feature, inside the global one (0 = only the global cap applies). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LLM_DAILY_TOKEN_BUDGET_REWRITES = 1_500_000;
+
+  /** Query embeddings of searches by learners: their own budget, so searching cannot use up the rewrites'. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LLM_DAILY_TOKEN_BUDGET_SEARCH = 100_000;
+
+  /** The tutor's conversations. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LLM_DAILY_TOKEN_BUDGET_TUTOR = 300_000;
+
+  /** Embedding the book's sections for search (operator work); 0 = only the global cap. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LLM_DAILY_TOKEN_BUDGET_INDEX = 0;
+
+  /** LLM jobs (rewrites) one learner may have queued or running at once (429 beyond); 0 = no cap. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LLM_QUEUED_JOBS_PER_LEARNER = 5;
+
+  /** LLM jobs queued or running at once, all learners together (429 beyond); 0 = no cap. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  LLM_QUEUED_JOBS_TOTAL = 500;
+
   /** Prices for the cost estimate, US dollars per million tokens (defaults: gpt-4o-mini list prices). */
   @Transform(toNumber)
   @IsNumber({}, { message: 'must be a number (US dollars per million tokens)' })
@@ -199,6 +235,48 @@ export class AppConfig {
   @Min(100)
   @Max(60_000)
   SEARCH_QUERY_EMBED_TIMEOUT_MS = 3_000;
+
+  /** Searches one client address may make per minute (429 beyond; Redis-backed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  SEARCH_PER_IP_PER_MINUTE = 60;
+
+  /** Searches one learner may make per minute (429 beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  SEARCH_PER_LEARNER_PER_MINUTE = 30;
+
+  /** Query vectors kept in Redis (least recently added dropped first): bounds their memory (about 6 KB each at 1536 dimensions). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  SEARCH_QUERY_CACHE_MAX_ENTRIES = 2_000;
+
+  /** Deepest nesting of a JSON body (400 beyond, before validation). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(1_000)
+  JSON_MAX_DEPTH = 32;
+
+  /** Most keys and array items in one JSON body, all levels together (400 beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
+  JSON_MAX_KEYS = 2_000;
+
+  /** Longest request URL (path and query) in characters (414 beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  @Max(65_536)
+  URL_MAX_LENGTH = 8_192;
 
   /** Who may read /metrics: `admin` (the ADMIN_TOKEN) or `none` (anyone who can reach it; bind or firewall it). */
   @IsIn(['admin', 'none'])

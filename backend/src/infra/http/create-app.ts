@@ -2,13 +2,16 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { createLogger } from './logger';
 import { MetricsService } from '../metrics/metrics.service';
-import { registerStaticSite } from './static-site';
+import { registerStaticSite, type ImageOriginsSource } from './static-site';
+import { clientErrorHandler, registerInputLimits } from './input-limits';
 
 export interface CreateAppOptions {
   /** Log HTTP requests (default true). */
@@ -31,6 +34,7 @@ export async function createHttpApp(
     trustProxy: config.TRUST_PROXY,
     logger: false,
     routerOptions: { maxParamLength: 500 },
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { logger, bufferLogs: false });
   app.enableShutdownHooks();
@@ -43,6 +47,8 @@ export async function createHttpApp(
     .map((o) => o.trim())
     .filter(Boolean);
   if (origins.length > 0) app.enableCors({ origin: origins, credentials: false, maxAge: 600 });
+
+  registerInputLimits(fastify, config);
 
   const metrics = app.get(MetricsService, { strict: false });
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -68,12 +74,21 @@ export async function createHttpApp(
   }
 
   const dist = config.FRONTEND_DIST;
-  const spaFallback = dist ? await registerStaticSite(fastify, dist) : undefined;
+  const spaFallback = dist ? await registerStaticSite(fastify, dist, imageOriginsFrom(app)) : undefined;
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter(spaFallback));
   setUpOpenApi(app);
   return app;
+}
+
+/** The image origins the content sync collected (lesson_image_origins), read with the app's database connection. */
+function imageOriginsFrom(app: INestApplication): ImageOriginsSource {
+  return async () => {
+    const dataSource = app.get<DataSource>(getDataSourceToken(), { strict: false });
+    const rows: Array<{ origin: string }> = await dataSource.query('SELECT DISTINCT origin FROM lesson_image_origins ORDER BY origin');
+    return rows.map((r) => r.origin);
+  };
 }
 
 function setUpOpenApi(app: INestApplication): void {

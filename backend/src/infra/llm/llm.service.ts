@@ -1,13 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
-import { REDIS } from '../redis/redis.module';
-import { LlmCallEntity } from './llm-call.entity';
-import { MetricsService } from '../metrics/metrics.service';
+import { featureForPurpose, LlmBudget, type BudgetReservation, type LlmFeature } from './llm-budget.service';
+import { LlmUsageLedger } from './llm-usage-ledger.service';
+import { ProviderBusyError, ProviderRateLimiter } from './provider-rate-limiter';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -23,7 +21,28 @@ export interface ChatResult {
   durationMs: number;
 }
 
-export interface EmbedOptions {
+/** How a call is paid for and admitted (see LlmBudget and ProviderRateLimiter). */
+export interface LlmBudgetOptions {
+  /** Which daily budget pays; default from the purpose (personalize → rewrites, search-query → search, tutor… → tutor). */
+  feature?: LlmFeature;
+  /** The hold reserved when the work was admitted (a job's id); default a fresh reservation. */
+  holdId?: string;
+  /** Tokens reserved before the call (default: estimated from the input); the difference is settled afterwards. */
+  estimateTokens?: number;
+  /** How long to wait for a provider slot (LLM_REQUESTS_PER_MINUTE); default LLM_TIMEOUT_MS, 0 = do not wait. */
+  maxWaitForSlotMs?: number;
+}
+
+export interface ChatOptions extends LlmBudgetOptions {
+  purpose: string;
+  jobId?: string;
+  onDelta?: (textSoFar: string) => void;
+  signal?: AbortSignal;
+  /** Upper bound on the completion's tokens (sent as max_tokens). */
+  maxTokens?: number;
+}
+
+export interface EmbedOptions extends LlmBudgetOptions {
   /** What the call is for (`search-index`, `search-query`), recorded in llm_calls. */
   purpose: string;
   jobId?: string;
@@ -67,11 +86,18 @@ export class LlmCallError extends Error {
   }
 }
 
+/** About 4 characters a token, the estimate used when a server reports no usage. */
+export function estimateTokens(text: string | number): number {
+  return Math.ceil((typeof text === 'number' ? text : text.length) / 4);
+}
+
 /**
- * Chat completions through the `openai` SDK against OPENAI_BASE_URL (any
- * OpenAI-compatible server). Streams, times out, retries 429/5xx/timeouts
- * honouring Retry-After (the SDK's retry loop), and reports token usage and
- * an estimated cost.
+ * The LLM client: chat completions and embeddings through the `openai` SDK
+ * against OPENAI_BASE_URL (any OpenAI-compatible server). Before each call it
+ * claims tokens from the daily budget (LlmBudget) and a slot of the shared
+ * provider rate limit (ProviderRateLimiter); after it, it settles the tokens
+ * really used and records the call (LlmUsageLedger). Streams, times out,
+ * retries 429/5xx/timeouts honouring Retry-After (the SDK's retry loop).
  */
 @Injectable()
 export class LlmService {
@@ -80,26 +106,10 @@ export class LlmService {
 
   constructor(
     private readonly config: AppConfig,
-    @InjectRepository(LlmCallEntity) private readonly calls: Repository<LlmCallEntity>,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly metrics: MetricsService,
+    private readonly ledger: LlmUsageLedger,
+    private readonly budget: LlmBudget,
+    private readonly limiter: ProviderRateLimiter,
   ) {}
-
-  /** Redis key of today's token counter (UTC day), under this deployment's prefix. */
-  budgetKey(now = new Date()): string {
-    return `${this.config.QUEUE_PREFIX}:llm-tokens:${now.toISOString().slice(0, 10)}`;
-  }
-
-  /**
-   * True while today's tokens are under LLM_DAILY_TOKEN_BUDGET. Throws when
-   * Redis cannot answer (callers turn that into a 503: a miss needs Redis anyway).
-   */
-  async withinDailyBudget(): Promise<boolean> {
-    const budget = this.config.LLM_DAILY_TOKEN_BUDGET;
-    if (budget === 0) return true;
-    const used = Number((await this.redis.get(this.budgetKey())) ?? 0);
-    return used < budget;
-  }
 
   get configured(): boolean {
     return this.config.llmConfigured;
@@ -133,14 +143,41 @@ export class LlmService {
   }
 
   /**
+   * Claims the budget (throws LlmBudgetRefusedError, a 429) and a provider
+   * slot (throws a retryable LlmCallError when none frees up in time).
+   */
+  private async admit(purpose: string, options: LlmBudgetOptions, estimate: number): Promise<BudgetReservation> {
+    if (!this.configured) throw new LlmNotConfiguredError();
+    const feature = options.feature ?? featureForPurpose(purpose);
+    const reservation = await this.budget.claim(feature, options.holdId ?? randomUUID(), options.estimateTokens ?? estimate);
+    try {
+      await this.limiter.acquire(options.maxWaitForSlotMs ?? this.config.LLM_TIMEOUT_MS);
+    } catch (error) {
+      await this.settle(reservation, 0);
+      if (error instanceof ProviderBusyError) throw new LlmCallError(error.message, 429, true);
+      throw error;
+    }
+    return reservation;
+  }
+
+  private async settle(reservation: BudgetReservation, tokens: number): Promise<void> {
+    await this.budget
+      .settle(reservation, tokens)
+      .catch((error: unknown) => this.logger.warn(`Could not settle ${tokens} tokens against the daily budget: ${String(error)}`));
+  }
+
+  /**
    * Streams a chat completion; `onDelta` sees the text so far (for progress).
-   * Every call is recorded in PostgreSQL (tokens, cost, outcome) and counted
+   * Every call is recorded in PostgreSQL (tokens, cost, outcome) and settled
    * against the daily token budget.
    */
-  async streamChat(
-    messages: ChatMessage[],
-    options: { purpose: string; jobId?: string; onDelta?: (textSoFar: string) => void; signal?: AbortSignal },
-  ): Promise<ChatResult> {
+  async streamChat(messages: ChatMessage[], options: ChatOptions): Promise<ChatResult> {
+    const promptEstimate = estimateTokens(messages.reduce((n, m) => n + m.content.length, 0)) + 4 * messages.length;
+    const reservation = await this.admit(
+      options.purpose,
+      options,
+      promptEstimate + (options.maxTokens ?? Math.max(1_024, 2 * promptEstimate)),
+    );
     const started = Date.now();
     let content = '';
     let promptTokens = 0;
@@ -148,7 +185,14 @@ export class LlmService {
     let model = this.model;
     try {
       const stream = await this.openai().chat.completions.create(
-        { model: this.model, messages, stream: true, stream_options: { include_usage: true }, temperature: 0.3 },
+        {
+          model: this.model,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          temperature: 0.3,
+          ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
+        },
         { signal: options.signal },
       );
       for await (const chunk of stream) {
@@ -164,13 +208,16 @@ export class LlmService {
         }
       }
     } catch (error) {
+      // A broken stream was paid for as far as it went.
+      await this.settle(reservation, content ? promptEstimate + estimateTokens(content) : 0);
       throw await this.recordFailure(options, model, started, toLlmError(error));
     }
     if (promptTokens === 0 && completionTokens === 0) {
-      // A server that reports no usage: estimate (about 4 characters a token).
-      promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
-      completionTokens = Math.ceil(content.length / 4);
+      // A server that reports no usage: estimate.
+      promptTokens = promptEstimate;
+      completionTokens = estimateTokens(content);
     }
+    await this.settle(reservation, promptTokens + completionTokens);
     const result = {
       content,
       model,
@@ -180,7 +227,7 @@ export class LlmService {
       durationMs: Date.now() - started,
     };
     this.logger.debug(`chat ${model}: ${promptTokens}+${completionTokens} tokens, ${result.durationMs} ms`);
-    await this.record({
+    await this.ledger.record({
       purpose: options.purpose,
       jobId: options.jobId ?? null,
       model,
@@ -191,27 +238,22 @@ export class LlmService {
       durationMs: result.durationMs,
       error: null,
     });
-    await this.redis
-      .multi()
-      .incrby(this.budgetKey(), promptTokens + completionTokens)
-      .expire(this.budgetKey(), 2 * 86_400)
-      .exec()
-      .catch((error: unknown) => this.logger.warn(`Could not count tokens against the daily budget: ${String(error)}`));
     return result;
   }
 
   /**
    * Embeds texts with the embedding model (same client, base URL and key as
    * chat). `text-embedding-3-*` models are asked for `dimensions`; every vector
-   * must come back with that many. Recorded in llm_calls and counted against
-   * the daily token budget like chat calls. Callers batch (see the search
-   * module); one call is one request.
+   * must come back with that many. Budgeted, rate limited and recorded like
+   * chat calls. Callers batch (see the search module); one call is one request.
    */
   async embed(texts: string[], options: EmbedOptions): Promise<EmbedResult> {
-    const started = Date.now();
     const model = options.model ?? this.embeddingModel;
     const dimensions = options.dimensions ?? this.embeddingDimensions;
     if (texts.length === 0) return { vectors: [], model, promptTokens: 0, costUsd: 0, durationMs: 0 };
+    const estimate = estimateTokens(texts.reduce((n, t) => n + t.length, 0)) + texts.length;
+    const reservation = await this.admit(options.purpose, options, estimate);
+    const started = Date.now();
     let response: OpenAI.CreateEmbeddingResponse;
     try {
       response = await this.openai().embeddings.create(
@@ -238,15 +280,17 @@ export class LlmService {
         );
       }
     } catch (error) {
+      await this.settle(reservation, 0);
       throw await this.recordFailure(options, model, started, error instanceof LlmCallError ? error : toLlmError(error));
     }
     const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
-    // A server that reports no usage: estimate (about 4 characters a token).
-    const promptTokens = response.usage?.prompt_tokens || Math.ceil(texts.reduce((n, t) => n + t.length, 0) / 4);
+    // A server that reports no usage: estimate.
+    const promptTokens = response.usage?.prompt_tokens || estimate;
+    await this.settle(reservation, promptTokens);
     const costUsd = (promptTokens * this.config.LLM_PRICE_EMBEDDING_PER_MTOK) / 1_000_000;
     const durationMs = Date.now() - started;
     this.logger.debug(`embeddings ${model}: ${texts.length} text(s), ${promptTokens} tokens, ${durationMs} ms`);
-    await this.record({
+    await this.ledger.record({
       purpose: options.purpose,
       jobId: options.jobId ?? null,
       model,
@@ -257,12 +301,6 @@ export class LlmService {
       durationMs,
       error: null,
     });
-    await this.redis
-      .multi()
-      .incrby(this.budgetKey(), promptTokens)
-      .expire(this.budgetKey(), 2 * 86_400)
-      .exec()
-      .catch((error: unknown) => this.logger.warn(`Could not count tokens against the daily budget: ${String(error)}`));
     return { vectors, model, promptTokens, costUsd, durationMs };
   }
 
@@ -273,7 +311,7 @@ export class LlmService {
     started: number,
     failure: Error,
   ): Promise<Error> {
-    await this.record({
+    await this.ledger.record({
       purpose: options.purpose,
       jobId: options.jobId ?? null,
       model,
@@ -282,19 +320,6 @@ export class LlmService {
       error: failure.message,
     });
     return failure;
-  }
-
-  private async record(row: Partial<LlmCallEntity>): Promise<void> {
-    const model = row.model ?? this.model;
-    this.metrics.llmCalls.inc({ model, purpose: row.purpose ?? 'unknown', outcome: row.outcome ?? 'ok' });
-    if (row.promptTokens) this.metrics.llmTokens.inc({ model, kind: 'prompt' }, row.promptTokens);
-    if (row.completionTokens) this.metrics.llmTokens.inc({ model, kind: 'completion' }, row.completionTokens);
-    if (row.costUsd) this.metrics.llmCost.inc({ model }, Number(row.costUsd));
-    try {
-      await this.calls.insert(row);
-    } catch (error) {
-      this.logger.warn(`Could not record an LLM call: ${String(error)}`);
-    }
   }
 }
 

@@ -21,6 +21,8 @@ export interface PersonalizePayload {
   preferencesHash: string;
   promptVersion: number;
   model: string;
+  /** '' or absent: the row shared by every learner with these answers; else one learner's own regeneration. */
+  variant?: string;
 }
 
 /** Embeds the search chunks of one lesson that have no vector for the current embedding model. */

@@ -7,18 +7,20 @@ import { ContentAssetEntity } from './entities/asset.entity';
 import { BookEntity } from './entities/book.entity';
 import { ChapterEntity } from './entities/chapter.entity';
 import { LessonEntity } from './entities/lesson.entity';
+import { LessonImageOriginEntity } from './entities/lesson-image-origin.entity';
+import { ImageOriginsService } from './image-origins';
 import { PartEntity } from './entities/part.entity';
 import { ContentSyncHandler } from './sync/content-sync.handler';
 import { ContentSyncService } from './sync/content-sync.service';
 
-const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity, LessonEntity, ContentAssetEntity]);
+const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity, LessonEntity, ContentAssetEntity, LessonImageOriginEntity]);
 
 /** The book: structure in PostgreSQL, text in the content store; read API and sync. */
 @Module({
   imports: [entities],
   controllers: [ContentController, ContentAdminController],
-  providers: [ContentService, ContentSyncService],
-  exports: [ContentService, ContentSyncService],
+  providers: [ContentService, ContentSyncService, ImageOriginsService],
+  exports: [ContentService, ContentSyncService, ImageOriginsService],
 })
 export class ContentModule {}
 

@@ -5,6 +5,7 @@ export { ContentSyncHandler } from './sync/content-sync.handler';
 export type { SyncSummary } from './sync/sync-plan';
 export * from './content.events';
 export { LessonEntity } from './entities/lesson.entity';
+export { ImageOriginsService, imageOrigins } from './image-origins';
 export { BookSourceError } from './source/book-source.types';
 export { readBook } from './source/read-book';
 export { validateBook } from './source/validate-book';

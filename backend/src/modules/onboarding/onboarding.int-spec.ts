@@ -180,6 +180,27 @@ describe('onboarding and preferences (real PostgreSQL)', () => {
     expect(res.json<OnboardingResponse>().preferences.preferredLanguage).toBe('en');
   });
 
+  it('keeps every change of concurrent partial PUTs (read, merge and write in one transaction)', async () => {
+    const learner = await createLearner(t.app);
+    expect((await post(learner.token, SAMPLE_ANSWERS)).statusCode).toBe(201);
+    const changes = [
+      { educationLevel: 'graduate' },
+      { programmingExperience: 'advanced' },
+      { roboticsBackground: true },
+      { aiMlExperience: 'intermediate' },
+      { learningGoals: ['research'] },
+      { preferredLanguage: 'ur' },
+    ];
+    const answers = await Promise.all(
+      changes.map((payload) => t.app.inject({ method: 'PUT', url: '/api/user/preferences', headers: bearer(learner.token), payload })),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(changes.map(() => 200));
+    const stored = (
+      await t.app.inject({ method: 'GET', url: '/api/user/preferences', headers: bearer(learner.token) })
+    ).json<PreferencesDto>();
+    expect(stored).toMatchObject(Object.assign({}, ...changes));
+  });
+
   it('rejects an empty PUT', async () => {
     const learner = await createLearner(t.app, {});
     const res = await t.app.inject({ method: 'PUT', url: '/api/user/preferences', headers: bearer(learner.token), payload: {} });

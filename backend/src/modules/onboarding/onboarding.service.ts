@@ -66,20 +66,30 @@ export class OnboardingService {
   /**
    * Applies a full or partial change. The merged answers must form a complete,
    * valid profile (so a partial change before onboarding names what is missing).
+   * Read, merge and write happen in one transaction holding the learner's row
+   * lock, so concurrent partial changes all land (none overwrites another
+   * with answers it read before the other committed).
    */
   async update(userId: string, change: UpdatePreferencesDto): Promise<LearnerPreferencesEntity> {
     const present = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
     if (Object.keys(present).length === 0) {
       throw new ValidationFailedError([], 'Send at least one answer to change');
     }
-    const current = await this.find(userId);
-    const merged = plainToInstance(OnboardingAnswersDto, { ...(current ? answersOf(current) : {}), ...present });
-    const errors = validateSync(merged, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
-    if (errors.length > 0) {
-      const details = toFieldErrors(errors);
-      throw new ValidationFailedError(details, details.map((d) => d.message).join('; '));
-    }
-    return this.submit(userId, merged);
+    return this.dataSource.transaction(async (manager) => {
+      // Serializes this learner's preference changes (the preferences row may not exist yet, the user row does).
+      await manager.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
+      const current = await manager.getRepository(LearnerPreferencesEntity).findOneBy({ userId });
+      const merged = plainToInstance(OnboardingAnswersDto, { ...(current ? answersOf(current) : {}), ...present });
+      const errors = validateSync(merged, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+      if (errors.length > 0) {
+        const details = toFieldErrors(errors);
+        throw new ValidationFailedError(details, details.map((d) => d.message).join('; '));
+      }
+      await this.users.markOnboarded(userId, manager);
+      const repo = manager.getRepository(LearnerPreferencesEntity);
+      await repo.upsert(normalise(userId, merged), { conflictPaths: ['userId'] });
+      return repo.findOneByOrFail({ userId });
+    });
   }
 }
 

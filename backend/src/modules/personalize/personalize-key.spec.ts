@@ -17,3 +17,11 @@ describe('personalizeJobId', () => {
     expect(personalizeJobId({ ...key, lessonSlug: 'ab', model: 'x' })).not.toBe(personalizeJobId({ ...key, lessonSlug: 'a', model: 'bx' }));
   });
 });
+
+describe('personalizeJobId with a variant', () => {
+  it("keeps the shared row's id for an empty variant and gives a learner's variant its own", () => {
+    expect(personalizeJobId({ ...key, variant: '' })).toBe(personalizeJobId(key));
+    expect(personalizeJobId({ ...key, variant: 'v1' })).not.toBe(personalizeJobId(key));
+    expect(personalizeJobId({ ...key, variant: 'v1' })).not.toBe(personalizeJobId({ ...key, variant: 'v2' }));
+  });
+});

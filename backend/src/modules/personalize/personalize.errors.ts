@@ -22,13 +22,3 @@ export class TooManyRewritesError extends DomainError {
     );
   }
 }
-
-export class DailyBudgetExhaustedError extends DomainError {
-  constructor() {
-    super(
-      429,
-      'daily_budget_exhausted',
-      "Today's LLM budget is used up: new rewrites resume tomorrow (UTC); rewrites already written still work",
-    );
-  }
-}

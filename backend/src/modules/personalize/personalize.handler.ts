@@ -4,6 +4,8 @@ import type { PersonalizeReady } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
 import {
   CONTENT_STORE,
+  LlmBudget,
+  LlmBudgetRefusedError,
   LlmCallError,
   LlmService,
   QueueService,
@@ -17,7 +19,9 @@ import { Repository } from 'typeorm';
 import { PersonalizedLessonEntity, type FidelityRecord } from './entities/personalized-lesson.entity';
 import { checkFidelity, normaliseRewrite } from './fidelity';
 import { buildPersonalizationPrompt } from './prompt';
+import { fullKey, personalizeJobId } from './personalize-key';
 import { PersonalizeService, readyAnswer } from './personalize.service';
+import { rewriteTokenBounds } from './rewrite-estimate';
 
 const PURGE_EVERY_MS = 60 * 60_000;
 
@@ -37,6 +41,7 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     private readonly content: ContentService,
     private readonly onboarding: OnboardingService,
     private readonly llm: LlmService,
+    private readonly budget: LlmBudget,
     private readonly personalize: PersonalizeService,
     private readonly queues: QueueService,
   ) {}
@@ -60,8 +65,28 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     }
   }
 
+  /**
+   * Every provider call is checked against today's budget right before it is
+   * made (the hold reserved at admission, under the job's id; refused if other
+   * work spent past the budget since): a refused job fails for good with the
+   * learner-facing reason. Whatever is still held when the job ends is released.
+   */
   private async rewrite(job: Job<PersonalizePayload>): Promise<PersonalizeReady> {
-    const key = job.data;
+    const holdId = personalizeJobId(job.data);
+    try {
+      return await this.writeRewrite(job, holdId);
+    } catch (error) {
+      if (error instanceof LlmBudgetRefusedError) throw new UnrecoverableError(error.message);
+      throw error;
+    } finally {
+      await this.budget
+        .release('rewrites', holdId)
+        .catch((error: unknown) => this.logger.warn(`Could not release a budget hold: ${String(error)}`));
+    }
+  }
+
+  private async writeRewrite(job: Job<PersonalizePayload>, holdId: string): Promise<PersonalizeReady> {
+    const key = fullKey(job.data);
     const existing = await this.rewrites.findOneBy(key);
     if (existing) return readyAnswer(existing, false);
 
@@ -87,9 +112,14 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
 
     const attempt = async (previousFailures: string[] | undefined, from: number, to: number) => {
       const prompt = buildPersonalizationPrompt({ lessonTitle, markdown, profile, previousFailures });
+      const bounds = rewriteTokenBounds(markdown.length, profile.preferredLanguage);
       try {
         const answer = await this.llm.streamChat(prompt.messages, {
           purpose: 'personalize',
+          feature: 'rewrites',
+          holdId,
+          estimateTokens: bounds.prompt + bounds.completion,
+          maxTokens: bounds.completion,
           jobId: String(job.id),
           onDelta: report(from, to),
         });

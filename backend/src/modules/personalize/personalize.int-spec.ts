@@ -1,6 +1,6 @@
 import type { OnboardingAnswers, PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
 import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { LlmService, QueueModule, WorkerRunnerModule } from '@lectern/infra';
+import { LlmBudget, QueueModule, WorkerRunnerModule } from '@lectern/infra';
 import { OnboardingModule } from '@lectern/onboarding';
 import { bearer, createLearner, createTestApp, startFakeOpenAI, type FakeOpenAI, type TestApp } from '@lectern/testing';
 import { UsersModule } from '@lectern/users';
@@ -263,7 +263,7 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
 
     it('past the daily token budget new misses get 429 while cached rewrites still work', async () => {
       const { learner } = await rewriteFor({ educationLevel: 'undergraduate', aiMlExperience: 'none', learningGoals: ['career_change'] });
-      const key = limited.app.get(LlmService).budgetKey();
+      const key = limited.app.get(LlmBudget).counterKey('global');
       await redis.set(key, '999999999');
       try {
         const hit = await limited.app.inject({

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
 import { OnboardingModule } from '@lectern/onboarding';
 import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
+import { PersonalizeVariantEntity } from './entities/personalize-variant.entity';
 import { PersonalizeController } from './personalize.controller';
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeContentListener } from './personalize.listener';
@@ -11,7 +12,7 @@ import { PersonalizeWarmupService } from './personalize-warmup.service';
 
 /** Personalized lessons: the shared rewrite cache, its API, and invalidation on content changes. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalizedLessonEntity]), ContentModule, OnboardingModule],
+  imports: [TypeOrmModule.forFeature([PersonalizedLessonEntity, PersonalizeVariantEntity]), ContentModule, OnboardingModule],
   controllers: [PersonalizeController],
   providers: [PersonalizeService, PersonalizeWarmupService, PersonalizeContentListener],
   exports: [PersonalizeService, PersonalizeWarmupService],
@@ -20,7 +21,12 @@ export class PersonalizeModule {}
 
 /** The personalize queue's handler, for the worker process. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalizedLessonEntity]), PersonalizeModule, ContentModule, OnboardingModule],
+  imports: [
+    TypeOrmModule.forFeature([PersonalizedLessonEntity, PersonalizeVariantEntity]),
+    PersonalizeModule,
+    ContentModule,
+    OnboardingModule,
+  ],
   providers: [PersonalizeHandler],
   exports: [PersonalizeHandler],
 })

@@ -1,9 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
 import {
   AppConfig,
+  CONTENT_STORE,
+  DomainError,
+  LlmBudget,
   LlmNotConfiguredError,
   LlmService,
   MetricsService,
@@ -11,13 +14,17 @@ import {
   QueueService,
   QueueUnavailableError,
   RateCounter,
+  type ContentStore,
 } from '@lectern/infra';
 import { OnboardingService } from '@lectern/onboarding';
-import { IsNull, LessThan, Repository } from 'typeorm';
+import { randomBytes } from 'node:crypto';
+import { In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
-import { personalizeJobId, type PersonalizeKey } from './personalize-key';
-import { DailyBudgetExhaustedError, OnboardingRequiredError, TooManyRewritesError } from './personalize.errors';
+import { ALL_LESSONS, PersonalizeVariantEntity } from './entities/personalize-variant.entity';
+import { fullKey, personalizeJobId, type PersonalizeKey } from './personalize-key';
+import { OnboardingRequiredError, TooManyRewritesError } from './personalize.errors';
 import { PROMPT_VERSION } from './prompt';
+import { estimateRewriteTokens } from './rewrite-estimate';
 
 export function readyAnswer(row: PersonalizedLessonEntity, cached: boolean): PersonalizeReady {
   return {
@@ -44,6 +51,9 @@ export class PersonalizeService {
 
   constructor(
     @InjectRepository(PersonalizedLessonEntity) private readonly rewrites: Repository<PersonalizedLessonEntity>,
+    @InjectRepository(PersonalizeVariantEntity) private readonly variants: Repository<PersonalizeVariantEntity>,
+    @Inject(CONTENT_STORE) private readonly store: ContentStore,
+    private readonly budget: LlmBudget,
     private readonly content: ContentService,
     private readonly onboarding: OnboardingService,
     private readonly queues: QueueService,
@@ -53,8 +63,8 @@ export class PersonalizeService {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** The key of the rewrite a learner would get for a lesson now. */
-  async keyFor(userId: string, lessonSlug: string): Promise<PersonalizeKey> {
+  /** The key of the rewrite a learner would get for a lesson now (their own variant after they asked for a fresh one). */
+  async keyFor(userId: string, lessonSlug: string): Promise<Required<PersonalizeKey>> {
     const preferences = await this.onboarding.find(userId);
     if (!preferences) throw new OnboardingRequiredError();
     const lesson = await this.content.lesson(lessonSlug);
@@ -64,11 +74,21 @@ export class PersonalizeService {
       preferencesHash: preferences.preferencesHash,
       promptVersion: PROMPT_VERSION,
       model: this.llm.model,
+      variant: await this.variantOf(userId, lessonSlug),
     };
   }
 
+  /** The learner's own variant for a lesson ('' = the shared row): the latest of the lesson's and the all-lessons one. */
+  private async variantOf(userId: string, lessonSlug: string, repo = this.variants): Promise<string> {
+    const row = await repo.findOne({
+      where: { userId, lessonSlug: In([lessonSlug, ALL_LESSONS]) },
+      order: { createdAt: 'DESC' },
+    });
+    return row?.variant ?? '';
+  }
+
   async find(key: PersonalizeKey): Promise<PersonalizedLessonEntity | null> {
-    return this.rewrites.findOneBy({ ...key, staleSince: IsNull() });
+    return this.rewrites.findOneBy({ ...fullKey(key), staleSince: IsNull() });
   }
 
   async request(userId: string, lessonSlug: string): Promise<PersonalizeReady | PersonalizeQueued> {
@@ -77,10 +97,10 @@ export class PersonalizeService {
     this.metrics.personalizeCache.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) return readyAnswer(hit, true);
     if (!this.llm.configured) throw new LlmNotConfiguredError();
-    await this.admitNewRewrite(userId);
-    const job = await this.queues.enqueueUnique('personalize', 'rewrite', key, personalizeJobId(key));
-    const jobId = String(job.id);
-    return { status: 'queued', jobId, statusUrl: `/api/personalize/jobs/${jobId}` };
+    const jobId = personalizeJobId(key);
+    await this.admitNewRewrite(userId, key, jobId);
+    const job = await this.queues.enqueueUnique('personalize', 'rewrite', key, jobId);
+    return { status: 'queued', jobId: String(job.id), statusUrl: `/api/personalize/jobs/${String(job.id)}` };
   }
 
   async jobStatus(jobId: string): Promise<PersonalizeJobStatus> {
@@ -90,14 +110,38 @@ export class PersonalizeService {
     return rest;
   }
 
-  /** Drops the learner's cached rewrite(s) for their current profile: one lesson, or all of them. */
+  /**
+   * "Drop my rewrite": the learner's key points to a new variant of their own
+   * (one lesson, or all of them), so their next request writes a fresh
+   * rewrite. Rows other learners read are never deleted: only the rows of the
+   * learner's previous own variant go. Counts against the learner's rewrite
+   * limit. Answers how many rows were deleted.
+   */
   async dropCache(userId: string, lessonSlug?: string): Promise<number> {
     const preferences = await this.onboarding.find(userId);
     if (!preferences) throw new OnboardingRequiredError();
     if (lessonSlug) await this.content.lesson(lessonSlug);
-    await this.admitNewRewrite(userId);
-    const result = await this.rewrites.delete({ preferencesHash: preferences.preferencesHash, ...(lessonSlug ? { lessonSlug } : {}) });
-    return result.affected ?? 0;
+    await this.hitRateLimit(userId);
+    const variant = randomBytes(12).toString('hex');
+    return this.rewrites.manager.transaction(async (manager) => {
+      const variants = manager.getRepository(PersonalizeVariantEntity);
+      const rewrites = manager.getRepository(PersonalizedLessonEntity);
+      let deleted = 0;
+      if (lessonSlug) {
+        const previous = await this.variantOf(userId, lessonSlug, variants);
+        if (previous) deleted += (await rewrites.delete({ lessonSlug, variant: previous })).affected ?? 0;
+        await variants.upsert({ userId, lessonSlug, variant, createdAt: new Date() }, { conflictPaths: ['userId', 'lessonSlug'] });
+      } else {
+        const previous = (await variants.findBy({ userId })).map((v) => v.variant);
+        if (previous.length > 0) deleted += (await rewrites.delete({ variant: In(previous) })).affected ?? 0;
+        await variants.delete({ userId, lessonSlug: Not(ALL_LESSONS) });
+        await variants.upsert(
+          { userId, lessonSlug: ALL_LESSONS, variant, createdAt: new Date() },
+          { conflictPaths: ['userId', 'lessonSlug'] },
+        );
+      }
+      return deleted;
+    });
   }
 
   /** Marks the rewrites of a lesson's previous text stale: they are no longer served, and purged after the grace period. */
@@ -114,22 +158,33 @@ export class PersonalizeService {
   }
 
   /**
-   * A new rewrite costs LLM tokens: the learner's per-minute limit and the
-   * daily budget apply. Both live in Redis (shared by every api instance);
-   * when Redis cannot answer, the request fails fast with 503.
+   * A new rewrite costs LLM tokens: the learner's per-minute limit, then a
+   * reservation of the call's most tokens from today's budget under the job's
+   * id (a request joining a queued job reserves nothing more), within the caps
+   * on queued jobs per learner and in total. All in Redis (shared by every api
+   * instance); when Redis cannot answer, the request fails fast with 503.
    */
-  private async admitNewRewrite(userId: string): Promise<void> {
+  private async admitNewRewrite(userId: string, key: Required<PersonalizeKey>, jobId: string): Promise<void> {
+    await this.hitRateLimit(userId);
+    const [markdown, preferences] = await Promise.all([this.store.get(key.contentHash), this.onboarding.find(userId)]);
+    const estimate = estimateRewriteTokens(markdown?.length ?? 0, preferences?.preferredLanguage ?? 'en');
+    try {
+      await this.budget.admit('rewrites', jobId, estimate, userId);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw new QueueUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async hitRateLimit(userId: string): Promise<void> {
     let hit: { count: number; retryAfterSeconds: number };
-    let withinBudget: boolean;
     try {
       hit = await this.counter.hit('personalize', userId, 60);
-      withinBudget = await this.llm.withinDailyBudget();
     } catch (error) {
       throw new QueueUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (hit.count > this.config.PERSONALIZE_RATE_PER_MINUTE) {
       throw new TooManyRewritesError(this.config.PERSONALIZE_RATE_PER_MINUTE, hit.retryAfterSeconds);
     }
-    if (!withinBudget) throw new DailyBudgetExhaustedError();
   }
 }

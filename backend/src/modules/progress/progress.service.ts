@@ -15,7 +15,7 @@ const INT_MAX = 2_147_483_647;
  * statement, so concurrent requests for the same lesson never lose or double
  * an update and need no transaction or lock:
  * - start keeps the first started_at (and a completed lesson stays completed);
- * - a heartbeat adds its seconds to what is stored (starting the lesson if needed);
+ * - a heartbeat adds its seconds, bounded by the time since the previous one (starting the lesson if needed);
  * - complete sets completed_at only once; completing a lesson never started
  *   starts it at the same instant (started_at = completed_at).
  * Each of them also moves updated_at (what "continue where you left off"
@@ -29,11 +29,33 @@ const START_SQL = `
     updated_at = EXCLUDED.updated_at
   ${RETURNING}`;
 
+/**
+ * Seconds of slack a heartbeat may claim beyond the wall-clock time since the
+ * previous one (timers drift, requests take time). Bounded once, not per
+ * heartbeat: the watermark it credits up to may run this far ahead of now.
+ */
+export const HEARTBEAT_ALLOWANCE_SECONDS = 5;
+
+/*
+ * A heartbeat claims the `seconds` ($3) just before it. Only the part of that
+ * interval after the watermark (heartbeat_at, else started_at) is credited,
+ * plus the allowance, and the watermark moves to the end of what was credited
+ * (whole seconds; the rest stays creditable). Concurrent heartbeats serialize
+ * on the row and each sees the watermark the previous one left, so a burst or
+ * a replay adds nothing beyond the time that passed. clock_timestamp(), not
+ * now(): the time when the row is written, after any wait for its lock.
+ */
+const HB_WATERMARK = 'COALESCE(lesson_progress.heartbeat_at, lesson_progress.started_at)';
+const HB_FROM = `GREATEST(${HB_WATERMARK}, clock_timestamp() - make_interval(secs => $3::double precision))`;
+const HB_CREDIT = `FLOOR(LEAST($3::double precision, GREATEST(0, EXTRACT(EPOCH FROM (clock_timestamp() + make_interval(secs => ${HEARTBEAT_ALLOWANCE_SECONDS}) - ${HB_FROM})))))::int`;
+
 const HEARTBEAT_SQL = `
-  INSERT INTO lesson_progress (user_id, lesson_slug, status, started_at, time_spent_seconds, last_section, updated_at)
-  VALUES ($1, $2, 'in_progress', now(), $3, $4, now())
+  INSERT INTO lesson_progress (user_id, lesson_slug, status, started_at, time_spent_seconds, heartbeat_at, last_section, updated_at)
+  VALUES ($1, $2, 'in_progress', now(), LEAST($3::int, ${HEARTBEAT_ALLOWANCE_SECONDS}),
+          clock_timestamp() + make_interval(secs => LEAST($3::int, ${HEARTBEAT_ALLOWANCE_SECONDS})), $4, now())
   ON CONFLICT (user_id, lesson_slug) DO UPDATE SET
-    time_spent_seconds = LEAST(lesson_progress.time_spent_seconds::bigint + EXCLUDED.time_spent_seconds, ${INT_MAX}),
+    time_spent_seconds = LEAST(lesson_progress.time_spent_seconds::bigint + ${HB_CREDIT}, ${INT_MAX}),
+    heartbeat_at = ${HB_FROM} + make_interval(secs => ${HB_CREDIT}),
     last_section = COALESCE(EXCLUDED.last_section, lesson_progress.last_section),
     updated_at = EXCLUDED.updated_at
   ${RETURNING}`;
@@ -93,7 +115,7 @@ export class ProgressService {
     return this.write(START_SQL, userId, lessonSlug, [section ?? null]);
   }
 
-  /** A reading heartbeat: adds the seconds (bounded by the DTO to 1..3600) and records the section. */
+  /** A reading heartbeat: adds the seconds (1..3600 by the DTO), at most the time since the previous heartbeat (plus a few seconds), and records the section. */
   async addTime(userId: string, lessonSlug: string, seconds: number, section?: string): Promise<LessonProgressDto> {
     return this.write(HEARTBEAT_SQL, userId, lessonSlug, [seconds, section ?? null]);
   }

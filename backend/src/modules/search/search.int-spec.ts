@@ -1,7 +1,17 @@
 import type { ApiErrorBody, SearchResponse } from '@lectern/api-types';
 import { ContentJobsModule, ContentModule, ContentService, ContentSyncHandler, ContentSyncService } from '@lectern/content';
 import { LlmService, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
-import { createTestApp, RUN_ID, startFakeOpenAI, startPrivateRedis, type FakeOpenAI, type TestApp } from '@lectern/testing';
+import {
+  bearer,
+  createLearner,
+  createTestApp,
+  RUN_ID,
+  startFakeOpenAI,
+  startPrivateRedis,
+  type FakeOpenAI,
+  type TestApp,
+} from '@lectern/testing';
+import { UsersModule } from '@lectern/users';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +27,7 @@ const SENSE_FILE = 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.
 /** The api's search modules, with a worker running the queues search needs (content sync, indexing) in this process. */
 const withWorker = () => [
   QueueModule.forRoot(),
+  UsersModule,
   ContentModule,
   SearchModule,
   WorkerRunnerModule.forRoot({ content: ContentSyncHandler, index: SearchIndexHandler }, [ContentJobsModule, SearchJobsModule]),
@@ -41,6 +52,16 @@ async function indexIdle(t: TestApp): Promise<void> {
   });
 }
 
+/** Searches in these tests come from one address, many a minute; the limits have tests of their own (search-limits.int-spec.ts). */
+const NO_SEARCH_LIMITS = { SEARCH_PER_IP_PER_MINUTE: '1000000', SEARCH_PER_LEARNER_PER_MINUTE: '1000000' };
+
+/** Learner tokens of the apps whose searches are made as a learner (anonymous searches are full-text only). */
+const learnerTokens = new Map<TestApp, string>();
+async function asLearner(t: TestApp): Promise<TestApp> {
+  learnerTokens.set(t, (await createLearner(t.app)).token);
+  return t;
+}
+
 describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI embeddings)', () => {
   let fake: FakeOpenAI;
   /** LLM configured (the fake server), worker in process. */
@@ -49,7 +70,10 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
   let plain: TestApp;
   let book: string;
 
-  const search = (t: TestApp, payload: unknown) => t.app.inject({ method: 'POST', url: '/api/search', payload: payload as object });
+  const search = (t: TestApp, payload: unknown) => {
+    const token = learnerTokens.get(t);
+    return t.app.inject({ method: 'POST', url: '/api/search', payload: payload as object, ...(token ? { headers: bearer(token) } : {}) });
+  };
   const ok = async (t: TestApp, payload: Record<string, unknown>): Promise<SearchResponse> => {
     const res = await search(t, payload);
     expect(res.statusCode).toBe(200);
@@ -64,13 +88,16 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
 
   beforeAll(async () => {
     fake = await startFakeOpenAI();
-    hybrid = await createTestApp(withWorker(), {
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_API_KEY: 'test-key',
-      LLM_REQUESTS_PER_MINUTE: '10000',
-      EMBEDDING_BATCH_TOKENS: '6000',
-    });
-    plain = await createTestApp([QueueModule.forRoot(), ContentModule, SearchModule]);
+    hybrid = await asLearner(
+      await createTestApp(withWorker(), {
+        OPENAI_BASE_URL: fake.url,
+        OPENAI_API_KEY: 'test-key',
+        LLM_REQUESTS_PER_MINUTE: '10000',
+        EMBEDDING_BATCH_TOKENS: '6000',
+        ...NO_SEARCH_LIMITS,
+      }),
+    );
+    plain = await createTestApp([QueueModule.forRoot(), ContentModule, SearchModule], NO_SEARCH_LIMITS);
     book = mkdtempSync(join(tmpdir(), 'lectern-search-book-'));
     cpSync(SAMPLE_BOOK, book, { recursive: true });
     await hybrid.app.get(ContentSyncService).sync(book);
@@ -401,11 +428,13 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
 
     it('falls back to full-text when Redis is down (query-vector cache, budget), and says so', async () => {
       const redis = await startPrivateRedis();
-      const t = await createTestApp([QueueModule.forRoot(), ContentModule, SearchModule], {
-        REDIS_URL: redis.url,
-        OPENAI_BASE_URL: fake.url,
-        QUEUE_PREFIX: `${RUN_ID}-outage`,
-      });
+      const t = await asLearner(
+        await createTestApp([QueueModule.forRoot(), UsersModule, ContentModule, SearchModule], {
+          REDIS_URL: redis.url,
+          OPENAI_BASE_URL: fake.url,
+          QUEUE_PREFIX: `${RUN_ID}-outage`,
+        }),
+      );
       try {
         expect((await ok(t, { query: 'sensor fusion' })).mode).toBe('hybrid');
         await redis.stop();
@@ -441,14 +470,17 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
       fake.reset();
       fake.setBehaviour({ kind: 'normal', delayMs: 400 }, 'embeddings');
       // A process with the new model (its own queues: the first app's worker keeps the old model).
-      next = await createTestApp(withWorker(), {
-        OPENAI_BASE_URL: fake.url,
-        OPENAI_EMBEDDING_MODEL: 'text-embedding-3-large',
-        EMBEDDING_DIMENSIONS: '1024',
-        EMBEDDING_BATCH_TOKENS: '4000',
-        LLM_REQUESTS_PER_MINUTE: '10000',
-        QUEUE_PREFIX: `${RUN_ID}-next`,
-      });
+      next = await asLearner(
+        await createTestApp(withWorker(), {
+          OPENAI_BASE_URL: fake.url,
+          OPENAI_EMBEDDING_MODEL: 'text-embedding-3-large',
+          EMBEDDING_DIMENSIONS: '1024',
+          EMBEDDING_BATCH_TOKENS: '4000',
+          LLM_REQUESTS_PER_MINUTE: '10000',
+          QUEUE_PREFIX: `${RUN_ID}-next`,
+          ...NO_SEARCH_LIMITS,
+        }),
+      );
       const index = next.app.get(SearchIndexService);
       // The worker saw the model change at start-up and queued the re-embedding.
       expect(await index.countMissing()).toBeGreaterThan(0);

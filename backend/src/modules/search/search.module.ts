@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
 import { ChunkEmbeddingEntity } from './entities/chunk-embedding.entity';
 import { LessonChunkEntity } from './entities/lesson-chunk.entity';
+import { QueryVectorCache } from './query-vector-cache';
 import { SearchIndexHandler } from './search-index.handler';
 import { SearchIndexService } from './search-index.service';
 import { SearchController } from './search.controller';
@@ -15,8 +16,8 @@ const entities = TypeOrmModule.forFeature([LessonChunkEntity, ChunkEmbeddingEnti
 @Module({
   imports: [entities, ContentModule],
   controllers: [SearchController],
-  providers: [SearchService, SearchIndexService, SearchContentListener],
-  exports: [SearchService, SearchIndexService],
+  providers: [SearchService, SearchIndexService, SearchContentListener, QueryVectorCache],
+  exports: [SearchService, SearchIndexService, QueryVectorCache],
 })
 export class SearchModule {}
 

@@ -1,16 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SEARCH_LIMIT_DEFAULT, type SearchMode, type SearchRequest, type SearchResponse, type SearchResult } from '@lectern/api-types';
-import { AppConfig, LlmService, REDIS } from '@lectern/infra';
-import type Redis from 'ioredis';
+import { AppConfig, LlmBudgetRefusedError, LlmService } from '@lectern/infra';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { spaceTag, type EmbeddingSpace } from './embedding-space';
+import { QueryVectorCache } from './query-vector-cache';
 import { SearchIndexService } from './search-index.service';
 import { candidatesFor, fallbackQuery, hnswSettingsSql, MARK_END, MARK_START, searchSql, vectorLiteral } from './search.sql';
 
-/** Query vectors are cached this long in Redis (a query's vector never changes for a given model). */
-const QUERY_VECTOR_TTL_SECONDS = 86_400;
 /** How long the choice of embedding space is reused: long once the current model covers every chunk, short while vectors are being written. */
 const SERVING_TTL_STEADY_MS = 30_000;
 const SERVING_TTL_CHANGING_MS = 2_000;
@@ -67,10 +65,13 @@ export class SearchService {
     private readonly index: SearchIndexService,
     private readonly llm: LlmService,
     private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly cache: QueryVectorCache,
   ) {}
 
-  /** `mode` forces full-text (the evaluation compares both); hybrid is used whenever it is available otherwise. */
+  /**
+   * `mode` forces full-text (anonymous requests, and the evaluation compares
+   * both); hybrid is used whenever it is available otherwise.
+   */
   async search(request: SearchRequest, options: { mode?: SearchMode } = {}): Promise<SearchResponse> {
     const query = normalizeQuery(request.query);
     if (!hasSearchableText(query)) return { mode: 'fulltext', results: [] };
@@ -124,10 +125,10 @@ export class SearchService {
       return null;
     });
     if (!space) return null;
-    const key = `${this.config.QUEUE_PREFIX}:search:query-vector:${spaceTag(space)}:${createHash('sha256').update(query).digest('hex')}`;
+    const key = this.cache.key(spaceTag(space), createHash('sha256').update(query).digest('hex'));
     let cached: Buffer | null;
     try {
-      cached = await this.redis.getBuffer(key);
+      cached = await this.cache.get(key);
     } catch (error) {
       this.warn('redis', `Redis unavailable, searching full-text only: ${String(error)}`);
       return null;
@@ -138,13 +139,12 @@ export class SearchService {
     }
     let vector: number[];
     try {
-      if (!(await this.llm.withinDailyBudget())) {
-        this.warn('budget', "Today's LLM token budget is used up: new search queries are answered with full-text only");
-        return null;
-      }
+      // Paid from the search budget, and only with a provider slot free right now (never waiting for one).
       [vector] = (
         await this.llm.embed([query], {
           purpose: 'search-query',
+          feature: 'search',
+          maxWaitForSlotMs: 0,
           model: space.model,
           dimensions: space.dimensions,
           timeoutMs: this.config.SEARCH_QUERY_EMBED_TIMEOUT_MS,
@@ -152,13 +152,15 @@ export class SearchService {
         })
       ).vectors;
     } catch (error) {
-      this.warn('embed', `Could not embed a search query, answering with full-text: ${String(error)}`);
+      if (error instanceof LlmBudgetRefusedError) {
+        this.warn('budget', "Today's search embedding budget is used up: new search queries are answered with full-text only");
+      } else {
+        this.warn('embed', `Could not embed a search query, answering with full-text: ${String(error)}`);
+      }
       return null;
     }
     const floats = Float32Array.from(vector);
-    await this.redis
-      .set(key, Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength), 'EX', QUERY_VECTOR_TTL_SECONDS)
-      .catch(() => undefined);
+    await this.cache.put(key, Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength)).catch(() => undefined);
     return { literal: vectorLiteral(vector), space };
   }
 

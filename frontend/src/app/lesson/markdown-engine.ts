@@ -9,6 +9,8 @@ import type { RenderOptions, SanitizedHtml } from './sanitized-html';
 
 export interface MarkdownEngine {
   render(markdown: string, options?: RenderOptions): SanitizedHtml;
+  /** The absolute URLs of the images of another origin the document shows, as rendered. */
+  externalImageSources(markdown: string): string[];
 }
 
 const ADMONITION_TITLES = {
@@ -25,7 +27,8 @@ type AdmonitionKind = keyof typeof ADMONITION_TITLES;
  * Docusaurus admonitions: `:::tip`, `:::tip[Title]` or `:::tip Title`, closed
  * by a line of as many colons (more colons let admonitions nest).
  */
-const ADMONITION = /^ {0,3}(:{3,})[ \t]*(note|tip|info|warning|danger|caution)(?:\[([^\]\n]*)\]|[ \t]+([^\n]*?))?[ \t]*(?:\n|$)(?:([\s\S]*?)\n)?[ \t]*\1[ \t]*(?:\n+|$)/;
+const ADMONITION =
+  /^ {0,3}(:{3,})[ \t]*(note|tip|info|warning|danger|caution)(?:\[([^\]\n]*)\]|[ \t]+([^\n]*?))?[ \t]*(?:\n|$)(?:([\s\S]*?)\n)?[ \t]*\1[ \t]*(?:\n+|$)/;
 
 /** Only these URLs survive: http(s), mailto, in-page `#`, and relative (no scheme). */
 export const SAFE_URL = /^(?:https?:|mailto:|#|\/|\.{1,2}\/|[^:/?#]*(?:[/?#]|$))/i;
@@ -210,8 +213,18 @@ function createMarked(highlight: Highlighter, options: RenderOptions): Marked {
   });
 }
 
+/** The absolute URL of an image source, when it is on another origin than the page; else null. */
+function externalUrl(src: string, win: Window & typeof globalThis): string | null {
+  try {
+    const url = new URL(src, win.document.baseURI);
+    return url.origin !== win.location.origin ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Link targets, image loading, and the URL policy, on every element DOMPurify keeps. */
-function addHooks(purify: Purifier, win: Window & typeof globalThis): void {
+function addHooks(purify: Purifier, win: Window & typeof globalThis, imagePolicy: { allowed: ReadonlySet<string> | null }): void {
   purify.addHook('uponSanitizeAttribute', (node, event) => {
     if (event.attrName.startsWith('on')) {
       event.keepAttr = false;
@@ -244,6 +257,15 @@ function addHooks(purify: Purifier, win: Window & typeof globalThis): void {
       }
     }
     if (node.nodeName === 'IMG') {
+      const src = node.getAttribute('src');
+      const external = src ? externalUrl(src, win) : null;
+      if (external && imagePolicy.allowed && !imagePolicy.allowed.has(external)) {
+        // An image the original lesson does not have (a tracking pixel, say): never fetched.
+        node.removeAttribute('src');
+        node.removeAttribute('srcset');
+        node.setAttribute('data-blocked-image', '');
+        node.setAttribute('title', 'Image not in the original lesson: not loaded');
+      }
       node.setAttribute('loading', 'lazy');
       node.setAttribute('decoding', 'async');
       if (!node.hasAttribute('alt')) node.setAttribute('alt', '');
@@ -311,12 +333,27 @@ export function enhanceBlocks(html: string, doc: Document, idPrefix = ''): strin
 
 export function createMarkdownEngine(highlight: Highlighter, win: Window & typeof globalThis = window): MarkdownEngine {
   const purify = DOMPurify(win as WindowLike);
-  addHooks(purify, win);
+  // Set for the length of one (synchronous) sanitize call.
+  const imagePolicy: { allowed: ReadonlySet<string> | null } = { allowed: null };
+  addHooks(purify, win, imagePolicy);
   return {
     render(markdown: string, options: RenderOptions = {}): SanitizedHtml {
       const html = createMarked(highlight, options).parse(markdown, { async: false });
-      const clean = purify.sanitize(html, PURIFY_CONFIG) as string;
-      return enhanceBlocks(clean, win.document, options.idPrefix ?? '') as SanitizedHtml;
+      imagePolicy.allowed = options.allowedImageSources
+        ? new Set(options.allowedImageSources.map((src) => externalUrl(src, win)).filter((u): u is string => u !== null))
+        : null;
+      try {
+        const clean = purify.sanitize(html, PURIFY_CONFIG) as string;
+        return enhanceBlocks(clean, win.document, options.idPrefix ?? '') as SanitizedHtml;
+      } finally {
+        imagePolicy.allowed = null;
+      }
+    },
+    externalImageSources(markdown: string): string[] {
+      const html = createMarked(highlight, {}).parse(markdown, { async: false });
+      const fragment = purify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true });
+      const sources = [...fragment.querySelectorAll('img[src]')].map((img) => externalUrl(img.getAttribute('src') ?? '', win));
+      return [...new Set(sources.filter((u): u is string => u !== null))];
     },
   };
 }

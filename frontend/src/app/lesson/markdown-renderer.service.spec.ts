@@ -95,10 +95,28 @@ describe('MarkdownRenderer', () => {
 
   it('renders Docusaurus admonitions with their titles', async () => {
     const root = await render(
-      [':::note', 'Plain **note**.', ':::', '', ':::tip[Pro tip]', '- one', '- two', ':::', '', ':::danger Hot surface', 'Careful.', ':::', ''].join('\n'),
+      [
+        ':::note',
+        'Plain **note**.',
+        ':::',
+        '',
+        ':::tip[Pro tip]',
+        '- one',
+        '- two',
+        ':::',
+        '',
+        ':::danger Hot surface',
+        'Careful.',
+        ':::',
+        '',
+      ].join('\n'),
     );
     const asides = Array.from(root.querySelectorAll('aside'));
-    expect(asides.map((a) => a.className)).toEqual(['admonition admonition-note', 'admonition admonition-tip', 'admonition admonition-danger']);
+    expect(asides.map((a) => a.className)).toEqual([
+      'admonition admonition-note',
+      'admonition admonition-tip',
+      'admonition admonition-danger',
+    ]);
     expect(asides.every((a) => a.getAttribute('role') === 'note')).toBe(true);
     expect(asides.map((a) => a.querySelector('.admonition-title')?.textContent)).toEqual(['Note', 'Pro tip', 'Hot surface']);
     expect(asides[0].querySelector('strong')?.textContent).toBe('note');
@@ -107,9 +125,12 @@ describe('MarkdownRenderer', () => {
   });
 
   it('gives headings the server ids in order, then GitHub-style slugs, with a # link', async () => {
-    const root = await render('## Setup & Install\n\n### Setup & Install\n\n## Extra: `ros2` topics!\n\n## Extra: `ros2` topics!\n\n## Custom {#my-id}\n', {
-      headingIds: ['server-one', 'server-two'],
-    });
+    const root = await render(
+      '## Setup & Install\n\n### Setup & Install\n\n## Extra: `ros2` topics!\n\n## Extra: `ros2` topics!\n\n## Custom {#my-id}\n',
+      {
+        headingIds: ['server-one', 'server-two'],
+      },
+    );
     const headings = Array.from(root.querySelectorAll('h2, h3'));
     expect(headings.map((h) => h.id)).toEqual(['server-one', 'server-two', 'extra-ros2-topics', 'extra-ros2-topics-1', 'my-id']);
     const anchor = headings[0].querySelector('a.heading-anchor');
@@ -150,6 +171,34 @@ describe('MarkdownRenderer', () => {
     expect(first.getAttribute('alt')).toBe('A humanoid robot');
     expect(first.getAttribute('loading')).toBe('lazy');
     expect(second.getAttribute('alt')).toBe('');
+  });
+
+  it("refuses external images a rewrite adds that the original lesson does not have; keeps the original's and the app's own", async () => {
+    const renderer = TestBed.inject(MarkdownRenderer);
+    const original = '![Diagram](https://images.example.org/diagram.png)\n\n![Local](/img/local.png)';
+    const allowed = await renderer.externalImageSources(original);
+    expect(allowed).toEqual(['https://images.example.org/diagram.png']);
+    const root = await render(
+      [
+        '![Diagram](https://images.example.org/diagram.png)',
+        '![Local](/img/local.png)',
+        '![Pixel](https://tracker.example.com/p.gif?u=1)',
+        '<img src="https://images.example.org/other.png" srcset="https://tracker.example.com/big.gif 2x" alt="Other">',
+      ].join('\n\n'),
+      { allowedImageSources: allowed },
+    );
+    const [diagram, local, pixel, other] = Array.from(root.querySelectorAll('img'));
+    expect(diagram.getAttribute('src')).toBe('https://images.example.org/diagram.png');
+    expect(local.getAttribute('src')).toBe('/img/local.png');
+    for (const blocked of [pixel, other]) {
+      expect(blocked.hasAttribute('src')).toBe(false);
+      expect(blocked.hasAttribute('srcset')).toBe(false);
+      expect(blocked.hasAttribute('data-blocked-image')).toBe(true);
+    }
+    expect(pixel.getAttribute('alt')).toBe('Pixel');
+    // Without the option (the original lesson itself) external images are shown.
+    const plain = await render('![Pixel](https://tracker.example.com/p.gif)');
+    expect(plain.querySelector('img')?.getAttribute('src')).toBe('https://tracker.example.com/p.gif');
   });
 
   it('renders hostile Markdown inert', async () => {

@@ -12,11 +12,20 @@ export class MarkdownRenderer {
   private engine: Promise<MarkdownEngine> | null = null;
 
   async render(markdown: string, options?: RenderOptions): Promise<SanitizedHtml> {
+    return (await this.load()).render(markdown, options);
+  }
+
+  /** The absolute URLs of the external images a document shows (what a rewrite of it may show too). */
+  async externalImageSources(markdown: string): Promise<string[]> {
+    return (await this.load()).externalImageSources(markdown);
+  }
+
+  private load(): Promise<MarkdownEngine> {
     this.engine ??= loadEngine().catch((error: unknown) => {
       this.engine = null; // a failed chunk load (offline) is retried next time
       throw error;
     });
-    return (await this.engine).render(markdown, options);
+    return this.engine;
   }
 }
 

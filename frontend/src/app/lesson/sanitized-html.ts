@@ -17,4 +17,11 @@ export interface RenderOptions {
   headingIds?: readonly string[];
   /** Put before every heading id (and in-page `#` link), for a second document on the same page. */
   idPrefix?: string;
+  /**
+   * When set, images from another origin are shown only if their absolute URL
+   * is in this list (for a rewrite: the images of the original lesson); any
+   * other external image loses its source and keeps its alt text. Images of
+   * this origin (relative URLs) are always shown.
+   */
+  allowedImageSources?: readonly string[];
 }

@@ -124,20 +124,32 @@ describe('Personalization', () => {
     const noLlm = 'No LLM is configured: set LLM_API_KEY (and LLM_BASE_URL for a local model) and restart.';
     store.open(SLUG);
     await flush();
-    await answer(expectPost(), { statusCode: 503, error: 'Service Unavailable', message: noLlm }, { status: 503, statusText: 'Service Unavailable' });
+    await answer(
+      expectPost(),
+      { statusCode: 503, error: 'Service Unavailable', message: noLlm },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
     expect(store.state()).toEqual({ kind: 'failed', message: noLlm, showOriginal: false, needsOnboarding: false });
 
     store.retry();
     await flush();
     const limited = 'Daily personalization budget reached. Try again tomorrow.';
-    await answer(expectPost(), { statusCode: 429, error: 'Too Many Requests', message: limited }, { status: 429, statusText: 'Too Many Requests' });
+    await answer(
+      expectPost(),
+      { statusCode: 429, error: 'Too Many Requests', message: limited },
+      { status: 429, statusText: 'Too Many Requests' },
+    );
     expect(store.state()).toMatchObject({ kind: 'failed', message: limited });
   });
 
   it('asks a learner who has not onboarded to answer the questionnaire (409)', async () => {
     store.open(SLUG);
     await flush();
-    await answer(expectPost(), { statusCode: 409, error: 'Conflict', message: 'Onboarding first' }, { status: 409, statusText: 'Conflict' });
+    await answer(
+      expectPost(),
+      { statusCode: 409, error: 'Conflict', message: 'Onboarding first' },
+      { status: 409, statusText: 'Conflict' },
+    );
     expect(store.state()).toMatchObject({ kind: 'failed', needsOnboarding: true });
   });
 

@@ -53,9 +53,7 @@ function httpFailure(error: unknown): { message: string; needsOnboarding: boolea
       return { message: message ?? 'Personalization is not available right now.', needsOnboarding: false };
     default:
       return {
-        message: message
-          ? `Your version could not be prepared: ${message}`
-          : 'Your version could not be prepared. Please try again.',
+        message: message ? `Your version could not be prepared: ${message}` : 'Your version could not be prepared. Please try again.',
         needsOnboarding: false,
       };
   }

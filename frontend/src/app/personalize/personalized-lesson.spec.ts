@@ -75,6 +75,15 @@ describe('PersonalizedLesson', () => {
     expect(has('personalize-regenerate')).toBe(true);
   });
 
+  it('does not load an external image the rewrite added: the original lesson does not have it', async () => {
+    await open();
+    (await nextPost()).flush({ ...READY, content: '## For you\n\nA rewrite.\n\n![Session expired](https://tracker.example.com/p.gif)' });
+    await until(() => !!root.querySelector('[data-testid="personalized-body"] img'));
+    const image = byTestId(root, 'personalized-body').querySelector('img');
+    expect(image?.hasAttribute('src')).toBe(false);
+    expect(image?.hasAttribute('data-blocked-image')).toBe(true);
+  });
+
   it('shows an Urdu rewrite right-to-left, with code kept left-to-right', async () => {
     await open({ ...PREFERENCES, preferredLanguage: 'ur' });
     const content = '## تعارف\n\nروبوٹ `ros2 run` کے ساتھ چلتا ہے۔\n\n```bash\nros2 run demo talker\n```\n';
@@ -135,7 +144,10 @@ describe('PersonalizedLesson', () => {
   it('shows the 503 message (no LLM configured) as it is, with Try again', async () => {
     await open();
     const message = 'No LLM is configured: set LLM_API_KEY in .env (or LLM_BASE_URL for a local model) and restart.';
-    (await nextPost()).flush({ statusCode: 503, error: 'Service Unavailable', message }, { status: 503, statusText: 'Service Unavailable' });
+    (await nextPost()).flush(
+      { statusCode: 503, error: 'Service Unavailable', message },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
     await until(() => has('personalize-error'));
     expect(text('personalize-error')).toBe(message);
     expect(has('personalize-retry')).toBe(true);

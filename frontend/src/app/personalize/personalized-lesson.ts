@@ -71,14 +71,25 @@ export class PersonalizedLesson {
     return looksRightToLeft(this.readyContent() ?? '');
   });
 
+  /**
+   * A rewrite shows only the external images the original lesson has: any
+   * other is not loaded (until the original is known, none is).
+   */
   protected readonly rewrite = resource({
-    params: () => this.readyContent(),
-    loader: ({ params }) => this.renderer.render(params, { idPrefix: 'personalized-' }),
+    params: () => {
+      const content = this.readyContent();
+      return content === undefined ? undefined : { content, original: this.originalMarkdown() };
+    },
+    loader: async ({ params }) =>
+      this.renderer.render(params.content, {
+        idPrefix: 'personalized-',
+        allowedImageSources: params.original === null ? [] : await this.renderer.externalImageSources(params.original),
+      }),
   });
 
   private readonly showsOriginal = computed(() => {
     const state = this.state();
-    return state.kind === 'failed' && state.showOriginal ? this.originalMarkdown() ?? undefined : undefined;
+    return state.kind === 'failed' && state.showOriginal ? (this.originalMarkdown() ?? undefined) : undefined;
   });
 
   protected readonly original = resource({

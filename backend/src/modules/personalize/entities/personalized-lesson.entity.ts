@@ -10,10 +10,14 @@ export interface FidelityRecord {
 
 /**
  * One cached rewrite, shared by every learner with the same answers: unique
- * on (lesson, content hash, preferences hash, prompt version, model).
+ * on (lesson, content hash, preferences hash, prompt version, model,
+ * variant). `variant` is '' for the shared row; a learner who asked for a
+ * fresh rewrite gets rows of their own variant (see PersonalizeVariantEntity).
  */
 @Entity({ name: 'personalized_lessons' })
-@Index('uq_personalized_key', ['lessonSlug', 'contentHash', 'preferencesHash', 'promptVersion', 'model'], { unique: true })
+@Index('uq_personalized_key_variant', ['lessonSlug', 'contentHash', 'preferencesHash', 'promptVersion', 'model', 'variant'], {
+  unique: true,
+})
 @Index('idx_personalized_preferences', ['preferencesHash'])
 @Index('idx_personalized_stale', ['staleSince'])
 export class PersonalizedLessonEntity {
@@ -34,6 +38,10 @@ export class PersonalizedLessonEntity {
 
   @Column({ type: 'varchar', length: 200 })
   model!: string;
+
+  /** '' for the row every learner with these answers shares; a learner's own regeneration otherwise. */
+  @Column({ type: 'varchar', length: 32, default: '' })
+  variant!: string;
 
   @Column({ type: 'text' })
   content!: string;

@@ -53,6 +53,15 @@ export class LessonProgressEntity {
   @Column({ name: 'time_spent_seconds', type: 'integer', default: 0 })
   timeSpentSeconds!: number;
 
+  /**
+   * Up to when reading time has been credited: a heartbeat claiming `seconds`
+   * is credited only for the part of the last `seconds` after this instant
+   * (plus a small allowance), so replays and bursts add nothing. Null until
+   * the first heartbeat (started_at counts then).
+   */
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
+  heartbeatAt!: Date | null;
+
   /** Anchor id of the heading the learner was last at. */
   @Column({ name: 'last_section', type: 'varchar', length: 200, nullable: true })
   lastSection!: string | null;
