@@ -4,7 +4,29 @@
 // (`*.int-spec.ts`, real PostgreSQL and Redis, a fresh database per run).
 const { join } = require('node:path');
 
-const ESM_ONLY = ['content-disposition'];
+const ESM_ONLY = [
+  'content-disposition',
+  // unified / remark / micromark and their helpers (the Markdown syntax tree).
+  'unified',
+  'bail',
+  'trough',
+  'vfile[a-z-]*',
+  'devlop',
+  'zwitch',
+  'ccount',
+  'longest-streak',
+  'markdown-table',
+  'remark-[a-z-]+',
+  'mdast-util-[a-z-]+',
+  'micromark[a-z-]*',
+  'unist-util-[a-z-]+',
+  'character-[a-z0-9-]+',
+  'decode-named-character-reference',
+  'is-(?:alphabetical|alphanumerical|decimal|hexadecimal|plain-obj)',
+  'parse-entities',
+  'stringify-entities',
+  'escape-string-regexp',
+];
 
 function backendJestConfig(projectDir, name) {
   const tier = process.env.JEST_TIER === 'integration' ? 'integration' : 'unit';
