@@ -16,6 +16,8 @@ export interface ChatMessage {
 
 export interface ChatResult {
   content: string;
+  /** Why the model stopped: 'stop', 'length' (cut off at max_tokens), 'content_filter' …; null when the server did not say. */
+  finishReason: string | null;
   model: string;
   promptTokens: number;
   completionTokens: number;
@@ -139,20 +141,36 @@ export class LlmService {
    */
   async streamChat(
     messages: ChatMessage[],
-    options: { purpose: string; jobId?: string; onDelta?: (textSoFar: string) => void; signal?: AbortSignal },
+    options: {
+      purpose: string;
+      jobId?: string;
+      onDelta?: (textSoFar: string) => void;
+      signal?: AbortSignal;
+      /** The answer's token limit (`max_tokens`); the answer then may end with finishReason 'length'. */
+      maxTokens?: number;
+    },
   ): Promise<ChatResult> {
     const started = Date.now();
     let content = '';
+    let finishReason: string | null = null;
     let promptTokens = 0;
     let completionTokens = 0;
     let model = this.model;
     try {
       const stream = await this.openai().chat.completions.create(
-        { model: this.model, messages, stream: true, stream_options: { include_usage: true }, temperature: 0.3 },
+        {
+          model: this.model,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          temperature: 0.3,
+          ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
+        },
         { signal: options.signal },
       );
       for await (const chunk of stream) {
         model = chunk.model || model;
+        finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
         const delta = chunk.choices[0]?.delta?.content;
         if (delta) {
           content += delta;
@@ -173,6 +191,7 @@ export class LlmService {
     }
     const result = {
       content,
+      finishReason,
       model,
       promptTokens,
       completionTokens,

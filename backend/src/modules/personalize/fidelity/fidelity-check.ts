@@ -409,7 +409,9 @@ function checkLinks(before: MarkdownStructure, after: MarkdownStructure, failure
 
   // Active content: a rewrite may not add images, nor links to hosts or schemes the lesson does not use.
   const knownHosts = new Set([...before.links, ...before.images].map(parseTarget).map((t) => `${t.scheme}://${t.host}`));
+  const originalImages = before.images.map(parseTarget);
   for (const image of images.extra) {
+    if (originalImages.some((target) => sameTarget(target, image))) continue; // the lesson's own image, shown again
     failures.push(`the rewrite adds an image the lesson does not have (${quoteShort(image.raw)})`);
   }
   const newHosts: string[] = [];
@@ -470,7 +472,8 @@ function checkNumbers(before: readonly NumberToken[], after: readonly NumberToke
 
 function checkInlineCode(before: readonly string[], after: readonly string[], failures: string[]): number {
   const missing = unmatched(before, after, (code) => code);
-  if (missing.length > 0) failures.push(`inline code missing or changed: ${nameSome(missing.map((code) => `\`${quoteShort(code, 50)}\``))}`);
+  if (missing.length > 0)
+    failures.push(`inline code missing or changed: ${nameSome(missing.map((code) => `\`${quoteShort(code, 50)}\``))}`);
   return before.length - missing.length;
 }
 
@@ -492,7 +495,9 @@ function checkAdmonitions(before: readonly string[], after: readonly string[], f
   const counts = new Map<string, number>();
   for (const name of missing) counts.set(name, (counts.get(name) ?? 0) + 1);
   for (const [name, n] of counts) {
-    failures.push(`${n === 1 ? 'a' : n} :::${name} box${n === 1 ? ' is' : 'es are'} missing (the lesson has ${before.filter((b) => b === name).length})`);
+    failures.push(
+      `${n === 1 ? 'a' : n} :::${name} box${n === 1 ? ' is' : 'es are'} missing (the lesson has ${before.filter((b) => b === name).length})`,
+    );
   }
   return before.length - missing.length;
 }
@@ -556,7 +561,7 @@ function checkHeadings(original: readonly Heading[], rewrite: readonly Heading[]
     }
   }
   const pairs: Array<[number, number]> = [];
-  for (let i = 0, j = 0; i < n && j < m; ) {
+  for (let i = 0, j = 0; i < n && j < m;) {
     if (score[i][j] > 0 && best[i][j] === score[i][j] + best[i + 1][j + 1]) {
       pairs.push([i, j]);
       i++;

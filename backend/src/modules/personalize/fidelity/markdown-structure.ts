@@ -179,9 +179,12 @@ const NUMBER_TOKEN = new RegExp(
 
 function singularUnit(unit: string): string {
   const lower = unit.toLowerCase().replace(/\s+/g, '');
-  if (/^(?:bits|bytes|minutes|seconds|hours|hrs|days|weeks|degrees|pixels|percents|volts|watts|amps|newtons|joints|steps|cores)$/.test(lower))
+  if (
+    /^(?:bits|bytes|minutes|seconds|hours|hrs|days|weeks|degrees|pixels|percents|volts|watts|amps|newtons|joints|steps|cores)$/.test(lower)
+  )
     return lower.replace(/s$/, '');
-  if (/^(?:met(?:er|re)|kilo(?:gram|met(?:er|re))|centimet(?:er|re)|millimet(?:er|re)|millisecond)s$/.test(lower)) return lower.slice(0, -1);
+  if (/^(?:met(?:er|re)|kilo(?:gram|met(?:er|re))|centimet(?:er|re)|millimet(?:er|re)|millisecond)s$/.test(lower))
+    return lower.slice(0, -1);
   return lower;
 }
 

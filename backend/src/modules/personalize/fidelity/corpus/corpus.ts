@@ -134,7 +134,8 @@ function codeLinesOf(ls: readonly Line[], lang: (fence: number) => string): Arra
 function fenceLanguages(ls: readonly Line[]): Map<number, string> {
   const out = new Map<number, string>();
   for (const line of ls) {
-    if (line.fenceLine && !out.has(line.fence)) out.set(line.fence, (FENCE.exec(line.text)?.[2] ?? '').trim().split(/\s+/)[0].toLowerCase());
+    if (line.fenceLine && !out.has(line.fence))
+      out.set(line.fence, (FENCE.exec(line.text)?.[2] ?? '').trim().split(/\s+/)[0].toLowerCase());
   }
   return out;
 }
@@ -142,7 +143,8 @@ function fenceLanguages(ls: readonly Line[]): Map<number, string> {
 function commentFor(lang: string): ((text: string) => string) | undefined {
   if (['python', 'py', 'bash', 'sh', 'shell', 'yaml', 'yml', 'toml', 'dockerfile'].includes(lang)) return (t) => `# ${t}`;
   if (['xml', 'html', 'urdf', 'sdf', 'xacro', 'launch'].includes(lang)) return (t) => `<!-- ${t} -->`;
-  if (['csharp', 'cs', 'cpp', 'c++', 'c', 'js', 'javascript', 'ts', 'typescript', 'java', 'rust', 'go'].includes(lang)) return (t) => `// ${t}`;
+  if (['csharp', 'cs', 'cpp', 'c++', 'c', 'js', 'javascript', 'ts', 'typescript', 'java', 'rust', 'go'].includes(lang))
+    return (t) => `// ${t}`;
   return undefined;
 }
 
@@ -187,10 +189,28 @@ export function enrich(markdown: string): string {
 
 /** Terms an Urdu rewrite keeps in English (a subset of the prompt's glossary, enough for the stand-in). */
 const KEPT_IN_ENGLISH = new Set(
-  'ROS 2 ROS Gazebo Isaac Sim Unity Nav2 MoveIt URDF SDF USD SLAM DDS QoS Python IMU LLM GPU API VLA Whisper lidar rclpy'.toLowerCase().split(' '),
+  'ROS 2 ROS Gazebo Isaac Sim Unity Nav2 MoveIt URDF SDF USD SLAM DDS QoS Python IMU LLM GPU API VLA Whisper lidar rclpy'
+    .toLowerCase()
+    .split(' '),
 );
 
-const URDU_WORDS = ['روبوٹ', 'سبق', 'حرکت', 'نظام', 'پیمائش', 'دنیا', 'جسم', 'سمت', 'رفتار', 'قوت', 'معلومات', 'طریقہ', 'ذہن', 'آواز', 'تصویر'];
+const URDU_WORDS = [
+  'روبوٹ',
+  'سبق',
+  'حرکت',
+  'نظام',
+  'پیمائش',
+  'دنیا',
+  'جسم',
+  'سمت',
+  'رفتار',
+  'قوت',
+  'معلومات',
+  'طریقہ',
+  'ذہن',
+  'آواز',
+  'تصویر',
+];
 
 function urduWord(word: string): string {
   return URDU_WORDS[seedOf(word.toLowerCase()) % URDU_WORDS.length];
@@ -198,7 +218,8 @@ function urduWord(word: string): string {
 
 /** Prose text → Urdu-script stand-in: English words replaced, numbers+units, inline code, URLs, acronyms and kept terms untouched. */
 function urduText(text: string): string {
-  const protectedParts = /(`[^`]*`|[A-Za-zπ]+-?\d\w*|\]\([^)]*\)|<[^>]*>|https?:\/\/\S+|\d[\d,.]*(?:\s?[-–]?\s?\d[\d,.]*)*(?:\s?(?:°(?:\/s)?|%|[-\s]?[A-Za-zµ/²·]+))?)/g;
+  const protectedParts =
+    /(`[^`]*`|[A-Za-zπ]+-?\d\w*|\]\([^)]*\)|<[^>]*>|https?:\/\/\S+|\d[\d,.]*(?:\s?[-–]?\s?\d[\d,.]*)*(?:\s?(?:°(?:\/s)?|%|[-\s]?[A-Za-zµ/²·]+))?)/g;
   return text
     .split(protectedParts)
     .map((part, i) => {
@@ -240,18 +261,30 @@ export function urduise(markdown: string, keepEnglish: ReadonlySet<number> = new
 
 type Mutation = (body: string, rnd: () => number) => string | undefined;
 
-const NUMBER_WITH_UNIT = /(?<![\w.,-])(\d+(?:[.,]\d+)*)(\s?(?:°(?:\/s)?|%|-?bits?\b|\s?(?:k?Hz|fps|m|cm|mm|km|ms|s|kg|g|N|Nm|W|V|GB|MB|deg|rad)\b))/g;
+const NUMBER_WITH_UNIT =
+  /(?<![\w.,-])(\d+(?:[.,]\d+)*)(\s?(?:°(?:\/s)?|%|-?bits?\b|\s?(?:k?Hz|fps|m|cm|mm|km|ms|s|kg|g|N|Nm|W|V|GB|MB|deg|rad)\b))/g;
 
 function proseRanges(ls: readonly Line[]): number[] {
-  return ls.map((line, i) => (line.fence < 0 && line.text.trim() !== '' && !/^\s*(?::::|\|?\s*:?-{3,}|\[[^\]]+\]:)/.test(line.text) ? i : -1)).filter((i) => i >= 0);
+  return ls
+    .map((line, i) => (line.fence < 0 && line.text.trim() !== '' && !/^\s*(?::::|\|?\s*:?-{3,}|\[[^\]]+\]:)/.test(line.text) ? i : -1))
+    .filter((i) => i >= 0);
 }
 
 /** Replaces one regex match in a prose line (outside inline code), chosen at random. */
-function replaceInProse(body: string, rnd: () => number, pattern: RegExp, replace: (match: RegExpMatchArray) => string | undefined): string | undefined {
+function replaceInProse(
+  body: string,
+  rnd: () => number,
+  pattern: RegExp,
+  replace: (match: RegExpMatchArray) => string | undefined,
+  inInlineCode = false,
+): string | undefined {
   const ls = lines(body);
   const hits: Array<{ line: number; match: RegExpMatchArray }> = [];
   for (const i of proseRanges(ls)) {
-    const text = ls[i].text.replace(/`[^`]*`/g, (code) => ' '.repeat(code.length)).replace(/\]\([^)]*\)/g, (l) => ' '.repeat(l.length));
+    const text = (inInlineCode ? ls[i].text : ls[i].text.replace(/`[^`]*`/g, (code) => ' '.repeat(code.length))).replace(
+      /\]\([^)]*\)/g,
+      (l) => ' '.repeat(l.length),
+    );
     for (const match of text.matchAll(pattern)) hits.push({ line: i, match });
   }
   for (let tries = 0; tries < 5 && hits.length > 0; tries++) {
@@ -310,26 +343,49 @@ const MUTATIONS: Record<string, Mutation> = {
       return `${m[1]}${sep}${swap}`;
     }),
   'changed formula': (body, rnd) =>
-    replaceInProse(body, rnd, /`([^`\n]{2,})`/g, (m) => {
-      const code = m[1];
-      const edits: Array<() => string> = [
-        () => code.replace(/[-+*/]/, (op) => ({ '-': '+', '+': '-', '*': '/', '/': '*' })[op] ?? op),
-        () => code.replace(/\d/, (d) => String((Number(d) + 1) % 10)),
-        () => code.replace(/[a-z]{3,}/, (w) => `${w}s`),
-        () => code.slice(0, Math.ceil(code.length / 2)),
-      ];
-      const edited = (pick(edits, rnd) ?? edits[3])();
-      return edited === code ? undefined : `\`${edited}\``;
-    }),
+    replaceInProse(
+      body,
+      rnd,
+      /`([^`\n]{2,})`/g,
+      (m) => {
+        const code = m[1];
+        const edits: Array<() => string> = [
+          () => code.replace(/[-+*/]/, (op) => ({ '-': '+', '+': '-', '*': '/', '/': '*' })[op] ?? op),
+          () => code.replace(/\d/, (d) => String((Number(d) + 1) % 10)),
+          () => code.replace(/[a-z]{3,}/, (w) => `${w}s`),
+          () => code.slice(0, Math.ceil(code.length / 2)),
+        ];
+        const edited = (pick(edits, rnd) ?? edits[3])();
+        return edited === code ? undefined : `\`${edited}\``;
+      },
+      true,
+    ),
   'deleted table row': (body, rnd) => {
     const ls = lines(body);
-    const rows = ls.map((l, i) => (l.fence < 0 && /^\s*\|/.test(l.text) && !/^\s*\|?\s*:?-{3,}/.test(l.text) && /^\s*\|/.test(ls[i - 1]?.text ?? '') && !/^\s*\|?\s*:?-{3,}/.test(ls[i - 1]?.text ?? '') ? i : -1)).filter((i) => i >= 0);
+    const rows = ls
+      .map((l, i) =>
+        l.fence < 0 &&
+        /^\s*\|/.test(l.text) &&
+        !/^\s*\|?\s*:?-{3,}/.test(l.text) &&
+        /^\s*\|/.test(ls[i - 1]?.text ?? '') &&
+        !/^\s*\|?\s*:?-{3,}/.test(ls[i - 1]?.text ?? '')
+          ? i
+          : -1,
+      )
+      .filter((i) => i >= 0);
     const row = pick(rows, rnd);
-    return row === undefined ? undefined : join('', ls.filter((_, i) => i !== row));
+    return row === undefined
+      ? undefined
+      : join(
+          '',
+          ls.filter((_, i) => i !== row),
+        );
   },
   'deleted table': (body, rnd) => {
     const ls = lines(body);
-    const starts = ls.map((l, i) => (l.fence < 0 && /^\s*\|/.test(l.text) && !/^\s*\|/.test(ls[i - 1]?.text ?? '') ? i : -1)).filter((i) => i >= 0);
+    const starts = ls
+      .map((l, i) => (l.fence < 0 && /^\s*\|/.test(l.text) && !/^\s*\|/.test(ls[i - 1]?.text ?? '') ? i : -1))
+      .filter((i) => i >= 0);
     const start = pick(starts, rnd);
     if (start === undefined) return undefined;
     let end = start;
@@ -347,20 +403,38 @@ const MUTATIONS: Record<string, Mutation> = {
   },
   'deleted paragraph': (body, rnd) => {
     const ls = lines(body);
-    const candidates = paragraphs(ls).filter(([s, e]) => ls.slice(s, e).map((l) => l.text).join(' ').split(/\s+/).length >= 25);
+    const candidates = paragraphs(ls).filter(
+      ([s, e]) =>
+        ls
+          .slice(s, e)
+          .map((l) => l.text)
+          .join(' ')
+          .split(/\s+/).length >= 25,
+    );
     const p = pick(candidates, rnd);
     return p === undefined ? undefined : join('', [...ls.slice(0, p[0]), ...ls.slice(p[1])]);
   },
   'deleted code line': (body, rnd) => {
     const ls = lines(body);
     const langs = fenceLanguages(ls);
-    const line = pick(codeLinesOf(ls, (f) => langs.get(f) ?? ''), rnd);
-    return line === undefined ? undefined : join('', ls.filter((_, i) => i !== line.index));
+    const line = pick(
+      codeLinesOf(ls, (f) => langs.get(f) ?? ''),
+      rnd,
+    );
+    return line === undefined
+      ? undefined
+      : join(
+          '',
+          ls.filter((_, i) => i !== line.index),
+        );
   },
   'inserted code line': (body, rnd) => {
     const ls = lines(body);
     const langs = fenceLanguages(ls);
-    const line = pick(codeLinesOf(ls, (f) => langs.get(f) ?? ''), rnd);
+    const line = pick(
+      codeLinesOf(ls, (f) => langs.get(f) ?? ''),
+      rnd,
+    );
     if (line === undefined) return undefined;
     const indent = /^\s*/.exec(ls[line.index].text)?.[0] ?? '';
     const out = ls.map((l) => l.text);
@@ -379,7 +453,12 @@ const MUTATIONS: Record<string, Mutation> = {
     return out.join('\n');
   },
   'tracking image': (body, rnd) =>
-    insertAfterParagraph(body, rnd, pick(['![](https://px.tracker.example/p.gif?lesson=1)', '<img src="https://px.tracker.example/p.gif" width="1" height="1">'], rnd) ?? ''),
+    insertAfterParagraph(
+      body,
+      rnd,
+      pick(['![](https://px.tracker.example/p.gif?lesson=1)', '<img src="https://px.tracker.example/p.gif" width="1" height="1">'], rnd) ??
+        '',
+    ),
   'password input': (body, rnd) =>
     insertAfterParagraph(
       body,
@@ -388,12 +467,21 @@ const MUTATIONS: Record<string, Mutation> = {
     ),
   iframe: (body, rnd) => insertAfterParagraph(body, rnd, '<iframe src="https://videos.example/embed/1" width="560" height="315"></iframe>'),
   'external link': (body, rnd) =>
-    insertAfterParagraph(body, rnd, 'For a discount on robot kits, visit [our partner store](https://cheap-robots.example/deal?ref=lectern).'),
+    insertAfterParagraph(
+      body,
+      rnd,
+      'For a discount on robot kits, visit [our partner store](https://cheap-robots.example/deal?ref=lectern).',
+    ),
   'deleted heading': (body, rnd) => {
     const ls = lines(body);
     const headings = ls.map((l, i) => (l.fence < 0 && /^#{2,4} /.test(l.text) ? i : -1)).filter((i) => i >= 0);
     const h = pick(headings, rnd);
-    return h === undefined ? undefined : join('', ls.filter((_, i) => i !== h));
+    return h === undefined
+      ? undefined
+      : join(
+          '',
+          ls.filter((_, i) => i !== h),
+        );
   },
 };
 
@@ -452,7 +540,8 @@ const HONEST: Record<string, Honest> = {
     const open = ls.find((l) => l.fence === target && l.fenceLine)?.text ?? '```';
     const indent = /^\s*/.exec(open)?.[0] ?? '';
     const middle = blockLines[Math.floor(blockLines.length / 2)];
-    const at = blockLines.find((i) => i >= middle && ls[i].text.startsWith(indent) && /^\S/.test(ls[i].text.slice(indent.length))) ?? middle;
+    const at =
+      blockLines.find((i) => i >= middle && ls[i].text.startsWith(indent) && /^\S/.test(ls[i].text.slice(indent.length))) ?? middle;
     const marker = FENCE.exec(open)?.[1] ?? '```';
     const step = language === 'ur' ? 'اب اگلا قدم:' : 'Now the next step:';
     const out = ls.map((l) => l.text);
@@ -517,11 +606,27 @@ export function harmfulCases(lesson: CorpusLesson, language: CorpusLanguage, var
     if (language === 'ur') {
       const ps = paragraphs(lines(body));
       const rnd = random(`${lesson.path}|english|${variant}`);
-      const long = ps.map((p, i) => ({ p, i })).filter(({ p }) => lines(body).slice(p[0], p[1]).map((l) => l.text).join(' ').length >= 200);
+      const long = ps
+        .map((p, i) => ({ p, i }))
+        .filter(
+          ({ p }) =>
+            lines(body)
+              .slice(p[0], p[1])
+              .map((l) => l.text)
+              .join(' ').length >= 200,
+        );
       const chosen = pick(long, rnd);
       // One long paragraph left in English, or (every other variant) the second half of the lesson.
       const keep = variant % 2 === 0 && chosen ? new Set([chosen.i]) : new Set(ps.map((_, i) => i).filter((i) => i >= ps.length / 2));
-      out.push({ lesson: lesson.path, language, kind: 'harmful', name: 'English left in Urdu', variant, original: lesson.text, rewrite: urduise(lesson.text, keep) });
+      out.push({
+        lesson: lesson.path,
+        language,
+        kind: 'harmful',
+        name: 'English left in Urdu',
+        variant,
+        original: lesson.text,
+        rewrite: urduise(lesson.text, keep),
+      });
     }
   }
   return out;
@@ -544,6 +649,9 @@ export function honestCases(lesson: CorpusLesson, language: CorpusLanguage, vari
 /** The whole corpus for a set of lessons, both languages. */
 export function corpus(lessons: readonly CorpusLesson[], variants = 1): CorpusCase[] {
   return lessons.flatMap((lesson) =>
-    (['en', 'ur'] as const).flatMap((language) => [...harmfulCases(lesson, language, variants), ...honestCases(lesson, language, variants)]),
+    (['en', 'ur'] as const).flatMap((language) => [
+      ...harmfulCases(lesson, language, variants),
+      ...honestCases(lesson, language, variants),
+    ]),
   );
 }
