@@ -360,9 +360,7 @@ function urduLine(line: string): string {
 export function fakeUrdu(markdown: string): string {
   const lines = markdown.split('\n');
   const info = classifyLines(lines);
-  return lines
-    .map((line, i) => (info[i]?.kind === 'code' || /^\s*(?::::|\|?\s*:?-{3,})/.test(line) ? line : urduLine(line)))
-    .join('\n');
+  return lines.map((line, i) => (info[i]?.kind === 'code' || /^\s*(?::::|\|?\s*:?-{3,})/.test(line) ? line : urduLine(line))).join('\n');
 }
 
 /** The default chat answer (before any custom responder). */
