@@ -30,7 +30,10 @@ const out = join(ROOT, 'tmp', `fidelity-bench-${process.pid}`);
 mkdirSync(out, { recursive: true });
 const entry = join(out, 'entry.ts');
 const fidelity = join(ROOT, 'backend/src/modules/personalize/fidelity');
-writeFileSync(entry, `export * from ${JSON.stringify(join(fidelity, 'index.ts'))};\nexport * from ${JSON.stringify(join(fidelity, 'corpus/corpus.ts'))};\n`);
+writeFileSync(
+  entry,
+  `export * from ${JSON.stringify(join(fidelity, 'index.ts'))};\nexport * from ${JSON.stringify(join(fidelity, 'corpus/corpus.ts'))};\n`,
+);
 await build({
   entryPoints: [entry],
   bundle: true,
@@ -72,7 +75,8 @@ for (const c of cases) {
   const row = rows.get(key) ?? { n: 0, right: 0 };
   row.n++;
   if (right) row.right++;
-  else if (examples.length < 12) examples.push(`${c.kind} ${c.language} ${c.name} ${c.lesson}: ${result.passed ? 'passed' : result.failures.join('; ')}`);
+  else if (examples.length < 12)
+    examples.push(`${c.kind} ${c.language} ${c.name} ${c.lesson}: ${result.passed ? 'passed' : result.failures.join('; ')}`);
   rows.set(key, row);
   if (values.write) {
     const dir = join(values.write, c.kind, c.language, c.name.replace(/\W+/g, '-'));
@@ -82,11 +86,15 @@ for (const c of cases) {
 }
 const ms = performance.now() - started;
 
-console.log(`Fidelity check on ${cases.length} cases from ${lessons.length} lessons (${variants} variant(s) per class), ${(ms / cases.length).toFixed(1)} ms a check\n`);
+console.log(
+  `Fidelity check on ${cases.length} cases from ${lessons.length} lessons (${variants} variant(s) per class), ${(ms / cases.length).toFixed(1)} ms a check\n`,
+);
 console.log('kind     lang  class                          cases  right');
 for (const [key, row] of [...rows].sort()) {
   const [kind, language, name] = key.split('\t');
-  console.log(`${kind.padEnd(8)} ${language.padEnd(5)} ${name.padEnd(30)} ${String(row.n).padStart(5)}  ${((row.right / row.n) * 100).toFixed(1).padStart(5)} %`);
+  console.log(
+    `${kind.padEnd(8)} ${language.padEnd(5)} ${name.padEnd(30)} ${String(row.n).padStart(5)}  ${((row.right / row.n) * 100).toFixed(1).padStart(5)} %`,
+  );
 }
 const total = (kind, language) =>
   [...rows]
