@@ -42,8 +42,18 @@ export type FakeErrorStatus = 429 | 500 | 503;
  * - `hostile`: the lesson rewrite also contains a `<script>`, an `<img
  *   onerror>` and a `javascript:` link; everything else is kept.
  * - `truncate`: the answer is only the first 10 % of the lesson.
+ * - `chatty`: the rewrite opens with the line "Here is this lesson, adapted for you.".
+ * - `fenced`: the rewrite is wrapped in a ```markdown fence.
+ * - `cut-off`: the answer stops after `fraction` of its text with
+ *   finish_reason "length"; a continuation request (the answer so far as an
+ *   assistant message after the lesson) gets the rest.
  *
- * The last three only change chat answers that carry a lesson.
+ * These only change chat answers that carry a lesson. Independently of the
+ * behaviour, a request with `max_tokens` gets at most that many tokens (about
+ * four characters each) and finish_reason "length" when cut; a continuation
+ * gets the rest of the same rewrite; and a prompt whose profile says
+ * `preferredLanguage: ur` gets its prose in Urdu script (code, inline code,
+ * numbers with units, link targets and acronyms kept).
  */
 export type FakeBehaviour = (
   | { kind: 'normal' }
@@ -53,10 +63,19 @@ export type FakeBehaviour = (
   | { kind: 'drop-code-block' }
   | { kind: 'hostile' }
   | { kind: 'truncate' }
+  | { kind: 'chatty' }
+  | { kind: 'fenced' }
+  | { kind: 'cut-off'; fraction: number }
 ) & { delayMs?: number };
 
 /** How `fakeRewrite` transforms a lesson. */
-export type FakeRewriteMode = 'normal' | 'drop-code-block' | 'hostile' | 'truncate';
+export type FakeRewriteMode = 'normal' | 'drop-code-block' | 'hostile' | 'truncate' | 'chatty' | 'fenced';
+
+/** A custom chat answer with its finish reason (default 'stop'). */
+export interface FakeChatAnswer {
+  content: string;
+  finishReason?: 'stop' | 'length' | 'content_filter';
+}
 
 /** A chat message with its content flattened to text. */
 export interface FakeChatMessage {
@@ -92,8 +111,8 @@ export interface FakeOpenAIOptions {
   delayMs?: number;
   /** Initial behaviour of both endpoints (and the one `reset()` restores); default `normal`. */
   behaviour?: FakeBehaviour;
-  /** Custom chat answers: return a string to answer with it, undefined for the default. */
-  chatResponder?: (request: FakeChatRequest) => string | undefined;
+  /** Custom chat answers: return a string (or an answer with its finish reason) to answer with it, undefined for the default. */
+  chatResponder?: (request: FakeChatRequest) => string | FakeChatAnswer | undefined;
   /** Called with each request's log entry once its answer has started (or it was dropped). */
   onRequest?: (entry: FakeRequestLogEntry) => void;
 }
@@ -282,6 +301,9 @@ export function profileTagOf(profileKey: string): string {
  */
 export function fakeRewrite(lesson: string, profileKey: string, mode: FakeRewriteMode = 'normal'): string {
   if (mode === 'truncate') return lesson.slice(0, Math.ceil(lesson.length * 0.1));
+  if (mode === 'chatty') return `Here is this lesson, adapted for you.\n\n${fakeRewrite(lesson, profileKey)}`;
+  if (mode === 'fenced') return `\`\`\`markdown\n${fakeRewrite(lesson, profileKey)}\n\`\`\``;
+  if (URDU_PROFILE.test(profileKey)) return fakeUrdu(fakeRewrite(lesson, profileKey.replace(URDU_PROFILE, ''), mode));
   const tag = profileTagOf(profileKey);
   const lines = lesson.split('\n');
   const info = classifyLines(lines);
@@ -311,6 +333,36 @@ export function fakeRewrite(lesson: string, profileKey: string, mode: FakeRewrit
   return out.join('\n');
 }
 
+// ---------------------------------------------------------------------------
+// Urdu: what a compliant model does for `preferredLanguage: ur`
+// ---------------------------------------------------------------------------
+
+const URDU_PROFILE = /preferredLanguage:\s*ur\b/;
+const URDU_WORDS: readonly string[] = ['روبوٹ', 'سبق', 'حرکت', 'نظام', 'پیمائش', 'دنیا', 'جسم', 'سمت', 'رفتار', 'قوت', 'معلومات', 'طریقہ'];
+/** Parts of a prose line an Urdu rewrite keeps as they are. */
+const URDU_KEPT =
+  /(`[^`]*`|\]\([^)]*\)|<[^>]*>|https?:\/\/\S+|[A-Za-z]+-?\d\w*|\d[\d,.]*(?:\s?[-–]?\s?\d[\d,.]*)*(?:\s?(?:°(?:\/s)?|%|[-\s]?[A-Za-zµ/²·]+))?)/g;
+
+function urduLine(line: string): string {
+  return line
+    .split(URDU_KEPT)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(/[A-Za-z](?:[A-Za-z0-9'’-]*[A-Za-z0-9])?/g, (word) =>
+            /^[A-Z0-9]{2,}s?$/.test(word) || /\d/.test(word) ? word : (URDU_WORDS[fnv1a(word.toLowerCase()) % URDU_WORDS.length] ?? word),
+          ),
+    )
+    .join('');
+}
+
+/** The prose of a Markdown text in Urdu script: code, admonition markers, table rules and what URDU_KEPT matches stay. */
+export function fakeUrdu(markdown: string): string {
+  const lines = markdown.split('\n');
+  const info = classifyLines(lines);
+  return lines.map((line, i) => (info[i]?.kind === 'code' || /^\s*(?::::|\|?\s*:?-{3,})/.test(line) ? line : urduLine(line))).join('\n');
+}
+
 /** The default chat answer (before any custom responder). */
 export function fakeChatAnswer(
   messages: readonly FakeChatMessage[],
@@ -318,6 +370,13 @@ export function fakeChatAnswer(
   startMarker: string = DEFAULT_LESSON_START_MARKER,
   endMarker: string = DEFAULT_LESSON_END_MARKER,
 ): string {
+  // A continuation: the lesson in an earlier user message, the answer so far after it.
+  const lessonAt = messages.findLastIndex((m) => m.role === 'user' && findLesson(m.content, startMarker, endMarker) !== null);
+  const soFar = lessonAt >= 0 ? messages.slice(lessonAt + 1).find((m) => m.role === 'assistant') : undefined;
+  if (soFar) {
+    const full = fakeChatAnswer(messages.slice(0, lessonAt + 1), mode, startMarker, endMarker);
+    return full.startsWith(soFar.content) ? full.slice(soFar.content.length) : full.slice(Math.min(soFar.content.length, full.length));
+  }
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');
   const found = lastUser ? findLesson(lastUser.content, startMarker, endMarker) : null;
   if (!lastUser || !found) {
@@ -438,7 +497,7 @@ interface Settings {
   endMarker: string;
   delayMs: number;
   behaviour: FakeBehaviour;
-  chatResponder: ((request: FakeChatRequest) => string | undefined) | null;
+  chatResponder: ((request: FakeChatRequest) => string | FakeChatAnswer | undefined) | null;
   onRequest: ((entry: FakeRequestLogEntry) => void) | null;
 }
 
@@ -564,6 +623,8 @@ function rewriteMode(behaviour: FakeBehaviour): FakeRewriteMode {
     case 'drop-code-block':
     case 'hostile':
     case 'truncate':
+    case 'chatty':
+    case 'fenced':
       return behaviour.kind;
     default:
       return 'normal';
@@ -827,7 +888,19 @@ class FakeOpenAIServer implements FakeOpenAI {
       lesson: found?.lesson ?? null,
       body: entry.body,
     });
-    const content = custom ?? fakeChatAnswer(messages, rewriteMode(behaviour), startMarker, endMarker);
+    const answer: FakeChatAnswer | undefined = typeof custom === 'string' ? { content: custom } : custom;
+    let content = answer?.content ?? fakeChatAnswer(messages, rewriteMode(behaviour), startMarker, endMarker);
+    let finishReason: string = answer?.finishReason ?? 'stop';
+    const continuation = found === null && messages.some((m) => m.role === 'assistant');
+    if (behaviour.kind === 'cut-off' && found !== null && !continuation) {
+      content = content.slice(0, Math.floor(content.length * Math.min(1, Math.max(0, behaviour.fraction))));
+      finishReason = 'length';
+    }
+    const maxTokens = body['max_tokens'] ?? body['max_completion_tokens'];
+    if (typeof maxTokens === 'number' && maxTokens > 0 && approximateTokens(content) > maxTokens) {
+      content = content.slice(0, maxTokens * 4);
+      finishReason = 'length';
+    }
     const promptTokens = approximateTokens(messages.map((message) => message.content).join(''));
     const completionTokens = approximateTokens(content);
     const usage = {
@@ -850,7 +923,7 @@ class FakeOpenAIServer implements FakeOpenAI {
             index: 0,
             message: { role: 'assistant', content, refusal: null },
             logprobs: null,
-            finish_reason: 'stop',
+            finish_reason: finishReason,
           },
         ],
         usage,
@@ -867,7 +940,7 @@ class FakeOpenAIServer implements FakeOpenAI {
     });
     const events: string[] = [chunk({ role: 'assistant', content: '', refusal: null }, null)].map((c) => JSON.stringify(c));
     for (const piece of streamPieces(content)) events.push(JSON.stringify(chunk({ content: piece }, null)));
-    events.push(JSON.stringify(chunk({}, 'stop')));
+    events.push(JSON.stringify(chunk({}, finishReason)));
     if (includeUsage) events.push(JSON.stringify({ ...base, choices: [], usage }));
     events.push('[DONE]');
 

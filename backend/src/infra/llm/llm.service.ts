@@ -14,6 +14,8 @@ export interface ChatMessage {
 
 export interface ChatResult {
   content: string;
+  /** Why the model stopped: 'stop', 'length' (cut off at max_tokens), 'content_filter' …; null when the server did not say. */
+  finishReason: string | null;
   model: string;
   promptTokens: number;
   completionTokens: number;
@@ -180,6 +182,7 @@ export class LlmService {
     );
     const started = Date.now();
     let content = '';
+    let finishReason: string | null = null;
     let promptTokens = 0;
     let completionTokens = 0;
     let model = this.model;
@@ -197,6 +200,7 @@ export class LlmService {
       );
       for await (const chunk of stream) {
         model = chunk.model || model;
+        finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
         const delta = chunk.choices[0]?.delta?.content;
         if (delta) {
           content += delta;
@@ -220,6 +224,7 @@ export class LlmService {
     await this.settle(reservation, promptTokens + completionTokens);
     const result = {
       content,
+      finishReason,
       model,
       promptTokens,
       completionTokens,

@@ -17,19 +17,33 @@ import { OnboardingService } from '@lectern/onboarding';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Repository } from 'typeorm';
 import { PersonalizedLessonEntity, type FidelityRecord } from './entities/personalized-lesson.entity';
-import { checkFidelity, normaliseRewrite } from './fidelity';
-import { buildPersonalizationPrompt } from './prompt';
+import { checkFidelity, normaliseRewrite, type RewriteCleanup } from './fidelity';
+import { buildPersonalizationPrompt, continuationMessages } from './prompt';
 import { fullKey, personalizeJobId } from './personalize-key';
 import { PersonalizeService, readyAnswer } from './personalize.service';
 import { rewriteTokenBounds } from './rewrite-estimate';
 
 const PURGE_EVERY_MS = 60 * 60_000;
+/** An answer cut off at max_tokens is continued at most this many times before it is checked as it is. */
+const MAX_CONTINUATIONS = 2;
+
+/**
+ * Joins a continuation to the answer so far. A model asked to continue
+ * sometimes repeats the unfinished last line: the repeated part is dropped.
+ */
+export function joinContinuation(soFar: string, more: string): string {
+  const lastLine = soFar.slice(soFar.lastIndexOf('\n') + 1);
+  if (lastLine.trim() !== '' && more.startsWith(lastLine)) return soFar.slice(0, soFar.length - lastLine.length) + more;
+  return soFar + more;
+}
 
 /**
  * The `personalize` queue's jobs, in the worker: writes one rewrite (streamed,
- * with progress), checks its fidelity (one retry naming the failures), and
- * upserts it into the shared cache. Idempotent: a rewrite already cached is
- * returned without calling the LLM.
+ * with progress, `max_tokens` sized from the lesson; an answer cut off at the
+ * limit is continued, not failed), cleans it (a wrapping fence or one chatty
+ * opening line is removed, and recorded), checks its fidelity (one retry
+ * naming the failures), and upserts it into the shared cache. Idempotent: a
+ * rewrite already cached is returned without calling the LLM.
  */
 @Injectable()
 export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
@@ -118,13 +132,37 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
           purpose: 'personalize',
           feature: 'rewrites',
           holdId,
-          estimateTokens: bounds.prompt + bounds.completion,
-          maxTokens: bounds.completion,
+          estimateTokens: bounds.prompt + Math.min(bounds.completion, prompt.maxTokens),
+          // Never more than was reserved at admission: the budget stays a hard cap.
+          maxTokens: Math.min(bounds.completion, prompt.maxTokens),
           jobId: String(job.id),
           onDelta: report(from, to),
         });
-        const text = normaliseRewrite(answer.content);
-        return { answer, text, fidelity: checkFidelity(markdown, text, { language: profile.preferredLanguage }) };
+        let continuations = 0;
+        while (answer.finishReason === 'length' && continuations < MAX_CONTINUATIONS) {
+          continuations++;
+          this.logger.log(`Rewrite of ${key.lessonSlug} was cut off at ${prompt.maxTokens} tokens; asking for the rest (${continuations})`);
+          const soFar = answer.content;
+          // A continuation is a new call: it reserves its own tokens (refused when the budget is spent).
+          const more = await this.llm.streamChat(continuationMessages(prompt, soFar), {
+            purpose: 'personalize',
+            feature: 'rewrites',
+            estimateTokens: bounds.prompt + bounds.completion,
+            jobId: String(job.id),
+            onDelta: (text) => report(from, to)(soFar + text),
+            maxTokens: Math.min(bounds.completion, prompt.maxTokens),
+          });
+          answer.content = joinContinuation(soFar, more.content);
+          answer.finishReason = more.finishReason;
+          answer.promptTokens += more.promptTokens;
+          answer.completionTokens += more.completionTokens;
+          answer.costUsd += more.costUsd;
+        }
+        const cleaned = normaliseRewrite(answer.content, markdown);
+        if (cleaned.removed.length > 0)
+          this.logger.log(`Rewrite of ${key.lessonSlug}: removed ${cleaned.removed.join(', ')} before the check`);
+        const fidelity = checkFidelity(markdown, cleaned.text, { language: profile.preferredLanguage });
+        return { answer, text: cleaned.text, removed: cleaned.removed, continuations, fidelity };
       } catch (error) {
         if (error instanceof LlmCallError && !error.retryable) throw new UnrecoverableError(error.message);
         throw error;
@@ -134,6 +172,7 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     await job.updateProgress(2);
     let result = await attempt(undefined, 5, 90);
     let attempts = 1;
+    let continuations = result.continuations;
     if (!result.fidelity.passed) {
       this.logger.warn(`Rewrite of ${key.lessonSlug} failed the fidelity check (${result.fidelity.failures.join('; ')}); retrying once`);
       const first = result;
@@ -142,11 +181,13 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
       result.answer.completionTokens += first.answer.completionTokens;
       result.answer.costUsd += first.answer.costUsd;
       attempts = 2;
+      continuations += result.continuations;
       if (!result.fidelity.passed) {
         throw new UnrecoverableError(`The rewrite failed the fidelity check twice: ${result.fidelity.failures.join('; ')}`);
       }
     }
-    const fidelity: FidelityRecord = { passed: true, failures: [], attempts, metrics: result.fidelity.metrics };
+    const removed: RewriteCleanup[] = result.removed;
+    const fidelity: FidelityRecord = { passed: true, failures: [], attempts, metrics: result.fidelity.metrics, removed, continuations };
     await this.rewrites
       .createQueryBuilder()
       .insert()

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
+import { CONTINUE_INSTRUCTION, maxTokensFor } from './prompt';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const LESSON = 'the-embodiment-hypothesis';
@@ -172,6 +173,75 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect(await rows(`WHERE preferences_hash = '${hash}'`)).toBe(0);
   });
 
+  const fidelityOf = async (preferencesHash: string, lessonSlug = LESSON) =>
+    (
+      await t.dataSource.query('SELECT fidelity FROM personalized_lessons WHERE lesson_slug = $1 AND preferences_hash = $2', [
+        lessonSlug,
+        preferencesHash,
+      ])
+    )[0].fidelity;
+
+  it('sends a max_tokens sized from the lesson', async () => {
+    await rewriteFor({ educationLevel: 'undergraduate', programmingExperience: 'advanced', learningGoals: ['research', 'hobby'] });
+    const markdown = (await t.app.inject({ method: 'GET', url: `/api/content/lessons/${LESSON}/content` })).body;
+    const chat = fake.calls.log.find((entry) => entry.endpoint === 'chat');
+    expect((chat?.body as { max_tokens?: number }).max_tokens).toBe(maxTokensFor(markdown, 'en'));
+  });
+
+  it('a rewrite with one chatty first line succeeds with ONE LLM call; the removal is recorded', async () => {
+    fake.setBehaviour({ kind: 'chatty' }, 'chat');
+    const { ready } = await rewriteFor({ educationLevel: 'high_school', programmingExperience: 'none', learningGoals: ['hobby'] });
+    expect(fake.calls.chat).toBe(1);
+    expect(ready.content).not.toMatch(/Here is this lesson/);
+    expect(await fidelityOf(ready.preferencesHash)).toMatchObject({ passed: true, attempts: 1, removed: ['chatty-opening'] });
+  });
+
+  it('a rewrite wrapped in a Markdown fence succeeds with one call; the removal is recorded', async () => {
+    fake.setBehaviour({ kind: 'fenced' }, 'chat');
+    const { ready } = await rewriteFor({ educationLevel: 'high_school', programmingExperience: 'beginner', learningGoals: ['teaching'] });
+    expect(fake.calls.chat).toBe(1);
+    expect(ready.content.startsWith('```')).toBe(false);
+    expect(await fidelityOf(ready.preferencesHash)).toMatchObject({ passed: true, attempts: 1, removed: ['wrapping-fence'] });
+  });
+
+  it('an answer cut off at the token limit (finish_reason "length") is continued, not failed', async () => {
+    fake.setBehaviour({ kind: 'cut-off', fraction: 0.4 }, 'chat');
+    const { ready } = await rewriteFor({ educationLevel: 'graduate', programmingExperience: 'none', learningGoals: ['building_projects'] });
+    expect(fake.calls.chat).toBe(2);
+    const continuation = fake.calls.log.filter((entry) => entry.endpoint === 'chat')[1].body as {
+      messages: Array<{ role: string; content: string }>;
+    };
+    expect(continuation.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(continuation.messages[3].content).toBe(CONTINUE_INSTRUCTION);
+    const original = (await t.app.inject({ method: 'GET', url: `/api/content/lessons/${LESSON}/content` })).body;
+    for (const heading of original.match(/^##+ .+$/gm) ?? []) expect(ready.content).toContain(heading);
+    expect(await fidelityOf(ready.preferencesHash)).toMatchObject({ passed: true, attempts: 1, continuations: 1 });
+  });
+
+  it('a hostile rewrite (script, onerror image, javascript: link) fails the check, naming what it added', async () => {
+    fake.setBehaviour({ kind: 'hostile' }, 'chat');
+    const learner = await createLearner(t.app, { educationLevel: 'professional', aiMlExperience: 'basic', learningGoals: ['research'] });
+    const res = await post(learner.token);
+    const status = await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId);
+    expect(status.state).toBe('failed');
+    expect(status.failedReason).toMatch(/failed the fidelity check twice/);
+    expect(status.failedReason).toMatch(/adds an image the lesson does not have/);
+    expect(status.failedReason).toMatch(/adds a script/);
+    expect(status.failedReason).toMatch(/links to sites the lesson does not link to: javascript:/);
+    expect(fake.calls.chat).toBe(2);
+  });
+
+  it('an Urdu rewrite is in Urdu and keeps the facts', async () => {
+    const { ready } = await rewriteFor(
+      { preferredLanguage: 'ur', educationLevel: 'professional', learningGoals: ['career_change'] },
+      'how-robots-sense',
+    );
+    const fidelity = await fidelityOf(ready.preferencesHash, 'how-robots-sense');
+    expect(fidelity).toMatchObject({ passed: true, attempts: 1 });
+    expect(fidelity.metrics.urduShare).toBeGreaterThan(0.6);
+    expect(ready.content).toContain('17-bit');
+  });
+
   it('after the lesson is edited and re-synced the old rewrite is no longer served', async () => {
     const { learner, ready } = await rewriteFor({ preferredLanguage: 'ur' }, 'how-robots-sense');
     const file = join(book, 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.md');
@@ -186,7 +256,9 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect(old.stale_since).not.toBeNull();
     const status = await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId);
     expect(status.result?.contentHash).not.toBe(ready.contentHash);
-    expect(status.result?.content).toContain('A sentence the author added later.');
+    // The fake model writes Urdu for an Urdu profile (numbers, code and links kept), so the added sentence comes back translated.
+    expect(status.result?.content).not.toBe(ready.content);
+    expect(status.result?.content).toMatch(/[\u0600-\u06FF]/);
   });
 
   it('DELETE drops the cached rewrite so the next request regenerates it', async () => {

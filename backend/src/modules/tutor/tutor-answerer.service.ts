@@ -22,6 +22,8 @@ export interface AnswerRequest {
   history?: PromptTurn[];
   glossary?: readonly string[];
   jobId?: string;
+  /** The budget hold reserved when the question was admitted (the job's id). */
+  holdId?: string;
 }
 
 export interface AnswerHooks {
@@ -50,6 +52,9 @@ export interface Answer {
  * call), the prompt, the streamed completion, and the clean-up of citation
  * markers. Used by the queue's handler and by the evaluation command.
  */
+/** An answer is short by default; this bounds its cost (and the budget hold). */
+export const TUTOR_ANSWER_MAX_TOKENS = 1_500;
+
 @Injectable()
 export class TutorAnswerer {
   constructor(
@@ -90,7 +95,11 @@ export class TutorAnswerer {
     let sentinel = true;
     const result = await this.llm.streamChat(prompt.messages, {
       purpose: 'tutor',
+      feature: 'tutor',
+      maxTokens: TUTOR_ANSWER_MAX_TOKENS,
       jobId: request.jobId,
+      // The hold the api reserved at admission (evaluation runs have none: a fresh reservation is made).
+      ...(request.holdId ? { holdId: request.holdId } : {}),
       onDelta: (text) => {
         // Hold back what could still become the "not covered" sentinel.
         if (sentinel && MODEL_NOT_COVERED_SENTINEL.startsWith(text.trim())) return;

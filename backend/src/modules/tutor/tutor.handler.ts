@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { TutorAction } from '@lectern/api-types';
-import { DraftStreamService, LlmCallError, LlmService, type JobHandler, type TutorAnswerPayload } from '@lectern/infra';
+import {
+  DraftStreamService,
+  LlmBudget,
+  LlmBudgetRefusedError,
+  LlmCallError,
+  type JobHandler,
+  type TutorAnswerPayload,
+} from '@lectern/infra';
 import { answersOf, OnboardingService } from '@lectern/onboarding';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { In, LessThan, Repository } from 'typeorm';
@@ -35,7 +42,7 @@ export class TutorHandler implements JobHandler {
     private readonly onboarding: OnboardingService,
     private readonly answerer: TutorAnswerer,
     private readonly drafts: DraftStreamService,
-    private readonly llm: LlmService,
+    private readonly budget: LlmBudget,
   ) {}
 
   async handle(job: Job): Promise<unknown> {
@@ -43,10 +50,16 @@ export class TutorHandler implements JobHandler {
     const { messageId } = (job as Job<TutorAnswerPayload>).data;
     try {
       return await this.answer(job, messageId);
-    } catch (error) {
+    } catch (caught) {
+      // Other work spent past the budget since admission: fail for good, with the learner-facing reason.
+      const error = caught instanceof LlmBudgetRefusedError ? new UnrecoverableError(caught.message) : caught;
       const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final) await this.fail(messageId, error);
       throw error;
+    } finally {
+      await this.budget
+        .release('tutor', String(job.id))
+        .catch((error: unknown) => this.logger.warn(`Could not release a budget hold: ${String(error)}`));
     }
   }
 
@@ -58,7 +71,6 @@ export class TutorHandler implements JobHandler {
     if (!thread) return { skipped: 'thread deleted' };
     const preferences = await this.onboarding.find(thread.userId);
     if (!preferences) throw new UnrecoverableError('The learner has no onboarding answers');
-    if (!(await this.llm.withinDailyBudget().catch(() => true))) throw new UnrecoverableError("Today's LLM token budget is used up");
 
     const earlier = await this.messages.find({
       where: { threadId: thread.id, createdAt: LessThan(message.createdAt), status: In(['completed']) },
@@ -105,6 +117,7 @@ export class TutorHandler implements JobHandler {
           lessonSlug: thread.lessonSlug,
           history,
           jobId: String(job.id),
+          holdId: String(job.id),
         },
         {
           onCitations: (citations) => this.drafts.append(key, 'citations', { citations }),

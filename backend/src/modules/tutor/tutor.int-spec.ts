@@ -9,7 +9,7 @@ import type {
   TutorThreadSummary,
 } from '@lectern/api-types';
 import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { LlmService, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
+import { LlmBudget, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
 import { OnboardingModule } from '@lectern/onboarding';
 import { SearchIndexHandler, SearchJobsModule, SearchModule } from '@lectern/search';
 import {
@@ -353,18 +353,21 @@ describe('tutor (real PostgreSQL, a private Redis, BullMQ worker, fake OpenAI se
     expect(over.json<ApiErrorBody>()).toMatchObject({ code: 'rate_limited' });
     expect(over.json<ApiErrorBody>().message).toMatch(/at most 8 questions a minute/);
 
-    const llm = t.app.get(LlmService);
+    const budget = t.app.get(LlmBudget);
     const client = new Redis(redis.url);
     try {
-      await client.set(llm.budgetKey(), String(100_000_000));
+      // Other tutor work used up today's tutor budget.
+      await budget.charge('tutor', budget.budgetOf('tutor') + 1);
       const other = await createLearner(t.app, {});
       const otherThread = await newThread(other.token);
       const spent = await ask(other.token, otherThread.id, { content: 'What is a node?' });
       expect(spent.statusCode).toBe(429);
       expect(spent.json<ApiErrorBody>()).toMatchObject({ code: 'daily_budget_exhausted' });
       expect(spent.json<ApiErrorBody>().message).toMatch(/tomorrow/);
+      // The rewrites' budget is the rewrites' own: the tutor's use does not take it away.
+      expect((await budget.usage('rewrites')).used).toBe(0);
     } finally {
-      await client.del(llm.budgetKey());
+      await client.del(budget.counterKey('tutor'), budget.counterKey('global'));
       client.disconnect();
     }
   });

@@ -4,8 +4,11 @@ import type { PostTutorMessageResponse, TutorMessage, TutorThread, TutorThreadDe
 import { ContentService } from '@lectern/content';
 import {
   AppConfig,
+  DomainError,
   DraftStreamService,
   ForbiddenError,
+  LlmBudget,
+  LlmBudgetRefusedError,
   LlmNotConfiguredError,
   LlmService,
   QueueService,
@@ -62,6 +65,12 @@ function threadDto(row: TutorThreadEntity): TutorThread {
  * the learner's rate limit and the daily token budget (both in Redis: when
  * Redis cannot answer, asking fails fast with 503).
  */
+/**
+ * Tokens held for one answer until it settles: the prompt (retrieved
+ * sections, selection, a few turns of history) plus the answer's max_tokens.
+ */
+export const TUTOR_ANSWER_ESTIMATE_TOKENS = 6_000;
+
 @Injectable()
 export class TutorService {
   constructor(
@@ -75,6 +84,7 @@ export class TutorService {
     private readonly counter: RateCounter,
     private readonly config: AppConfig,
     private readonly drafts: DraftStreamService,
+    private readonly budget: LlmBudget,
   ) {}
 
   async createThread(userId: string, lessonSlug?: string): Promise<TutorThread> {
@@ -141,6 +151,7 @@ export class TutorService {
     });
     let jobId: string;
     try {
+      await this.reserve(userId, tutorJobId(assistant.id));
       const job = await this.queues.enqueue('tutor', 'answer', { messageId: assistant.id }, { jobId: tutorJobId(assistant.id) });
       jobId = String(job.id);
     } catch (error) {
@@ -206,19 +217,31 @@ export class TutorService {
     return thread;
   }
 
-  /** The learner's per-minute limit and today's token budget, both in Redis (503 when it cannot answer). */
+  /** The learner's per-minute limit, in Redis (503 when it cannot answer). */
   private async admit(userId: string): Promise<void> {
     let hit: { count: number; retryAfterSeconds: number };
-    let withinBudget: boolean;
     try {
       hit = await this.counter.hit('tutor', userId, 60);
-      // One budget shared with personalization and search (per-feature budgets: see infra/llm).
-      withinBudget = await this.llm.withinDailyBudget();
     } catch (error) {
       throw new QueueUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (hit.count > this.config.TUTOR_RATE_PER_MINUTE)
       throw new TooManyQuestionsError(this.config.TUTOR_RATE_PER_MINUTE, hit.retryAfterSeconds);
-    if (!withinBudget) throw new TutorBudgetExhaustedError();
+  }
+
+  /**
+   * Reserves the answer's most tokens from the tutor's daily budget (and the
+   * global cap) under the job's id, within the caps on queued LLM jobs: the
+   * worker claims this hold right before calling the provider and settles it.
+   */
+  private async reserve(userId: string, jobId: string): Promise<void> {
+    try {
+      await this.budget.admit('tutor', jobId, TUTOR_ANSWER_ESTIMATE_TOKENS, userId);
+    } catch (error) {
+      if (error instanceof LlmBudgetRefusedError && (error.reason === 'feature_budget' || error.reason === 'global_budget'))
+        throw new TutorBudgetExhaustedError();
+      if (error instanceof DomainError) throw error;
+      throw new QueueUnavailableError(`Redis: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

@@ -1,11 +1,15 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { FidelityResult } from '../fidelity';
+import type { FidelityResult, RewriteCleanup } from '../fidelity';
 
 export interface FidelityRecord {
   passed: boolean;
   failures: string[];
   attempts: number;
   metrics: FidelityResult['metrics'];
+  /** What was removed from the model's answer before the check (a wrapping fence, one chatty opening line); absent on rows from before. */
+  removed?: RewriteCleanup[];
+  /** How many times a cut-off answer (finish_reason "length") was continued. */
+  continuations?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { urduise } from './corpus/corpus';
 import { checkFidelity, normaliseRewrite } from './index';
 
 const CONTENT_ROOT = join(__dirname, '../../../../../content');
@@ -58,27 +59,6 @@ function enrich(markdown: string): string {
   return out.join('\n');
 }
 
-/**
- * A stand-in for an Urdu rewrite: every heading's text and every prose line
- * replaced by Urdu words of about the same length, with the line's link
- * targets kept (link text translated); code blocks kept.
- */
-function urduise(markdown: string): string {
-  const filler = 'یہ سبق روبوٹ کے بارے میں ہے ';
-  let inFence = false;
-  return markdown
-    .split('\n')
-    .map((line) => {
-      if (/^\s*(`{3,}|~{3,})/.test(line)) inFence = !inFence;
-      if (inFence || /^\s*(`{3,}|~{3,})/.test(line) || line.trim() === '' || line.startsWith(':::') || line.startsWith('---')) return line;
-      const heading = /^(#{1,6}) /.exec(line);
-      if (heading) return `${heading[1]} عنوان`;
-      const links = [...line.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => `[ربط](${m[1]})`);
-      return `${filler.repeat(Math.max(1, Math.round(line.length / filler.length))).trim()} ${links.join(' ')}`.trim();
-    })
-    .join('\n');
-}
-
 describe('checkFidelity on the real lessons', () => {
   it('finds the lessons', () => {
     expect(LESSONS.length).toBeGreaterThan(20);
@@ -92,7 +72,8 @@ describe('checkFidelity on the real lessons', () => {
     expect(result.metrics.codeBlocks.found).toBe(result.metrics.codeBlocks.expected);
     expect(result.metrics.links.found).toBe(result.metrics.links.expected);
     expect(result.metrics.headings.found).toBe(result.metrics.headings.expected);
-    expect(checkFidelity(text, text, { language: 'ur' }).passed).toBe(true);
+    // The same text as an "Urdu rewrite" is English: rejected for that reason alone.
+    expect(checkFidelity(text, text, { language: 'ur' }).failures).toEqual([expect.stringMatching(/^the rewrite is not in Urdu/)]);
   });
 
   it.each(LESSONS)('a rewrite that adds explanations and code comments passes: %s', (_path, text) => {
@@ -155,13 +136,14 @@ describe('checkFidelity failures', () => {
 
   it('a dropped heading', () => {
     const result = checkFidelity(ROS_LESSON, ROS_LESSON.replace('## Key takeaways\n', 'Key takeaways:\n'));
-    expect(result.failures).toEqual(['the rewrite has 6 level-2 headings, the original 7', "heading 'Key takeaways' (level 2) is missing"]);
+    expect(result.failures).toEqual(["heading 'Key takeaways' (level 2) is missing"]);
     expect(result.metrics.headings).toEqual({ expected: 8, found: 7 });
   });
 
-  it('a heading whose topic changed (English)', () => {
-    const result = checkFidelity(ROS_LESSON, ROS_LESSON.replace('## Inspecting a running graph', '## Bonus material'));
-    expect(result.failures).toEqual(["heading 'Inspecting a running graph' (level 2) is missing"]);
+  it('a paraphrased heading in the same place is kept (position), whatever its level', () => {
+    const result = checkFidelity(ROS_LESSON, ROS_LESSON.replace('## Inspecting a running graph', '### Bonus material'));
+    expect(result.failures).toEqual([]);
+    expect(result.metrics.headings).toEqual({ expected: 8, found: 8 });
   });
 
   it('too short', () => {
@@ -216,6 +198,7 @@ describe('checkFidelity failures', () => {
     expect(checkFidelity(ROS_LESSON, rewrite).failures).toEqual([
       'code block 1 (python) is missing or changed: line "self.count = 0" not found',
       'link https://docs.ros.org/en/jazzy/Concepts.html is missing',
+      'the rewrite links to sites the lesson does not link to: example.com',
     ]);
   });
 });
@@ -230,13 +213,11 @@ describe('checkFidelity: headings', () => {
     const result = checkFidelity(original, rewrite, { language: 'ur' });
     expect(result.failures).toEqual([]);
     expect(result.metrics.headings).toEqual({ expected: 3, found: 3 });
-    // The same text checked as English fails: the topics cannot be found.
-    expect(checkFidelity(original, rewrite).failures).toContain("heading 'Sensors and senses' (level 2) is missing");
   });
 
-  it('Urdu: a missing heading fails on the count', () => {
+  it('Urdu: a missing heading fails (headings are matched by position)', () => {
     const rewrite = ['## سینسر اور حواس', '', 'متن۔ مزید متن۔ مزید متن۔', '', '## اہم نکات', '', '- ایک'].join('\n');
-    expect(checkFidelity(original, rewrite, { language: 'ur' }).failures).toEqual(['the rewrite has 0 level-3 headings, the original 1']);
+    expect(checkFidelity(original, rewrite, { language: 'ur' }).failures).toEqual(["heading 'Key takeaways' (level 2) is missing"]);
   });
 
   it('English: lenient about wording, plurals and added headings', () => {
@@ -295,10 +276,7 @@ describe('checkFidelity: headings', () => {
       '',
       'Done. Done.',
     ].join('\n');
-    expect(checkFidelity(withCode, hidden).failures).toEqual([
-      'the rewrite has 0 level-2 headings, the original 1',
-      "heading 'Setup' (level 2) is missing",
-    ]);
+    expect(checkFidelity(withCode, hidden).failures).toEqual(["heading 'Setup' (level 2) is missing"]);
   });
 });
 
@@ -429,7 +407,8 @@ describe('checkFidelity: links', () => {
     ].join('\n');
     const result = checkFidelity(original, rewrite, { language: 'ur' });
     expect(result.failures).toEqual([]);
-    expect(result.metrics.links).toEqual({ expected: 6, found: 6 });
+    expect(result.metrics.links).toEqual({ expected: 5, found: 5 });
+    expect(result.metrics.images).toEqual({ expected: 1, found: 1 });
   });
 
   it('does not count links in inline code or fenced code, in the original or the rewrite', () => {
@@ -452,25 +431,154 @@ describe('normaliseRewrite', () => {
     ['~~~markdown', '~~~'],
     ['````markdown', '````'],
   ])('strips a wrapping %s fence', (open, close) => {
-    expect(normaliseRewrite(`\n${open}\n${lesson}\n${close}\n`)).toBe(lesson);
+    expect(normaliseRewrite(`\n${open}\n${lesson}\n${close}\n`).text).toBe(lesson);
   });
 
   it('normalises newlines and trims', () => {
-    expect(normaliseRewrite(`  \r\n${lesson.replace(/\n/g, '\r\n')}\r\n\r\n`)).toBe(lesson);
+    expect(normaliseRewrite(`  \r\n${lesson.replace(/\n/g, '\r\n')}\r\n\r\n`).text).toBe(lesson);
   });
 
   it('leaves unwrapped answers and other fences alone', () => {
-    expect(normaliseRewrite(lesson)).toBe(lesson);
+    expect(normaliseRewrite(lesson).text).toBe(lesson);
     const python = '```python\nimport rclpy\n```';
-    expect(normaliseRewrite(python)).toBe(python);
-    expect(normaliseRewrite('```markdown\nunclosed')).toBe('```markdown\nunclosed');
+    expect(normaliseRewrite(python).text).toBe(python);
+    expect(normaliseRewrite('```markdown\nunclosed').text).toBe('```markdown\nunclosed');
   });
 
   it('strips echoed lesson markers around the whole answer', () => {
-    expect(normaliseRewrite(`<<<LESSON\n${lesson}\nLESSON>>>`)).toBe(lesson);
+    expect(normaliseRewrite(`<<<LESSON\n${lesson}\nLESSON>>>`).text).toBe(lesson);
   });
 
   it('makes a fenced answer pass the check', () => {
-    expect(checkFidelity(ROS_LESSON, normaliseRewrite(`\`\`\`markdown\n${ROS_LESSON}\n\`\`\``)).passed).toBe(true);
+    expect(checkFidelity(ROS_LESSON, normaliseRewrite(`\`\`\`markdown\n${ROS_LESSON}\n\`\`\``).text).passed).toBe(true);
+  });
+});
+
+describe('normaliseRewrite: chatty opening line', () => {
+  it.each([
+    ['Here is this lesson, adapted for you.'],
+    ["Sure! Here's the rewritten lesson:"],
+    ["I've adapted the lesson for a beginner."],
+    ['**Here is your personalized lesson:**'],
+    ['یہ رہا آپ کے لیے ڈھالا گیا سبق:'],
+  ])('removes one opening line %j and records it', (line) => {
+    const cleaned = normaliseRewrite(`${line}\n\n${ROS_LESSON}`, ROS_LESSON);
+    expect(cleaned.removed).toEqual(['chatty-opening']);
+    expect(checkFidelity(ROS_LESSON, cleaned.text).passed).toBe(true);
+  });
+
+  it('removes a chatty line and a wrapping fence together, in either order', () => {
+    expect(normaliseRewrite(`Here is this lesson, adapted for you.\n\n\`\`\`markdown\n${ROS_LESSON}\n\`\`\``, ROS_LESSON)).toEqual({
+      text: ROS_LESSON.trim(),
+      removed: ['chatty-opening', 'wrapping-fence'],
+    });
+    expect(normaliseRewrite(`\`\`\`markdown\nHere is this lesson, adapted for you.\n\n${ROS_LESSON}\n\`\`\``, ROS_LESSON).removed).toEqual([
+      'wrapping-fence',
+      'chatty-opening',
+    ]);
+  });
+
+  it('keeps a casual opening that is part of the lesson, and a line the lesson itself opens with', () => {
+    const casual = `Alright, let's see how the ROS 2 graph fits together.\n\n${ROS_LESSON}`;
+    expect(normaliseRewrite(casual, ROS_LESSON).removed).toEqual([]);
+    expect(checkFidelity(ROS_LESSON, casual).failures).toEqual([]);
+    const own = 'Here is the lesson plan: nodes first.\n\nText.';
+    expect(normaliseRewrite(own, own)).toEqual({ text: own, removed: [] });
+  });
+
+  it('a second chatty line is left, and the check rejects it', () => {
+    const cleaned = normaliseRewrite(`Sure!\n\nHere is this lesson, adapted for you.\n\n${ROS_LESSON}`, ROS_LESSON);
+    expect(cleaned.removed).toEqual(['chatty-opening']);
+    expect(checkFidelity(ROS_LESSON, cleaned.text).failures).toEqual(['the answer has a preamble']);
+  });
+});
+
+describe('checkFidelity: active content (a hostile rewrite)', () => {
+  const original = [
+    '## Sensors',
+    '',
+    'See [the docs](https://docs.ros.org/en/jazzy/) and ![IMU](/img/imu.png).',
+    '',
+    'A 17-bit encoder.',
+  ].join('\n');
+
+  it.each<[string, string, RegExp]>([
+    [
+      'a tracking image (Markdown)',
+      '![](https://px.tracker.example/p.gif)',
+      /adds an image the lesson does not have \(https:\/\/px\.tracker/,
+    ],
+    ['a tracking image (HTML)', '<img src="https://px.tracker.example/p.gif" width="1">', /adds an image the lesson does not have/],
+    ['a password field', 'Session expired: re-enter your password.\n\n<input type="password" name="pw">', /adds a password field/],
+    ['a button', '<button onclick="steal()">Continue</button>', /adds a button/],
+    ['a form field', '<textarea name="notes"></textarea>', /adds a form field \(<textarea>\)/],
+    ['an iframe', '<iframe src="https://videos.example/embed/1"></iframe>', /adds an embedded page \(<iframe>\)/],
+    ['a script', '<script>alert(1)</script>', /adds a script/],
+    [
+      'a link to a new site',
+      'Buy kits at [our store](https://cheap-robots.example/deal).',
+      /links to sites the lesson does not link to: cheap-robots\.example/,
+    ],
+    [
+      'a bare URL to a new site',
+      'More at https://cheap-robots.example/deal today.',
+      /links to sites the lesson does not link to: cheap-robots\.example/,
+    ],
+    ['a javascript: link', 'For more practice, [click](javascript:alert(1)).', /links to sites the lesson does not link to: javascript:/],
+  ])('fails a rewrite that adds %s', (_label, addition, reason) => {
+    const result = checkFidelity(original, `${original}\n\n${addition}\n`);
+    expect(result.passed).toBe(false);
+    expect(result.failures).toContainEqual(expect.stringMatching(reason));
+  });
+
+  it('accepts links to the sites the lesson already links to, relative links and the same image', () => {
+    const rewrite = `${original}\n\nAlso see [concepts](https://docs.ros.org/en/jazzy/Concepts.html), [the next lesson](02-next.md) and ![IMU again](/img/imu.png).`;
+    expect(checkFidelity(original, rewrite).failures).toEqual([]);
+  });
+});
+
+describe('checkFidelity: facts', () => {
+  const SENSE = readFileSync(join(CONTENT_ROOT, 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.md'), 'utf8');
+
+  it.each<[string, (text: string) => string, RegExp]>([
+    ['17-bit → 16-bit', (t) => t.replace('17-bit', '16-bit'), /numbers missing or changed: "17-bit"/],
+    ['30° → 3°', (t) => t.replace('ends near 30°', 'ends near 3°'), /numbers missing or changed: "30°"/],
+    ['Hz → kHz', (t) => t.replace('500 Hz–7 kHz', '500 kHz–7 kHz'), /numbers missing or changed: "500 Hz"/],
+    [
+      'a formula in inline code',
+      (t) => t.replace('`dt * alpha / (1 - alpha)`', '`dt * alpha / (1 + alpha)`'),
+      /inline code missing or changed: `dt \* alpha \/ \(1 - alpha\)`/,
+    ],
+    [
+      'a deleted table',
+      (t) => t.replace(/\| Sensor \|[\s\S]*?\| Tactile skin[^\n]*\n/, ''),
+      /the rewrite's tables have 0 rows, the lesson's 11/,
+    ],
+    ['a deleted :::tip box', (t) => t.replace(/:::tip[\s\S]*?:::\n/, ''), /a :::tip box is missing/],
+    [
+      'an inserted code line',
+      (t) => t.replace('gyro_only += rate * dt', 'gyro_only += rate * dt\n    gyro_only *= 0.99'),
+      /code block 1 \(python\) has a line that is not in the lesson: "gyro_only \*= 0\.99"/,
+    ],
+  ])('catches %s', (_label, mutate, reason) => {
+    const result = checkFidelity(SENSE, mutate(SENSE));
+    expect(result.passed).toBe(false);
+    expect(result.failures).toContainEqual(expect.stringMatching(reason));
+  });
+
+  it('accepts a code block split into two consecutive steps', () => {
+    const split = SENSE.replace(
+      '\nfor _ in range(int(60 / dt)):',
+      '```\n\nThen the loop, one step per sample:\n\n```python\nfor _ in range(int(60 / dt)):',
+    );
+    const result = checkFidelity(SENSE, split);
+    expect(result.failures).toEqual([]);
+    expect(result.metrics.codeBlocks).toEqual({ expected: 1, found: 1 });
+  });
+
+  it('an Urdu rewrite left in English fails', () => {
+    const result = checkFidelity(SENSE, urduise(SENSE, new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])), { language: 'ur' });
+    expect(result.failures).toContainEqual(expect.stringMatching(/^the rewrite is not in Urdu|^paragraphs are still in English/));
+    expect(checkFidelity(SENSE, urduise(SENSE), { language: 'ur' }).failures).toEqual([]);
   });
 });

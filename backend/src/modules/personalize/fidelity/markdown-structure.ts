@@ -1,40 +1,85 @@
+import type { Nodes, Parents, Root } from 'mdast';
+import { parseMarkdown } from './parse';
+
 /**
- * The parts of a lesson the fidelity check compares: fenced code blocks,
- * ATX headings and link targets. Line-based and code-aware, like the content
- * module's readers: nothing inside fenced code (``` or ~~~, three or more, any
- * indentation; an unclosed fence runs to the end) counts as a heading or a
- * link, and inline code spans are never searched for links. Setext headings
- * and indented (4-space) code blocks are not recognised; lessons use neither.
+ * The parts of a lesson the fidelity check compares, read from the Markdown
+ * syntax tree (mdast, see ./parse): nothing inside code counts as prose, a
+ * heading or a link, and inline code is its own kind of part.
  */
 
 export interface CodeBlock {
-  /** 1-based position among the document's fenced code blocks. */
+  /** 1-based position among the document's code blocks. */
   index: number;
-  /** The fence's language tag as written, lower-cased ('' when none). */
+  /** The fence's language tag, lower-cased, without `{…}` attributes ('' when none). */
   lang: string;
-  /** The code lines between the fences, as written. */
+  /** The code lines, as written. */
   lines: string[];
 }
 
 export interface Heading {
   level: number;
   text: string;
+  /** Offset of the heading in the parsed text. */
+  offset: number;
+}
+
+export interface TableRow {
+  /** 1-based table number and row number (the header row is row 1). */
+  table: number;
+  row: number;
+  /** The row's cell text, for messages. */
+  text: string;
+  /** The number tokens and inline code of the row's cells, sorted and joined: what must survive. */
+  signature: string;
+}
+
+/** A raw HTML (or MDX JSX) element found outside code. */
+export interface HtmlElement {
+  tag: string;
+  /** `type` attribute (an input's), lower-cased, or ''. */
+  type: string;
+  /** `src`, `href`, `data` or `action` attribute, or ''. */
+  target: string;
 }
 
 export interface MarkdownStructure {
   codeBlocks: CodeBlock[];
   headings: Heading[];
-  /** Link and image targets in order of first appearance, de-duplicated. */
+  /** Link targets (inline, autolink, bare URL, reference definition, HTML `<a href>`), in order, repeats kept. */
   links: string[];
-  /** The text outside fenced code, with inline code spans blanked. */
-  prose: string;
+  /** Image sources (Markdown images and HTML `<img src>`), in order, repeats kept. */
+  images: string[];
+  /** Inline code spans, whitespace-normalised, repeats kept. */
+  inlineCode: string[];
+  /** Number tokens of the prose (numbers, with their unit when one follows), repeats kept. */
+  numbers: NumberToken[];
+  tableRows: TableRow[];
+  /** Names of the admonitions (`:::note` → 'note'), repeats kept. */
+  admonitions: string[];
+  /** HTML and MDX JSX elements outside code. */
+  html: HtmlElement[];
+  /** The prose text of every paragraph, heading and table cell (inline code and URLs left out). */
+  blocks: ProseBlock[];
 }
 
-const FENCE_OPEN = /^\s*(`{3,}|~{3,})(.*)$/;
-const FENCE_CLOSE = /^\s*(`{3,}|~{3,})\s*$/;
-const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+export interface ProseBlock {
+  kind: 'paragraph' | 'heading' | 'cell';
+  text: string;
+}
+
+export interface NumberToken {
+  /** As written (for messages). */
+  text: string;
+  /** The number, normalised: ASCII digits, no thousands separators. */
+  value: string;
+  /** The unit, lower-cased and singular ('' when none). */
+  unit: string;
+}
+
 const FRONT_MATTER_OPEN = /^---[ \t]*$/;
 const FRONT_MATTER_CLOSE = /^(?:---|\.\.\.)[ \t]*$/;
+/** Zero-width characters and Unicode direction marks (a model writing Urdu may sprinkle them). */
+export const INVISIBLES = /[\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 
 /** `\r\n`/`\r` → `\n`, byte-order mark dropped. */
 export function normaliseNewlines(text: string): string {
@@ -49,143 +94,297 @@ export function stripFrontMatter(text: string): string {
   return close < 0 ? lines.join('\n') : lines.slice(close + 1).join('\n');
 }
 
-/** The language tag of a fence's info string: its first word, lower-cased, without `{…}` attributes. */
-function languageOf(info: string): string {
-  const first = info.trim().split(/\s+/)[0] ?? '';
+/** The language tag of a code node: its first word, lower-cased, without `{…}` attributes. */
+function languageOf(lang: string | null | undefined): string {
+  const first = (lang ?? '').trim().split(/\s+/)[0] ?? '';
   return first.replace(/\{.*$/, '').replace(/^\./, '').toLowerCase();
 }
 
-/** [start, end) offsets of the inline code spans in a text (CommonMark backtick runs of equal length). */
-function inlineCodeSpans(text: string): Array<[number, number]> {
-  const spans: Array<[number, number]> = [];
-  const run = /`+/g;
-  let match: RegExpExecArray | null;
-  while ((match = run.exec(text)) !== null) {
-    const start = match.index;
-    const length = match[0].length;
-    const closer = new RegExp(`(?<!\`)\`{${length}}(?!\`)`, 'g');
-    closer.lastIndex = start + length;
-    const close = closer.exec(text);
-    if (close === null) continue; // a lone backtick run is literal text
-    spans.push([start, close.index + length]);
-    run.lastIndex = close.index + length;
-  }
-  return spans;
+// ---------------------------------------------------------------------------
+// Numbers with units
+// ---------------------------------------------------------------------------
+
+/** Eastern Arabic and Urdu (extended) digits → ASCII; Arabic decimal and thousands separators too. */
+function asciiDigits(text: string): string {
+  return text
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/\u066B/g, '.')
+    .replace(/\u066C/g, ',');
 }
 
-function blankInlineCode(text: string): string {
-  let out = '';
-  let at = 0;
-  for (const [start, end] of inlineCodeSpans(text)) {
-    out += text.slice(at, start) + text.slice(start, end).replace(/[^\n]/g, ' ');
-    at = end;
-  }
-  return out + text.slice(at);
+/**
+ * Units recognised after a number (case-insensitive, whole words; symbols
+ * directly). Plurals fold to the singular ("bits" → "bit").
+ */
+const UNIT_WORDS = [
+  'bits?',
+  'bytes?',
+  '[kmgt]i?b(?:ps)?',
+  '[kmg]?bit/s',
+  '[kmg]?hz',
+  'fps',
+  'tops',
+  't?flops',
+  '[kcmµu]?m(?:/s(?:²|2|\\^2)?)?',
+  'km/h',
+  'm/s',
+  '[mµun]?s',
+  'min(?:utes?)?',
+  'seconds?',
+  'hours?',
+  'hrs?',
+  'days?',
+  'weeks?',
+  'ms',
+  'kg',
+  'mg',
+  'g',
+  'n(?:·?m)?',
+  'nm',
+  'k?w(?:h)?',
+  'mah',
+  'm?v',
+  'm?a',
+  'rad(?:/s)?',
+  'deg(?:rees?)?(?:/s)?',
+  'dof',
+  'px',
+  'pixels?',
+  'mp',
+  'k',
+  'x',
+  'percent',
+  'met(?:er|re)s?',
+  'kilo(?:gram|met(?:er|re))s?',
+  'centimet(?:er|re)s?',
+  'millimet(?:er|re)s?',
+  'milliseconds?',
+  'kilohertz',
+  'hertz',
+  'volts?',
+  'watts?',
+  'amps?',
+  'newtons?',
+  'joints?',
+  'steps?',
+  'cores?',
+  'gb',
+];
+const SYMBOL_UNITS = '°(?:/s|c|f)?|%|‰|×|x(?![\\p{L}\\p{N}])';
+const NUMBER_TOKEN = new RegExp(
+  `(?<![\\p{L}\\p{N}_.,])(?<!\\p{L}-)(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?(?:(?:\\s?(${SYMBOL_UNITS}))|(?:[ \\u00A0-]?(${UNIT_WORDS.join('|')})(?![\\p{L}\\p{N}])))?`,
+  'giu',
+);
+
+function singularUnit(unit: string): string {
+  const lower = unit.toLowerCase().replace(/\s+/g, '');
+  if (
+    /^(?:bits|bytes|minutes|seconds|hours|hrs|days|weeks|degrees|pixels|percents|volts|watts|amps|newtons|joints|steps|cores)$/.test(lower)
+  )
+    return lower.replace(/s$/, '');
+  if (/^(?:met(?:er|re)|kilo(?:gram|met(?:er|re))|centimet(?:er|re)|millimet(?:er|re)|millisecond)s$/.test(lower))
+    return lower.slice(0, -1);
+  return lower;
 }
 
-/** Splits the document into fenced code blocks and prose lines. */
-function scan(text: string): { codeBlocks: CodeBlock[]; proseLines: string[] } {
-  const lines = stripFrontMatter(text).split('\n');
-  const codeBlocks: CodeBlock[] = [];
-  const proseLines: string[] = [];
-  let open: { char: string; length: number; block: CodeBlock } | undefined;
-  for (const line of lines) {
-    if (open) {
-      const close = FENCE_CLOSE.exec(line);
-      if (close && close[1][0] === open.char && close[1].length >= open.length) {
-        open = undefined;
-      } else {
-        open.block.lines.push(line);
-      }
-      proseLines.push('');
-      continue;
-    }
-    const fence = FENCE_OPEN.exec(line);
-    // A backtick fence's info string may not contain a backtick (that is inline code).
-    if (fence && !(fence[1][0] === '`' && fence[2].includes('`'))) {
-      const block: CodeBlock = { index: codeBlocks.length + 1, lang: languageOf(fence[2]), lines: [] };
-      codeBlocks.push(block);
-      open = { char: fence[1][0], length: fence[1].length, block };
-      proseLines.push('');
-      continue;
-    }
-    proseLines.push(line);
-  }
-  return { codeBlocks, proseLines };
-}
+/** Names with digits in them: models and versions ("RT-2", "π0", "GR00T N1"), kept as they are. */
+const NUMBERED_NAME = /(?<![\p{L}\p{N}_])\p{L}+-?\d[\p{L}\p{N}]*/gu;
 
-/** Drops a closing `)` the URL does not open, and trailing punctuation (GFM's autolink rule). */
-function trimBareUrl(url: string): string {
-  let out = url.replace(/[.,:;!?'"*_~]+$/, '');
-  while (out.endsWith(')') && (out.match(/\(/g)?.length ?? 0) < (out.match(/\)/g)?.length ?? 0)) {
-    out = out.slice(0, -1).replace(/[.,:;!?'"*_~]+$/, '');
+/**
+ * The number tokens of a prose text: "a 17-bit encoder at 1,000 Hz" → 17 bit,
+ * 1000 hz; and the names with digits ("RT-2" → rt-2, unit '#name').
+ */
+export function numberTokens(text: string): NumberToken[] {
+  const out: NumberToken[] = [];
+  for (const match of text.matchAll(NUMBERED_NAME)) out.push({ text: match[0], value: match[0].toLowerCase(), unit: '#name' });
+  for (const match of asciiDigits(text).matchAll(NUMBER_TOKEN)) {
+    const whole = match[1].replace(/,/g, '');
+    const value = match[2] === undefined ? whole : `${whole}.${match[2]}`;
+    out.push({ text: match[0].trim(), value, unit: singularUnit(match[3] ?? match[4] ?? '') });
   }
   return out;
 }
 
-/** The target of an inline link starting just after `](`, or undefined. */
-function inlineTarget(text: string, from: number): string | undefined {
-  let i = from;
-  while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n') i++;
-  if (text[i] === '<') {
-    const end = text.indexOf('>', i + 1);
-    if (end < 0) return undefined;
-    const target = text.slice(i + 1, end);
-    return target.includes('\n') ? undefined : target;
-  }
-  let depth = 0;
-  let target = '';
-  for (; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\' && i + 1 < text.length) {
-      target += text[i + 1];
-      i++;
-      continue;
-    }
-    if (/\s/.test(ch)) break;
-    if (ch === '(') depth++;
-    if (ch === ')') {
-      if (depth === 0) break;
-      depth--;
-    }
-    target += ch;
-  }
-  return target === '' ? undefined : target;
+// ---------------------------------------------------------------------------
+// HTML
+// ---------------------------------------------------------------------------
+
+const TAG = /<([a-zA-Z][\w:-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*\/?>/g;
+
+function attribute(attributes: string, name: string): string {
+  const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, 'i').exec(attributes);
+  return (match?.[1] ?? match?.[2] ?? match?.[3] ?? '').trim();
 }
 
-/** Link and image targets of the prose: `[t](x)`, `![a](x)`, `[r]: x`, `<https://…>` and bare URLs. */
-function linkTargets(prose: string): string[] {
-  const found: string[] = [];
-  const add = (target: string | undefined): void => {
-    if (target !== undefined && target.trim() !== '' && !found.includes(target.trim())) found.push(target.trim());
+function htmlElements(html: string): HtmlElement[] {
+  const out: HtmlElement[] = [];
+  for (const match of html.matchAll(TAG)) {
+    const attributes = match[2] ?? '';
+    out.push({
+      tag: match[1].toLowerCase(),
+      type: attribute(attributes, 'type').toLowerCase(),
+      target:
+        attribute(attributes, 'src') || attribute(attributes, 'href') || attribute(attributes, 'data') || attribute(attributes, 'action'),
+    });
+  }
+  return out;
+}
+
+interface JsxAttribute {
+  type: string;
+  name?: string;
+  value?: unknown;
+}
+
+function jsxElement(node: { name?: string | null; attributes?: JsxAttribute[] }): HtmlElement {
+  const value = (name: string): string => {
+    const found = (node.attributes ?? []).find((a) => a.type === 'mdxJsxAttribute' && a.name === name);
+    return typeof found?.value === 'string' ? found.value : '';
   };
-  const withoutCode = blankInlineCode(prose);
-  // Inline links and images.
-  for (let at = withoutCode.indexOf(']('); at >= 0; at = withoutCode.indexOf('](', at + 2)) {
-    add(inlineTarget(withoutCode, at + 2));
-  }
-  // Reference definitions.
-  for (const match of withoutCode.matchAll(/^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*<?([^\s>]+)>?/gm)) add(match[1]);
-  // Autolinks.
-  for (const match of withoutCode.matchAll(/<((?:https?|ftp):\/\/[^\s<>]+|mailto:[^\s<>]+)>/gi)) add(match[1]);
-  // Bare URLs (GFM autolink literals), outside the forms above.
-  const rest = withoutCode.replace(/\]\([^)\n]*\)?|<(?:https?|ftp):\/\/[^\s<>]+>/gi, ' ');
-  for (const match of rest.matchAll(/(?<![\w/(<])https?:\/\/[^\s<>\]]+/gi)) add(trimBareUrl(match[0]));
-  return found;
+  return {
+    tag: (node.name ?? '').toLowerCase(),
+    type: value('type').toLowerCase(),
+    target: value('src') || value('href') || value('data') || value('action'),
+  };
 }
 
-function headingsOf(proseLines: readonly string[]): Heading[] {
-  const headings: Heading[] = [];
-  for (const line of proseLines) {
-    const match = ATX_HEADING.exec(line);
-    if (match) headings.push({ level: match[1].length, text: (match[2] ?? '').trim() });
+// ---------------------------------------------------------------------------
+// The walk
+// ---------------------------------------------------------------------------
+
+/** Prose text of a node: text and link text, inline code and raw HTML left out (a space in their place). */
+function proseText(node: Nodes): string {
+  switch (node.type) {
+    case 'text':
+      return node.value;
+    case 'inlineCode':
+    case 'html':
+    case 'code':
+    case 'image':
+      return ' ';
+    case 'break':
+      return '\n';
+    case 'link':
+      // A bare URL's text is the URL itself: not prose.
+      if (node.children.length === 1 && node.children[0].type === 'text' && node.url.endsWith(node.children[0].value)) return ' ';
+      return node.children.map(proseText).join('');
+    case 'textDirective':
+      // `3:1` parses as a text directive named "1": give the text back.
+      return `:${node.name}${node.children.map(proseText).join('')}`;
+    default:
+      return 'children' in node ? (node.children as Nodes[]).map(proseText).join('') : '';
   }
-  return headings;
 }
 
-/** The code blocks, headings and link targets of a Markdown document (front matter ignored). */
-export function parseMarkdown(text: string): MarkdownStructure {
-  const { codeBlocks, proseLines } = scan(text);
-  const prose = proseLines.join('\n');
-  return { codeBlocks, headings: headingsOf(proseLines), links: linkTargets(prose), prose: blankInlineCode(prose) };
+/** All text of a node, inline code included (for headings and table rows). */
+function fullText(node: Nodes): string {
+  if (node.type === 'inlineCode') return node.value;
+  if (node.type === 'text') return node.value;
+  if (node.type === 'textDirective') return `:${node.name}${node.children.map(fullText).join('')}`;
+  return 'children' in node ? (node.children as Nodes[]).map(fullText).join('') : '';
+}
+
+function inlineCodeOf(node: Nodes, out: string[]): void {
+  if (node.type === 'inlineCode') out.push(normaliseInline(node.value));
+  else if ('children' in node) for (const child of node.children as Nodes[]) inlineCodeOf(child, out);
+}
+
+/** Inline code compared: invisibles dropped, whitespace collapsed. */
+export function normaliseInline(text: string): string {
+  return text.replace(INVISIBLES, '').replace(/\s+/g, ' ').trim();
+}
+
+/** The parts of a Markdown document (front matter ignored). */
+export function readStructure(text: string): MarkdownStructure {
+  const tree: Root = parseMarkdown(stripFrontMatter(text));
+  const s: MarkdownStructure = {
+    codeBlocks: [],
+    headings: [],
+    links: [],
+    images: [],
+    inlineCode: [],
+    numbers: [],
+    tableRows: [],
+    admonitions: [],
+    html: [],
+    blocks: [],
+  };
+  let tables = 0;
+
+  const addProse = (node: Nodes, kind: ProseBlock['kind']): void => {
+    const prose = proseText(node);
+    if (prose.trim() !== '') s.blocks.push({ kind, text: prose });
+    // Headings are matched as headings (a paraphrase may drop "2" from "Bridging sensors to ROS 2").
+    if (kind !== 'heading') s.numbers.push(...numberTokens(prose));
+  };
+
+  const visit = (node: Nodes): void => {
+    switch (node.type) {
+      case 'code':
+        s.codeBlocks.push({ index: s.codeBlocks.length + 1, lang: languageOf(node.lang), lines: node.value.split('\n') });
+        return;
+      case 'inlineCode':
+        s.inlineCode.push(normaliseInline(node.value));
+        return;
+      case 'html':
+        for (const element of htmlElements(node.value)) {
+          s.html.push(element);
+          if (element.tag === 'img' && element.target !== '') s.images.push(element.target);
+          if (element.tag === 'a' && element.target !== '') s.links.push(element.target);
+        }
+        return;
+      case 'link':
+      case 'definition':
+        s.links.push(node.url);
+        break;
+      case 'image':
+        s.images.push(node.url);
+        return;
+      case 'heading':
+        s.headings.push({ level: node.depth, text: normaliseInline(fullText(node)), offset: node.position?.start.offset ?? 0 });
+        addProse(node, 'heading');
+        break;
+      case 'paragraph':
+        addProse(node, 'paragraph');
+        break;
+      case 'table':
+        tables++;
+        node.children.forEach((row, i) => {
+          const tokens: string[] = [];
+          for (const cell of row.children) {
+            addProse(cell, 'cell');
+            for (const n of numberTokens(proseText(cell))) tokens.push(`${n.value}${n.unit}`);
+            inlineCodeOf(cell, tokens);
+          }
+          s.tableRows.push({
+            table: tables,
+            row: i + 1,
+            text: normaliseInline(row.children.map((cell) => fullText(cell)).join(' | ')),
+            signature: tokens.sort().join(' '),
+          });
+        });
+        break;
+      case 'containerDirective':
+        s.admonitions.push(node.name.toLowerCase());
+        break;
+      default: {
+        const mdx = node as unknown as { type: string; name?: string | null; attributes?: JsxAttribute[] };
+        if (mdx.type === 'mdxJsxFlowElement' || mdx.type === 'mdxJsxTextElement') {
+          const element = jsxElement(mdx);
+          s.html.push(element);
+          if (element.tag === 'img' && element.target !== '') s.images.push(element.target);
+          if (element.tag === 'a' && element.target !== '') s.links.push(element.target);
+        }
+      }
+    }
+    if ('children' in node) {
+      for (const child of (node as Parents).children) {
+        // Paragraph content was read as a whole by addProse; still walk it for inline code, links and images.
+        visit(child as Nodes);
+      }
+    }
+  };
+  visit(tree);
+  return s;
 }

@@ -13,7 +13,13 @@ import {
   PROFILE_RULES,
   PROMPT_VERSION,
   URDU_KEEP_IN_ENGLISH,
+  URDU_GLOSSARY,
+  CONTINUE_INSTRUCTION,
+  MAX_MAX_TOKENS,
+  MIN_MAX_TOKENS,
   buildPersonalizationPrompt,
+  continuationMessages,
+  maxTokensFor,
   describeProfile,
   validateProfile,
   type PersonalizationPromptInput,
@@ -57,7 +63,7 @@ function lessonBlock(content: string): string {
 
 describe('buildPersonalizationPrompt', () => {
   it('exports a numeric PROMPT_VERSION and returns it with the messages', () => {
-    expect(PROMPT_VERSION).toBe(1);
+    expect(PROMPT_VERSION).toBe(2);
     const prompt = build();
     expect(prompt.promptVersion).toBe(PROMPT_VERSION);
     expect(prompt.messages.map((m) => m.role)).toEqual(['system', 'user']);
@@ -131,14 +137,14 @@ describe('buildPersonalizationPrompt', () => {
     const beginner = system({ profile: { ...profile, programmingExperience: 'beginner', roboticsBackground: false } });
     expect(beginner).toMatch(/more comments in code/i);
     expect(beginner).toMatch(/syntax/i);
-    expect(beginner).toMatch(/simpler examples/i);
+    expect(beginner).toMatch(/smaller warm-up example before the lesson's code/i);
     expect(beginner).toMatch(/sensors as the robot's senses/i);
     expect(beginner).toMatch(/define every robotics term on first use/i);
     expect(beginner).toMatch(/plain words/i);
     const expert = system({
       profile: { ...profile, programmingExperience: 'advanced', roboticsBackground: true, aiMlExperience: 'advanced' },
     });
-    expect(expert).toMatch(/skip programming basics/i);
+    expect(expert).toMatch(/add no programming basics, and keep the lesson's own explanations/i);
     expect(expert).toMatch(/performance/i);
     expect(expert).toMatch(/advanced patterns/i);
     expect(expert).toMatch(/precise technical vocabulary/i);
@@ -175,6 +181,8 @@ describe('buildPersonalizationPrompt', () => {
       expect(URDU_KEEP_IN_ENGLISH).toContain(term);
     }
     expect(text).toContain(URDU_KEEP_IN_ENGLISH.join(', '));
+    expect(text).toMatch(/only where the word is used in its technical sense/);
+    expect(text).toMatch(/English term in brackets on its first use/);
     expect(system({ profile: { ...profile, preferredLanguage: 'en' } })).not.toMatch(/Urdu/);
   });
 
@@ -321,5 +329,81 @@ describe('describeProfile', () => {
 
   it('rejects invalid profiles', () => {
     expect(() => describeProfile({ ...profile, preferredLanguage: 'de' } as unknown as OnboardingAnswers)).toThrow(InvalidProfileError);
+  });
+});
+
+describe('prompt v2 (issue 18)', () => {
+  const all = (p: OnboardingAnswers = profile) => system({ profile: p });
+
+  it('no goal rule asks for new facts: goals only choose examples', () => {
+    for (const goal of LEARNING_GOALS) {
+      for (const rule of PROFILE_RULES.learningGoals[goal]) {
+        expect(rule).toMatch(/choose/i);
+        expect(rule).not.toMatch(/state of the art|in-demand|low-cost|salar|price|cost|citation|source|latest|industry roles/i);
+      }
+    }
+    expect(all({ ...profile, learningGoals: [...LEARNING_GOALS] })).toMatch(/only for which examples and applications you choose/);
+  });
+
+  it('forbids new specific facts beyond the lesson', () => {
+    expect(all()).toMatch(
+      /Add no new specific facts: no numbers, prices, dates, citations, product or company names, or claims about the state of the art/,
+    );
+  });
+
+  it('the conflicting pairs are gone', () => {
+    for (const value of PROGRAMMING_EXPERIENCE) {
+      const text = all({ ...profile, programmingExperience: value });
+      expect(text).not.toMatch(/simpler examples/i);
+      expect(text).not.toMatch(/skip/i);
+      expect(text).toMatch(/every line of its code unchanged/);
+    }
+    const expert = all({ ...profile, roboticsBackground: true });
+    expect(expert).not.toMatch(/skip foundational/i);
+    expect(expert).toMatch(/Add no basics, but keep the lesson's own explanations/);
+  });
+
+  it('every AI rule carries the "where the lesson touches AI" guard', () => {
+    for (const value of AI_ML_EXPERIENCE)
+      for (const rule of PROFILE_RULES.aiMlExperience[value]) expect(rule).toMatch(/where the lesson touches AI/);
+  });
+
+  it('states which rule wins when they pull apart', () => {
+    expect(all()).toMatch(/The lesson's content comes first, then the language, then the level .*, then the goals/);
+  });
+
+  it('allows a code block split into steps but no added code line, no added images, HTML or links to other sites', () => {
+    expect(all()).toMatch(/with no line added/);
+    expect(all()).toMatch(/split a block into consecutive blocks/);
+    expect(all()).toMatch(/Add no images, no HTML, no forms or buttons, and no links to other sites/);
+  });
+
+  it('takes the glossary from the caller (the book), default the built-in list', () => {
+    const urdu = { ...profile, preferredLanguage: 'ur' as const };
+    const own = system({ profile: urdu, glossary: ['torque', 'ROS 2'] });
+    expect(own).toContain('in its technical sense (in its everyday sense, write it in Urdu): torque, ROS 2.');
+    expect(own).not.toContain(URDU_GLOSSARY.join(', '));
+    expect(system({ profile: urdu })).toContain(URDU_GLOSSARY.join(', '));
+    expect(system({ profile: { ...profile, preferredLanguage: 'en' }, glossary: ['torque'] })).not.toContain('torque');
+  });
+
+  it('sizes max_tokens from the lesson and the language', () => {
+    const short = build({ markdown: 'A short lesson.' });
+    expect(short.maxTokens).toBe(MIN_MAX_TOKENS);
+    const long = 'word '.repeat(4000);
+    const en = build({ markdown: long, profile: { ...profile, preferredLanguage: 'en' } }).maxTokens;
+    const ur = build({ markdown: long, profile: { ...profile, preferredLanguage: 'ur' } }).maxTokens;
+    expect(en).toBe(maxTokensFor(long, 'en'));
+    expect(en).toBeGreaterThan(long.length / 4);
+    expect(ur).toBeGreaterThan(en);
+    expect(build({ markdown: 'x'.repeat(200_000) }).maxTokens).toBe(MAX_MAX_TOKENS);
+  });
+
+  it('the continuation repeats the prompt, then the answer so far, then asks for the rest', () => {
+    const prompt = build();
+    const messages = continuationMessages(prompt, 'The first half');
+    expect(messages.slice(0, 2)).toEqual(prompt.messages);
+    expect(messages[2]).toEqual({ role: 'assistant', content: 'The first half' });
+    expect(messages[3]).toEqual({ role: 'user', content: CONTINUE_INSTRUCTION });
   });
 });

@@ -34,7 +34,7 @@ import {
  * bump it on ANY change to the text this file produces (rules, wording, layout,
  * markers), so that stale rewrites are regenerated.
  */
-export const PROMPT_VERSION = 1;
+export const PROMPT_VERSION = 2;
 
 /** The marker line that opens the lesson data in the user message. */
 export const LESSON_START_MARKER = '<<<LESSON';
@@ -57,11 +57,18 @@ export interface PersonalizationPromptInput {
   profile: OnboardingAnswers;
   /** Why the previous rewrite failed the fidelity check (the retry names them). */
   previousFailures?: string[];
+  /**
+   * The book's glossary: terms an Urdu rewrite keeps in English, in their
+   * technical sense only (from the book's manifest; default URDU_GLOSSARY).
+   */
+  glossary?: readonly string[];
 }
 
 export interface PersonalizationPrompt {
   messages: PromptMessage[];
   promptVersion: number;
+  /** The answer's token limit, sized from the lesson (see maxTokensFor). */
+  maxTokens: number;
 }
 
 /** Thrown when a profile value is not one of the questionnaire's values. */
@@ -77,11 +84,13 @@ export class InvalidProfileError extends Error {
 // ---------------------------------------------------------------------------
 
 /**
- * Technical terms an Urdu rewrite keeps in English (ONBOARDING.md's list plus
- * the book's other recurring terms). Code, commands, paths and identifiers are
- * kept in English as well; see the `ur` rule.
+ * The default glossary: technical terms an Urdu rewrite keeps in English, in
+ * their technical sense only (a ROS 2 "action", not an action in everyday
+ * speech). The book's own glossary (book.yaml `glossary`) replaces it when the
+ * caller passes one. Code, commands, paths and identifiers are kept in English
+ * as well; see the `ur` rules.
  */
-export const URDU_KEEP_IN_ENGLISH: readonly string[] = [
+export const URDU_GLOSSARY: readonly string[] = [
   'ROS 2',
   'Gazebo',
   'Isaac Sim',
@@ -131,6 +140,9 @@ export const URDU_KEEP_IN_ENGLISH: readonly string[] = [
   'VLA',
 ];
 
+/** The name of v1, kept for callers. */
+export const URDU_KEEP_IN_ENGLISH = URDU_GLOSSARY;
+
 const EDUCATION_RULES: Record<EducationLevel, readonly string[]> = {
   high_school: [
     'Write for a high-school student: short sentences, everyday words, one idea at a time.',
@@ -155,20 +167,20 @@ const PROGRAMMING_RULES: Record<ProgrammingExperience, readonly string[]> = {
     'The learner has never programmed: before each code block, say in plain words what it does.',
     'Add more comments in code: a short comment on most lines, explaining what it does and why.',
     'Explain the syntax on first use (imports, variables, functions, classes, loops, callbacks).',
-    'Choose simpler examples, and build any new code example up in small steps.',
+    "Add a smaller warm-up example before the lesson's code, built up in small steps; the lesson's own code stays exactly as it is.",
   ],
   beginner: [
     'The learner knows programming basics and simple scripts.',
     'Add more comments in code, explaining every line that is not obvious.',
     'Explain less familiar syntax on first use (classes, inheritance, decorators, callbacks, f-strings, context managers).',
-    'Choose simpler examples that build on basic scripting.',
+    "Where the lesson's code is long, add a smaller warm-up example before the lesson's code that builds on basic scripting; the lesson's own code stays exactly as it is.",
   ],
   intermediate: [
     'The learner is comfortable with one or more languages: do not explain basic syntax.',
     'Focus on domain patterns: how the code maps to ROS 2 and robotics idioms (node structure, callbacks, message flow, configuration), common pitfalls and good practice.',
   ],
   advanced: [
-    'The learner is a professional developer: skip programming basics.',
+    "The learner is a professional developer: add no programming basics, and keep the lesson's own explanations.",
     'Add performance notes (latency, throughput, memory, threading, real-time behaviour) and advanced patterns (composition, executors, QoS tuning, testing, deployment) where they apply.',
   ],
 };
@@ -181,46 +193,67 @@ const ROBOTICS_RULES: Record<'true' | 'false', readonly string[]> = {
   ],
   true: [
     'The learner has a robotics background: use precise technical vocabulary without defining standard robotics terms.',
-    'Skip foundational explanations and spend the space on technical depth.',
+    "Add no basics, but keep the lesson's own explanations; spend any added space on technical depth.",
   ],
 };
 
 const AI_ML_RULES: Record<AiMlExperience, readonly string[]> = {
   none: [
-    'The learner has no AI/ML experience: explain AI ideas in plain words (what a model, training and inference are), with analogies and without maths or jargon.',
+    'The learner has no AI/ML experience: where the lesson touches AI, explain its AI ideas in plain words (what a model, training and inference are), with analogies and without maths or jargon.',
   ],
   basic: [
-    'The learner is familiar with AI concepts: explain AI ideas in plain words, with a brief reminder of each key term and no heavy maths.',
+    'The learner is familiar with AI concepts: where the lesson touches AI, explain its AI ideas in plain words, with a brief reminder of each key term and no heavy maths.',
   ],
   intermediate: [
     'The learner has built ML models: where the lesson touches AI, include architectures and training details (model types, data, loss, evaluation).',
   ],
   advanced: [
-    'The learner does professional ML/AI work: where the lesson touches AI, include architectures and training details, scaling, latency and deployment trade-offs, and skip introductions.',
+    "The learner does professional ML/AI work: where the lesson touches AI, include architectures and training details, scaling, latency and deployment trade-offs, and add no introductions beyond the lesson's own.",
   ],
 };
 
+/**
+ * Goals steer which examples and applications are chosen, nothing else: none
+ * asks for facts the lesson does not give (salaries, prices, citations,
+ * products, claims about the state of the art).
+ */
 const GOAL_RULES: Record<LearningGoal, readonly string[]> = {
-  career_change: ['Career change: connect ideas to industry roles, in-demand skills and portfolio-worthy practice.'],
-  research: ['Research: point to open problems, evaluation methods, limitations and the state of the art.'],
-  hobby: ['Hobby: favour fun, low-cost, hands-on examples that can be tried at home or in simulation.'],
+  career_change: [
+    'Career change: choose examples that show how the ideas are used in engineering work, such as a task a robotics engineer does.',
+  ],
+  research: [
+    "Research: choose examples that show how the lesson's ideas are tested and where they stop working, using the lesson's own limitations.",
+  ],
+  hobby: ['Hobby: choose hands-on examples that can be tried at home or in simulation.'],
   teaching: [
-    'Teaching: explain so the ideas can be re-taught: crisp definitions, common misconceptions, and ideas for demonstrations or exercises.',
+    'Teaching: choose examples that help re-teach the ideas: crisp definitions, common misconceptions, and ideas for demonstrations or exercises.',
   ],
-  building_projects: [
-    'Building projects: favour practical, end-to-end examples and show how to apply each idea in a working robot project.',
-  ],
+  building_projects: ['Building projects: choose practical examples that show how each idea is applied in a working robot project.'],
 };
+
+const URDU_RULES: readonly string[] = [
+  'Write the lesson in Urdu, in Urdu script; it is rendered right-to-left.',
+  'Keep in English: code, commands, file paths, package names, identifiers, message types, units and numbers (in Western digits).',
+  'Write every command, path, identifier and code fragment in the prose as inline code (`like_this`) so that it renders left-to-right; do not add HTML, dir attributes or Unicode direction marks.',
+  'Translate headings, prose, table text, admonition text and link text; keep code blocks entirely in English, including any comments you add to them, and explain the code in Urdu in the surrounding text.',
+];
+
+/** The glossary rules of an Urdu rewrite, for a book's glossary. */
+function glossaryRules(glossary: readonly string[]): string[] {
+  const terms = glossary.map((term) => oneLine(term, 60)).filter((term) => term !== '');
+  return [
+    ...(terms.length > 0
+      ? [
+          `The book's glossary, kept in English only where the word is used in its technical sense (in its everyday sense, write it in Urdu): ${terms.join(', ')}.`,
+        ]
+      : []),
+    'Write any other technical term in Urdu, with the English term in brackets on its first use, e.g. گھماؤ کی قوت (torque); use the same Urdu word for it everywhere.',
+  ];
+}
 
 const LANGUAGE_RULES: Record<PreferredLanguage, readonly string[]> = {
   en: ['Write the lesson in English.'],
-  ur: [
-    'Write the lesson in Urdu, in Urdu script; it is rendered right-to-left.',
-    'Keep in English: technical terms, code, commands, file paths, package names, identifiers, message types, units and numbers.',
-    `Technical terms kept in English include: ${URDU_KEEP_IN_ENGLISH.join(', ')}.`,
-    'Write every command, path, identifier and code fragment in the prose as inline code (`like_this`) so that it renders left-to-right; do not add HTML, dir attributes or Unicode direction marks.',
-    'Translate headings, prose, table text, admonition text and link text; keep code blocks entirely in English, including any comments you add to them, and explain the code in Urdu in the surrounding text.',
-  ],
+  ur: URDU_RULES,
 };
 
 /**
@@ -389,7 +422,7 @@ function bullets(lines: readonly string[]): string {
   return lines.map((line) => `- ${line}`).join('\n');
 }
 
-function systemMessage(profile: OnboardingAnswers): string {
+function systemMessage(profile: OnboardingAnswers, glossary: readonly string[]): string {
   const robotics = profile.roboticsBackground ? 'true' : 'false';
   const goalRules = profile.learningGoals.flatMap((goal) => GOAL_RULES[goal]);
   return [
@@ -409,15 +442,20 @@ function systemMessage(profile: OnboardingAnswers): string {
     `AI/ML experience (aiMlExperience: ${profile.aiMlExperience}):`,
     bullets(AI_ML_RULES[profile.aiMlExperience]),
     '',
-    `Learning goals (learningGoals: ${profile.learningGoals.join(', ')}), for which examples and applications you choose:`,
+    `Learning goals (learningGoals: ${profile.learningGoals.join(', ')}), only for which examples and applications you choose:`,
     bullets(goalRules),
     '',
     `Language (preferredLanguage: ${profile.preferredLanguage}):`,
-    bullets(LANGUAGE_RULES[profile.preferredLanguage]),
+    bullets([...LANGUAGE_RULES[profile.preferredLanguage], ...(profile.preferredLanguage === 'ur' ? glossaryRules(glossary) : [])]),
+    '',
+    '## When rules pull apart',
+    '',
+    "The lesson's content comes first, then the language, then the level (education, programming, robotics, AI/ML), then the goals: when a rule above would change or drop something the lesson says, keep the lesson's content and adapt only how it is explained.",
     '',
     '## What you change',
     '',
-    'Change explanations, examples, depth, pace and analogies to fit the profile. You may add explanations, examples, analogies, sub-headings, comments in code and short new code examples.',
+    'Change explanations, examples, depth, pace and analogies to fit the profile. You may add explanations, examples, analogies, sub-headings, comments in code and short new code examples (as separate code blocks).',
+    "Add no new specific facts: no numbers, prices, dates, citations, product or company names, or claims about the state of the art beyond the lesson's own. An example you add uses the lesson's facts or plainly made-up round numbers for illustration.",
     '',
     '## What you must keep',
     '',
@@ -425,8 +463,8 @@ function systemMessage(profile: OnboardingAnswers): string {
       `Every heading: the same level, the same order and the same topic, ${
         profile.preferredLanguage === 'ur' ? 'its text translated into Urdu' : 'its wording kept'
       }. You may add sub-headings but never remove or merge the lesson's headings.`,
-      'Every fenced code block: the same fence and language tag, and every line of its code unchanged and in the same order. You may add comments (in that language\'s comment syntax) and new lines of comment; never remove, reorder, rename, shorten, "fix" or translate code, strings or identifiers.',
-      'Every link and image: exactly the same target (URL or path). Its text may be rephrased or translated.',
+      'Every fenced code block: the same fence and language tag, and every line of its code unchanged and in the same order, with no line added. You may add comments (in that language\'s comment syntax), and you may split a block into consecutive blocks with explanation between them; never remove, reorder, rename, shorten, "fix" or translate code, strings or identifiers.',
+      'Every link and image: exactly the same target (URL or path). Its text may be rephrased or translated. Add no images, no HTML, no forms or buttons, and no links to other sites.',
       'Every fact: numbers, units, names, versions, commands, file names and claims. Never drop, change or contradict one, and never invent facts, APIs, numbers or sources.',
       'The Markdown structure: every table row, every admonition (`:::note`, `:::tip`, `:::warning` … `:::`, with its type unchanged), lists and inline code.',
       'The length: at least about two thirds of the original and at most about two and a half times it.',
@@ -471,9 +509,44 @@ export function buildPersonalizationPrompt(input: PersonalizationPromptInput): P
   const profile = validateProfile(input.profile);
   return {
     messages: [
-      { role: 'system', content: systemMessage(profile) },
+      { role: 'system', content: systemMessage(profile, input.glossary ?? URDU_GLOSSARY) },
       { role: 'user', content: userMessage(input, profile) },
     ],
     promptVersion: PROMPT_VERSION,
+    maxTokens: maxTokensFor(input.markdown, profile.preferredLanguage),
   };
+}
+
+/** Characters per token of a rewrite, by language (Urdu script tokenises about twice as densely as English). */
+const CHARS_PER_TOKEN: Record<PreferredLanguage, number> = { en: 4, ur: 2 };
+/** The answer may be this many times the lesson's length (the fidelity check's upper bound is 3). */
+const ANSWER_LENGTH_FACTOR = 2.5;
+export const MIN_MAX_TOKENS = 1024;
+/** Most chat models' output limit; a longer answer is continued (see the handler). */
+export const MAX_MAX_TOKENS = 16_384;
+
+/**
+ * The answer's `max_tokens`, sized from the lesson: about two and a half
+ * times its length in tokens of the target language, plus room for a
+ * preamble, within [MIN_MAX_TOKENS, MAX_MAX_TOKENS]. An answer cut off at
+ * the limit (finish_reason "length") is continued, not failed.
+ */
+export function maxTokensFor(markdown: string, language: PreferredLanguage): number {
+  const tokens = Math.ceil((markdown.length / CHARS_PER_TOKEN[language]) * ANSWER_LENGTH_FACTOR) + 256;
+  return Math.min(MAX_MAX_TOKENS, Math.max(MIN_MAX_TOKENS, tokens));
+}
+
+/** What the model is told when its answer was cut off at the token limit. */
+export const CONTINUE_INSTRUCTION =
+  'Your answer was cut off at the length limit. Continue the rewritten lesson exactly where it stopped: output only the rest, starting with the next character, without repeating anything and without any remark.';
+
+/**
+ * The messages that ask for the rest of a cut-off answer: the same prompt,
+ * the answer so far as the assistant's turn, then CONTINUE_INSTRUCTION.
+ */
+export function continuationMessages(
+  prompt: PersonalizationPrompt,
+  answerSoFar: string,
+): Array<{ role: 'system' | 'user' | 'assistant'; content: string }> {
+  return [...prompt.messages, { role: 'assistant', content: answerSoFar }, { role: 'user', content: CONTINUE_INSTRUCTION }];
 }
