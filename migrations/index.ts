@@ -4,6 +4,7 @@ import { BookContent1795502953759 } from './1795502953759-book-content';
 import { PersonalizedLessons1795503484995 } from './1795503484995-personalized-lessons';
 import { SearchIndex1795504696597 } from './1795504696597-search-index';
 import { LessonProgress1795505001312 } from './1795505001312-lesson-progress';
+import { ReaderViewAndFeedback1796653325755 } from './1796653325755-reader-view-and-feedback';
 
 /**
  * Every migration, in order. Landed migrations are never edited: a change to
@@ -16,4 +17,5 @@ export const migrations: MixedList<Function> = [
   PersonalizedLessons1795503484995,
   SearchIndex1795504696597,
   LessonProgress1795505001312,
+  ReaderViewAndFeedback1796653325755,
 ];

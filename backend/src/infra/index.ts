@@ -25,3 +25,4 @@ export * from './metrics/metrics.service';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics-http.module';
 export * from './auth/rate-limit';
+export * from './stream';

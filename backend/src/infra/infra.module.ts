@@ -8,6 +8,7 @@ import { LlmModule } from './llm/llm.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
+import { StreamModule } from './stream/stream.module';
 
 /** The infrastructure every process (api, worker, cli, tests) starts with: config, PostgreSQL, Redis, auth, the content store, domain events. */
 @Module({})
@@ -23,9 +24,10 @@ export class InfraModule {
         AuthModule,
         ContentStoreModule,
         LlmModule,
+        StreamModule,
         EventEmitterModule.forRoot(),
       ],
-      exports: [ConfigModule, MetricsModule, DatabaseModule, RedisModule, AuthModule, ContentStoreModule, LlmModule],
+      exports: [ConfigModule, MetricsModule, DatabaseModule, RedisModule, AuthModule, ContentStoreModule, LlmModule, StreamModule],
     };
   }
 }

@@ -4,6 +4,7 @@ import type { PersonalizeReady } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
 import {
   CONTENT_STORE,
+  DraftStreamService,
   LlmCallError,
   LlmService,
   QueueService,
@@ -18,6 +19,7 @@ import { PersonalizedLessonEntity, type FidelityRecord } from './entities/person
 import { checkFidelity, normaliseRewrite } from './fidelity';
 import { buildPersonalizationPrompt } from './prompt';
 import { PersonalizeService, readyAnswer } from './personalize.service';
+import { DraftPublisher, personalizeStreamKey } from './personalize-draft';
 
 const PURGE_EVERY_MS = 60 * 60_000;
 
@@ -39,6 +41,7 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     private readonly llm: LlmService,
     private readonly personalize: PersonalizeService,
     private readonly queues: QueueService,
+    private readonly streams: DraftStreamService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,7 +55,7 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
   async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'rewrite':
-        return this.rewrite(job as Job<PersonalizePayload>);
+        return this.rewriteStreamed(job as Job<PersonalizePayload>);
       case 'purge-stale':
         return { purged: await this.personalize.purgeStale() };
       default:
@@ -60,7 +63,22 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     }
   }
 
-  private async rewrite(job: Job<PersonalizePayload>): Promise<PersonalizeReady> {
+  /** The rewrite, with its draft published as it is written (see DraftPublisher). */
+  private async rewriteStreamed(job: Job<PersonalizePayload>): Promise<PersonalizeReady> {
+    const draft = new DraftPublisher(this.streams, personalizeStreamKey(String(job.id), job.timestamp));
+    if (job.attemptsMade > 0) draft.restart();
+    try {
+      const ready = await this.rewrite(job, draft);
+      await draft.done(ready);
+      return ready;
+    } catch (error) {
+      const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) await draft.failed();
+      throw error;
+    }
+  }
+
+  private async rewrite(job: Job<PersonalizePayload>, draft: DraftPublisher): Promise<PersonalizeReady> {
     const key = job.data;
     const existing = await this.rewrites.findOneBy(key);
     if (existing) return readyAnswer(existing, false);
@@ -82,7 +100,9 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
       const now = Date.now();
       if (now - lastReport < 250) return;
       lastReport = now;
-      void job.updateProgress(Math.round(from + (to - from) * Math.min(1, textSoFar.length / expected))).catch(() => undefined);
+      const progress = Math.round(from + (to - from) * Math.min(1, textSoFar.length / expected));
+      void job.updateProgress(progress).catch(() => undefined);
+      draft.progress(progress);
     };
 
     const attempt = async (previousFailures: string[] | undefined, from: number, to: number) => {
@@ -91,7 +111,10 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
         const answer = await this.llm.streamChat(prompt.messages, {
           purpose: 'personalize',
           jobId: String(job.id),
-          onDelta: report(from, to),
+          onDelta: (textSoFar) => {
+            report(from, to)(textSoFar);
+            draft.text(textSoFar);
+          },
         });
         const text = normaliseRewrite(answer.content);
         return { answer, text, fidelity: checkFidelity(markdown, text, { language: profile.preferredLanguage }) };

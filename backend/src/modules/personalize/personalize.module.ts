@@ -2,7 +2,15 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
 import { OnboardingModule } from '@lectern/onboarding';
+import { PersonalizeFeedbackEntity } from './entities/personalize-feedback.entity';
 import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
+import { ReaderViewEntity } from './entities/reader-view.entity';
+import { PersonalizeFeedbackController } from './feedback/personalize-feedback.controller';
+import { PersonalizeFeedbackService } from './feedback/personalize-feedback.service';
+import { PersonalizeStreamController } from './personalize-stream.controller';
+import { PersonalizeStreamService } from './personalize-stream.service';
+import { ReaderViewController } from './reader-view/reader-view.controller';
+import { ReaderViewService } from './reader-view/reader-view.service';
 import { PersonalizeController } from './personalize.controller';
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeContentListener } from './personalize.listener';
@@ -11,9 +19,20 @@ import { PersonalizeWarmupService } from './personalize-warmup.service';
 
 /** Personalized lessons: the shared rewrite cache, its API, and invalidation on content changes. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalizedLessonEntity]), ContentModule, OnboardingModule],
-  controllers: [PersonalizeController],
-  providers: [PersonalizeService, PersonalizeWarmupService, PersonalizeContentListener],
+  imports: [
+    TypeOrmModule.forFeature([PersonalizedLessonEntity, ReaderViewEntity, PersonalizeFeedbackEntity]),
+    ContentModule,
+    OnboardingModule,
+  ],
+  controllers: [PersonalizeController, PersonalizeStreamController, PersonalizeFeedbackController, ReaderViewController],
+  providers: [
+    PersonalizeService,
+    PersonalizeWarmupService,
+    PersonalizeContentListener,
+    PersonalizeStreamService,
+    PersonalizeFeedbackService,
+    ReaderViewService,
+  ],
   exports: [PersonalizeService, PersonalizeWarmupService],
 })
 export class PersonalizeModule {}

@@ -1,0 +1,3 @@
+export * from './draft-stream.service';
+export * from './sse';
+export * from './stream.module';
