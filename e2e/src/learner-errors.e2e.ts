@@ -62,7 +62,8 @@ void describe('learner-facing errors on the lesson page', () => {
     const { context, page } = await newVisitor(browser, lectern.baseUrl);
     try {
       await onboard(page);
-      const reason = 'Error: The rewrite failed the fidelity check twice: code block 1 missing\n    at PersonalizeHandler.rewrite (/app/dist/main.js:1:2345)';
+      const reason =
+        'Error: The rewrite failed the fidelity check twice: code block 1 missing\n    at PersonalizeHandler.rewrite (/app/dist/main.js:1:2345)';
       await page.route('**/api/personalize', (route) =>
         route.fulfill(json(202, { status: 'queued', jobId: 'rewrite-x', statusUrl: '/api/personalize/jobs/rewrite-x' })),
       );
@@ -110,8 +111,18 @@ void describe('learner-facing errors on the lesson page', () => {
     try {
       await onboard(page);
       const answers = [
-        json(429, { statusCode: 429, error: 'Too Many Requests', code: 'rate_limited', message: 'Too many: PERSONALIZE_RATE_PER_MINUTE=5' }),
-        json(429, { statusCode: 429, error: 'Too Many Requests', code: 'daily_budget_exhausted', message: 'LLM_DAILY_TOKEN_BUDGET used up' }),
+        json(429, {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          code: 'rate_limited',
+          message: 'Too many: PERSONALIZE_RATE_PER_MINUTE=5',
+        }),
+        json(429, {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          code: 'daily_budget_exhausted',
+          message: 'LLM_DAILY_TOKEN_BUDGET used up',
+        }),
         json(500, { statusCode: 500, error: 'Internal Server Error', message: 'QueryFailedError: relation "x" does not exist' }),
       ];
       for (const [i, answer] of answers.entries()) {
@@ -122,7 +133,9 @@ void describe('learner-facing errors on the lesson page', () => {
         await page.unroute('**/api/personalize');
       }
 
-      await page.route(`**/api/content/lessons/${LESSON}/content`, (route) => route.fulfill({ status: 500, body: 'Error: ENOENT content-store' }));
+      await page.route(`**/api/content/lessons/${LESSON}/content`, (route) =>
+        route.fulfill({ status: 500, body: 'Error: ENOENT content-store' }),
+      );
       await page.goto(`/lessons/${LESSON}`);
       await page.getByTestId('lesson-body-error').waitFor();
       await assertLearnerWords(page, 'lesson text');

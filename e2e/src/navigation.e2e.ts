@@ -71,7 +71,10 @@ void describe('book navigation', () => {
       assert.ok((await crumbs.count()) >= 3);
       assert.match((await crumbs.nth(2).getAttribute('href')) ?? '', /^\/book#chapter-\d+$/);
 
-      const ids = await page.getByTestId('lesson-body').locator('h2[id]').evaluateAll((hs) => hs.map((h) => h.id));
+      const ids = await page
+        .getByTestId('lesson-body')
+        .locator('h2[id]')
+        .evaluateAll((hs) => hs.map((h) => h.id));
       assert.ok(ids.length >= 3, 'the lesson has sections');
       const target = ids[2];
       await scrollHeadingToTop(page, target);
@@ -97,7 +100,12 @@ void describe('book navigation', () => {
   });
 
   void it('on a phone: a one-row header, the title and first paragraph above the fold, a menu that opens and closes with the keyboard', async () => {
-    const context = await browser.newContext({ baseURL: lectern.baseUrl, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      baseURL: lectern.baseUrl,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     try {
       await page.goto(`/lessons/${LESSON}`);
@@ -108,7 +116,10 @@ void describe('book navigation', () => {
       const title = await page.getByTestId('lesson-title').boundingBox();
       const paragraph = await firstParagraph.boundingBox();
       assert.ok(title && title.y >= 0 && title.y + title.height <= 844, 'the title is on the first screen');
-      assert.ok(paragraph && paragraph.y + Math.min(paragraph.height, 48) <= 844, `the first paragraph starts on the first screen (y ${paragraph?.y})`);
+      assert.ok(
+        paragraph && paragraph.y + Math.min(paragraph.height, 48) <= 844,
+        `the first paragraph starts on the first screen (y ${paragraph?.y})`,
+      );
       assert.ok(!(await page.getByTestId('lesson-sidebar').isVisible()), 'no sidebar beside the text on a phone');
 
       const menu = page.getByTestId('menu-button');
@@ -147,7 +158,10 @@ void describe('the Personalized view', () => {
       await onboard(page);
       await page.goto(`/lessons/${LESSON}`);
       await page.getByTestId('lesson-body').locator('h2').first().waitFor();
-      const ids = await page.getByTestId('lesson-body').locator('h2[id]').evaluateAll((hs) => hs.map((h) => h.id));
+      const ids = await page
+        .getByTestId('lesson-body')
+        .locator('h2[id]')
+        .evaluateAll((hs) => hs.map((h) => h.id));
       const section = ids[1];
 
       // Reading the second section in Original, then switching: the same section stays in view.
@@ -197,7 +211,11 @@ void describe('the Personalized view', () => {
       // Next: still Personalized.
       await page.getByTestId('lesson-next').click();
       await page.waitForURL((url) => !url.pathname.endsWith(LESSON) && url.searchParams.get('view') === 'personalized');
-      await page.getByTestId('personalized-panel').locator('[data-testid="personalized-draft"], [data-testid="personalized-body"]').first().waitFor({ timeout: 30_000 });
+      await page
+        .getByTestId('personalized-panel')
+        .locator('[data-testid="personalized-draft"], [data-testid="personalized-body"]')
+        .first()
+        .waitFor({ timeout: 30_000 });
       assert.equal(await page.getByTestId('tab-personalized').getAttribute('aria-selected'), 'true');
 
       // Original, chosen again, stays chosen too.

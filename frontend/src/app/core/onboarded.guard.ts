@@ -9,7 +9,9 @@ export const onboardedGuard: CanActivateFn = async (_route, state) => {
   try {
     const user = await session.ensure();
     // Sent back to the page they asked for once the questions are answered.
-    return user.onboardingCompleted ? true : router.createUrlTree(['/onboarding'], state.url !== '/' ? { queryParams: { returnTo: state.url } } : {});
+    return user.onboardingCompleted
+      ? true
+      : router.createUrlTree(['/onboarding'], state.url !== '/' ? { queryParams: { returnTo: state.url } } : {});
   } catch {
     session.noteBlocked(state.url);
     return false;

@@ -124,11 +124,15 @@ describe('Personalization', () => {
     expect(store.state().kind).toBe('ready');
   });
 
-  it('never shows the server's own message for a 503 (no LLM configured) or a 429', async () => {
+  it('never shows the server own message for a 503 (no LLM configured) or a 429', async () => {
     const noLlm = 'No LLM is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a local model) and restart; see README.';
     store.open(SLUG);
     await flush();
-    await answer(expectPost(), { statusCode: 503, error: 'Service Unavailable', message: noLlm }, { status: 503, statusText: 'Service Unavailable' });
+    await answer(
+      expectPost(),
+      { statusCode: 503, error: 'Service Unavailable', message: noLlm },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
     expect(store.state()).toEqual({ kind: 'failed', message: MESSAGES.unavailable, showOriginal: false, needsOnboarding: false });
 
     store.retry();
@@ -186,7 +190,7 @@ describe('Personalization', () => {
     http.expectNone('/api/personalize/jobs/job-1');
   });
 
-  it('a stream that ends with `failed` shows the original with the learner's note', async () => {
+  it('a stream that ends with `failed` shows the original with a note for the learner', async () => {
     streamEvents = async function* () {
       yield { event: 'delta', data: { text: 'Draft' } };
       yield { event: 'failed', data: { reason: 'Error: fidelity check failed twice' } };
@@ -216,7 +220,11 @@ describe('Personalization', () => {
   it('asks a learner who has not onboarded to answer the questionnaire (409)', async () => {
     store.open(SLUG);
     await flush();
-    await answer(expectPost(), { statusCode: 409, error: 'Conflict', message: 'Onboarding first' }, { status: 409, statusText: 'Conflict' });
+    await answer(
+      expectPost(),
+      { statusCode: 409, error: 'Conflict', message: 'Onboarding first' },
+      { status: 409, statusText: 'Conflict' },
+    );
     expect(store.state()).toMatchObject({ kind: 'failed', needsOnboarding: true });
   });
 

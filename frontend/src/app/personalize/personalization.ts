@@ -49,7 +49,8 @@ export const MESSAGES = {
   needsOnboarding: 'Lessons are personalized from your answers to a few questions. Answer them first, then come back here.',
   notFound: 'This lesson could not be found, so there is nothing to personalize.',
   tooMany: 'You have asked for many personalized versions in a short time. Wait a minute, then try again.',
-  pausedToday: 'Personalized versions are paused for today. Lessons already personalized for you still open, and the original is always here.',
+  pausedToday:
+    'Personalized versions are paused for today. Lessons already personalized for you still open, and the original is always here.',
   unavailable: 'Personalized versions are not available right now. You can read the original lesson meanwhile.',
   failed: 'Your version could not be written this time. You are reading the original lesson; you can try again.',
   tooLong: 'Your version is taking much longer than usual. You are reading the original lesson; you can try again.',
@@ -66,7 +67,10 @@ function httpFailure(error: unknown): { message: string; needsOnboarding: boolea
     case 404:
       return { message: MESSAGES.notFound, needsOnboarding: false };
     case 429:
-      return { message: apiErrorOf(error)?.code === 'daily_budget_exhausted' ? MESSAGES.pausedToday : MESSAGES.tooMany, needsOnboarding: false };
+      return {
+        message: apiErrorOf(error)?.code === 'daily_budget_exhausted' ? MESSAGES.pausedToday : MESSAGES.tooMany,
+        needsOnboarding: false,
+      };
     case 503:
       return { message: MESSAGES.unavailable, needsOnboarding: false };
     default:
@@ -84,7 +88,12 @@ function clampProgress(value: unknown): number {
 }
 
 function isReady(value: unknown): value is PersonalizeReady {
-  return typeof value === 'object' && value !== null && (value as PersonalizeReady).status === 'ready' && typeof (value as PersonalizeReady).content === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as PersonalizeReady).status === 'ready' &&
+    typeof (value as PersonalizeReady).content === 'string'
+  );
 }
 
 /**
@@ -249,7 +258,13 @@ export class Personalization {
         // queued or active (or a state this client does not know yet): keep polling.
         const previous = this.stateSignal();
         const draft = previous.kind === 'writing' ? previous.draft : '';
-        this.stateSignal.set({ kind: 'writing', jobId, jobState: job.state === 'active' ? 'active' : 'queued', progress: progressOf(job), draft });
+        this.stateSignal.set({
+          kind: 'writing',
+          jobId,
+          jobState: job.state === 'active' ? 'active' : 'queued',
+          progress: progressOf(job),
+          draft,
+        });
         this.schedulePoll(jobId, run, nextDelay(delay), deadline, 0);
         return;
       }

@@ -168,7 +168,10 @@ describe('PersonalizedLesson', () => {
   it('says a 503 (no LLM configured) in words for the learner, with Try again', async () => {
     await open();
     const message = 'No LLM is configured: set OPENAI_API_KEY in .env (or OPENAI_BASE_URL for a local model) and restart; see README.';
-    (await nextPost()).flush({ statusCode: 503, error: 'Service Unavailable', message }, { status: 503, statusText: 'Service Unavailable' });
+    (await nextPost()).flush(
+      { statusCode: 503, error: 'Service Unavailable', message },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
     await until(() => has('personalize-error'));
     expect(text('personalize-error')).toBe(MESSAGES.unavailable);
     expect(root.textContent).not.toMatch(/OPENAI|README|\.env/);

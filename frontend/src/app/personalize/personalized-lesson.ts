@@ -101,7 +101,7 @@ export class PersonalizedLesson {
 
   private readonly showsOriginal = computed(() => {
     const state = this.state();
-    return state.kind === 'failed' && state.showOriginal ? this.originalMarkdown() ?? undefined : undefined;
+    return state.kind === 'failed' && state.showOriginal ? (this.originalMarkdown() ?? undefined) : undefined;
   });
 
   protected readonly original = resource({
@@ -140,10 +140,13 @@ export class PersonalizedLesson {
 
   private scheduleDraft(): void {
     if (this.draftTimer !== undefined || this.draftRendering) return;
-    this.draftTimer = setTimeout(() => {
-      this.draftTimer = undefined;
-      void this.renderDraft();
-    }, this.draftHtml() ? DRAFT_RENDER_MS : 0);
+    this.draftTimer = setTimeout(
+      () => {
+        this.draftTimer = undefined;
+        void this.renderDraft();
+      },
+      this.draftHtml() ? DRAFT_RENDER_MS : 0,
+    );
   }
 
   private async renderDraft(): Promise<void> {

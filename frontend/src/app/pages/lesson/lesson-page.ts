@@ -135,7 +135,9 @@ export class LessonPage {
     return this.chosen() ?? (isReaderView(url) ? url : isReaderView(stored) ? stored : 'original');
   });
   /** Query parameters that keep the view on links to other lessons. */
-  protected readonly viewParams = computed<Record<string, string>>(() => (this.tab() === 'personalized' ? { view: 'personalized' } : ({} as Record<string, string>)));
+  protected readonly viewParams = computed<Record<string, string>>(() =>
+    this.tab() === 'personalized' ? { view: 'personalized' } : ({} as Record<string, string>),
+  );
   /** Where onboarding sends a learner back to: this lesson, Personalized. */
   protected readonly returnTo = computed(() => `/lessons/${this.slug()}?view=personalized`);
 
@@ -223,7 +225,7 @@ export class LessonPage {
       this.applyKeep();
       if (body && this.pendingAnchor) {
         const id = idIn(tab, this.pendingAnchor);
-        if (this.visiblePanel()?.querySelector(`[id="${CSS.escape(id)}"]`)) {
+        if (this.shows(id)) {
           this.pendingAnchor = null;
           revealAnchor(this.document, id);
         }
@@ -232,7 +234,7 @@ export class LessonPage {
       const key = `${tab}#${fragment}`;
       if (this.revealed === key) return;
       const anchor = canonicalAnchor(fragment);
-      if (!this.visiblePanel()?.querySelector(`[id="${CSS.escape(idIn(tab, anchor))}"]`)) return; // not shown yet
+      if (!this.shows(idIn(tab, anchor))) return; // not shown yet
       this.revealed = key;
       revealAnchor(this.document, idIn(tab, anchor));
     });
@@ -286,7 +288,7 @@ export class LessonPage {
     const id = idIn(this.tab(), anchor);
     this.pendingAnchor = null;
     this.keep = null;
-    if (this.visiblePanel()?.querySelector(`[id="${CSS.escape(id)}"]`)) revealAnchor(this.document, id);
+    if (this.shows(id)) revealAnchor(this.document, id);
     else this.pendingAnchor = anchor; // not shown yet (the rewrite is being written): revealed once it is
   }
 
@@ -348,6 +350,12 @@ export class LessonPage {
     return (this.tab() === 'personalized' ? this.personalizedPanel() : this.originalPanel())?.nativeElement ?? null;
   }
 
+  /** Whether the view on screen shows the element with this id. */
+  private shows(id: string): boolean {
+    const element = this.document.getElementById(id);
+    return !!element && !!this.visiblePanel()?.contains(element);
+  }
+
   private spy(): void {
     const heading = currentHeading(this.visiblePanel());
     this.activeSection.set(heading ? canonicalAnchor(heading.id) : null);
@@ -357,8 +365,9 @@ export class LessonPage {
   private applyKeep(): void {
     const keep = this.keep;
     if (!keep || keep.tab !== this.tab()) return;
-    const target = this.visiblePanel()?.querySelector<HTMLElement>(`[id="${CSS.escape(idIn(keep.tab, keep.anchor))}"]`);
-    if (!target) return; // not shown yet: tried again when it is
+    const id = idIn(keep.tab, keep.anchor);
+    if (!this.shows(id)) return; // not shown yet: tried again when it is
+    const target = this.document.getElementById(id) as HTMLElement;
     this.keep = null;
     this.document.defaultView?.scrollBy({ top: target.getBoundingClientRect().top - keep.top, behavior: 'instant' });
   }
