@@ -113,7 +113,7 @@ export async function startLectern(name: string, options: StartOptions = {}): Pr
   const api = spawn(process.execPath, ['dist/backend/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   capture(api, `${name}-api`);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000; // a busy machine boots slowly
   for (;;) {
     if (api.exitCode !== null) throw new Error(`The API exited with ${api.exitCode}; see test-results/e2e-logs/${name}-api.log`);
     const ok = await fetch(`${baseUrl}/health/ready`).then(
@@ -121,7 +121,7 @@ export async function startLectern(name: string, options: StartOptions = {}): Pr
       () => false,
     );
     if (ok) break;
-    if (Date.now() > deadline) throw new Error('The API did not become ready within 30 s');
+    if (Date.now() > deadline) throw new Error('The API did not become ready within 120 s');
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
