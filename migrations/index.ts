@@ -5,6 +5,7 @@ import { PersonalizedLessons1795503484995 } from './1795503484995-personalized-l
 import { SearchIndex1795504696597 } from './1795504696597-search-index';
 import { LessonProgress1795505001312 } from './1795505001312-lesson-progress';
 import { BookStructureAssets1795506000000 } from './1795506000000-book-structure-assets';
+import { ReaderViewAndFeedback1796653325755 } from './1796653325755-reader-view-and-feedback';
 import { Accounts1796653581018 } from './1796653581018-accounts';
 import { TutorThreads1796653655936 } from './1796653655936-tutor-threads';
 import { AbuseLimits1796653952654 } from './1796653952654-abuse-limits';
@@ -21,6 +22,7 @@ export const migrations: MixedList<Function> = [
   SearchIndex1795504696597,
   LessonProgress1795505001312,
   BookStructureAssets1795506000000,
+  ReaderViewAndFeedback1796653325755,
   Accounts1796653581018,
   TutorThreads1796653655936,
   AbuseLimits1796653952654,

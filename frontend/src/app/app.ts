@@ -5,17 +5,21 @@ import {
   ElementRef,
   Injector,
   afterNextRender,
+  computed,
   effect,
   inject,
+  signal,
   untracked,
   viewChild,
 } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { filter, skip } from 'rxjs';
+import { filter, map, skip } from 'rxjs';
 import { AccountService } from './account/account.service';
 import { SessionService } from './core/session.service';
 import { THEME_MODES, ThemeService } from './core/theme.service';
 import { SearchBox } from './search/search-box';
+import { SiteDrawer } from './shell/site-drawer';
 import { AskButton } from './tutor/ask-button';
 import { TutorPanel } from './tutor/tutor-panel';
 
@@ -23,7 +27,7 @@ import { TutorPanel } from './tutor/tutor-panel';
 @Component({
   selector: 'lx-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, SearchBox, AskButton, TutorPanel],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, SearchBox, AskButton, TutorPanel, SiteDrawer],
   templateUrl: './app.html',
   styleUrl: './app.css',
 })
@@ -35,6 +39,25 @@ export class App {
   private readonly router = inject(Router);
   private readonly injector = inject(Injector);
   private readonly main = viewChild.required<ElementRef<HTMLElement>>('main');
+  private readonly menuButton = viewChild.required<ElementRef<HTMLButtonElement>>('menuButton');
+
+  /** The phone menu (a drawer, loaded the first time it opens). */
+  protected readonly menuOpen = signal(false);
+  private readonly url = toSignal(
+    this.router.events.pipe(
+      filter((event) => event instanceof NavigationEnd),
+      map((event) => event.urlAfterRedirects),
+    ),
+    { initialValue: this.router.url },
+  );
+  /** The lesson being read, for the menu's book contents. */
+  protected readonly currentLesson = computed(() => {
+    const match = /^\/lessons\/([^/?#]+)/.exec(this.url());
+    return match ? decodeURIComponent(match[1]) : null;
+  });
+  protected readonly lessonLinkParams = computed<Record<string, string>>(() =>
+    /[?&]view=personalized\b/.test(this.url()) ? { view: 'personalized' } : ({} as Record<string, string>),
+  );
 
   constructor() {
     // The header's session indicator: who the learner's token belongs to, once there is a learner.
@@ -55,6 +78,13 @@ export class App {
   protected skipToMain(event: Event): void {
     event.preventDefault();
     this.focusMain();
+  }
+
+  protected closeMenu(): void {
+    if (!this.menuOpen()) return;
+    this.menuOpen.set(false);
+    // The focus trap gives focus back to what had it; make sure that is the menu button.
+    afterNextRender(() => this.menuButton().nativeElement.focus({ preventScroll: true }), { injector: this.injector });
   }
 
   protected onThemeChange(event: Event): void {

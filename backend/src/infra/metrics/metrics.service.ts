@@ -61,6 +61,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly personalizeFeedback = new Counter({
+    name: 'lectern_personalize_feedback_total',
+    help: 'Learner feedback on personalized rewrites, by rating and reason (a resend counts again)',
+    labelNames: ['rating', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly searchDuration = new Histogram({
     name: 'lectern_search_duration_seconds',
     help: 'Search latency by mode',

@@ -123,6 +123,10 @@ export class QueueService {
     }
     if (job) {
       const state = foldState(await within(1_000, 'reading a job state', job.getState()).catch(() => 'unknown'));
+      if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
+        // It finished between reading the job and its state: read it again for its result or reason.
+        job = (await within(1_000, 'reading a job', this.queue(queueName).getJob(id)).catch(() => undefined)) ?? job;
+      }
       return {
         jobId: String(job.id),
         queue: queueName,

@@ -4,6 +4,7 @@ import type { PersonalizeReady } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
 import {
   CONTENT_STORE,
+  DraftStreamService,
   LlmBudget,
   LlmBudgetRefusedError,
   LlmCallError,
@@ -21,6 +22,7 @@ import { checkFidelity, normaliseRewrite, type RewriteCleanup } from './fidelity
 import { buildPersonalizationPrompt, continuationMessages } from './prompt';
 import { fullKey, personalizeJobId } from './personalize-key';
 import { PersonalizeService, readyAnswer } from './personalize.service';
+import { DraftPublisher, personalizeStreamKey } from './personalize-draft';
 import { rewriteTokenBounds } from './rewrite-estimate';
 
 const PURGE_EVERY_MS = 60 * 60_000;
@@ -58,6 +60,7 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     private readonly budget: LlmBudget,
     private readonly personalize: PersonalizeService,
     private readonly queues: QueueService,
+    private readonly streams: DraftStreamService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,11 +74,26 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
   async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'rewrite':
-        return this.rewrite(job as Job<PersonalizePayload>);
+        return this.rewriteStreamed(job as Job<PersonalizePayload>);
       case 'purge-stale':
         return { purged: await this.personalize.purgeStale() };
       default:
         throw new UnrecoverableError(`The personalize queue has no job named ${job.name}`);
+    }
+  }
+
+  /** The rewrite, with its draft published as it is written (see DraftPublisher). */
+  private async rewriteStreamed(job: Job<PersonalizePayload>): Promise<PersonalizeReady> {
+    const draft = new DraftPublisher(this.streams, personalizeStreamKey(String(job.id), job.timestamp));
+    if (job.attemptsMade > 0) draft.restart();
+    try {
+      const ready = await this.rewrite(job, draft);
+      await draft.done(ready);
+      return ready;
+    } catch (error) {
+      const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final) await draft.failed();
+      throw error;
     }
   }
 
@@ -85,10 +103,10 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
    * work spent past the budget since): a refused job fails for good with the
    * learner-facing reason. Whatever is still held when the job ends is released.
    */
-  private async rewrite(job: Job<PersonalizePayload>): Promise<PersonalizeReady> {
+  private async rewrite(job: Job<PersonalizePayload>, draft: DraftPublisher): Promise<PersonalizeReady> {
     const holdId = personalizeJobId(job.data);
     try {
-      return await this.writeRewrite(job, holdId);
+      return await this.writeRewrite(job, holdId, draft);
     } catch (error) {
       if (error instanceof LlmBudgetRefusedError) throw new UnrecoverableError(error.message);
       throw error;
@@ -99,7 +117,7 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     }
   }
 
-  private async writeRewrite(job: Job<PersonalizePayload>, holdId: string): Promise<PersonalizeReady> {
+  private async writeRewrite(job: Job<PersonalizePayload>, holdId: string, draft: DraftPublisher): Promise<PersonalizeReady> {
     const key = fullKey(job.data);
     const existing = await this.rewrites.findOneBy(key);
     if (existing) return readyAnswer(existing, false);
@@ -121,7 +139,9 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
       const now = Date.now();
       if (now - lastReport < 250) return;
       lastReport = now;
-      void job.updateProgress(Math.round(from + (to - from) * Math.min(1, textSoFar.length / expected))).catch(() => undefined);
+      const progress = Math.round(from + (to - from) * Math.min(1, textSoFar.length / expected));
+      void job.updateProgress(progress).catch(() => undefined);
+      draft.progress(progress);
     };
 
     const attempt = async (previousFailures: string[] | undefined, from: number, to: number) => {
@@ -136,7 +156,10 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
           // Never more than was reserved at admission: the budget stays a hard cap.
           maxTokens: Math.min(bounds.completion, prompt.maxTokens),
           jobId: String(job.id),
-          onDelta: report(from, to),
+          onDelta: (textSoFar) => {
+            report(from, to)(textSoFar);
+            draft.text(textSoFar);
+          },
         });
         let continuations = 0;
         while (answer.finishReason === 'length' && continuations < MAX_CONTINUATIONS) {
@@ -149,7 +172,10 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
             feature: 'rewrites',
             estimateTokens: bounds.prompt + bounds.completion,
             jobId: String(job.id),
-            onDelta: (text) => report(from, to)(soFar + text),
+            onDelta: (text) => {
+              report(from, to)(soFar + text);
+              draft.text(soFar + text);
+            },
             maxTokens: Math.min(bounds.completion, prompt.maxTokens),
           });
           answer.content = joinContinuation(soFar, more.content);

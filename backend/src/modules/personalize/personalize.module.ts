@@ -2,8 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
 import { OnboardingModule } from '@lectern/onboarding';
+import { PersonalizeFeedbackEntity } from './entities/personalize-feedback.entity';
 import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
 import { PersonalizeVariantEntity } from './entities/personalize-variant.entity';
+import { ReaderViewEntity } from './entities/reader-view.entity';
+import { PersonalizeFeedbackController } from './feedback/personalize-feedback.controller';
+import { PersonalizeFeedbackService } from './feedback/personalize-feedback.service';
+import { PersonalizeStreamController } from './personalize-stream.controller';
+import { PersonalizeStreamService } from './personalize-stream.service';
+import { ReaderViewController } from './reader-view/reader-view.controller';
+import { ReaderViewService } from './reader-view/reader-view.service';
 import { PersonalizeController } from './personalize.controller';
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeContentListener } from './personalize.listener';
@@ -15,6 +23,20 @@ import { PersonalizeWarmupService } from './personalize-warmup.service';
   imports: [TypeOrmModule.forFeature([PersonalizedLessonEntity, PersonalizeVariantEntity]), ContentModule, OnboardingModule],
   controllers: [PersonalizeController],
   providers: [PersonalizeService, PersonalizeWarmupService, PersonalizeContentListener],
+  imports: [
+    TypeOrmModule.forFeature([PersonalizedLessonEntity, ReaderViewEntity, PersonalizeFeedbackEntity]),
+    ContentModule,
+    OnboardingModule,
+  ],
+  controllers: [PersonalizeController, PersonalizeStreamController, PersonalizeFeedbackController, ReaderViewController],
+  providers: [
+    PersonalizeService,
+    PersonalizeWarmupService,
+    PersonalizeContentListener,
+    PersonalizeStreamService,
+    PersonalizeFeedbackService,
+    ReaderViewService,
+  ],
   exports: [PersonalizeService, PersonalizeWarmupService],
 })
 export class PersonalizeModule {}

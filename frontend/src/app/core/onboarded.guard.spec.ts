@@ -47,7 +47,7 @@ describe('onboardedGuard and onboardingGuard', () => {
   it('sends a learner who has not onboarded to /onboarding', async () => {
     ensure.mockResolvedValue(learner(false));
     expect(await navigate('/')).toBe('/onboarding');
-    expect(await navigate('/profile')).toBe('/onboarding');
+    expect(await navigate('/profile')).toBe('/onboarding?returnTo=%2Fprofile');
   });
 
   it('lets an onboarded learner in', async () => {

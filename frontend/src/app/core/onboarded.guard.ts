@@ -8,7 +8,10 @@ export const onboardedGuard: CanActivateFn = async (_route, state) => {
   const router = inject(Router);
   try {
     const user = await session.ensure();
-    return user.onboardingCompleted ? true : router.createUrlTree(['/onboarding']);
+    // Sent back to the page they asked for once the questions are answered.
+    return user.onboardingCompleted
+      ? true
+      : router.createUrlTree(['/onboarding'], state.url !== '/' ? { queryParams: { returnTo: state.url } } : {});
   } catch {
     session.noteBlocked(state.url);
     return false;

@@ -4,7 +4,8 @@ import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { SessionService } from '../core/session.service';
 import { QUEUED, READY, job, learner } from '../testing/fixtures';
-import { POLLING, Personalization, nextDelay } from './personalization';
+import { JobStream, type StreamEvent, StreamUnavailableError } from './job-stream';
+import { MESSAGES, POLLING, Personalization, nextDelay } from './personalization';
 
 const SLUG = 'digital-ai-vs-physical-ai';
 
@@ -12,6 +13,11 @@ describe('Personalization', () => {
   let http: HttpTestingController;
   let injector: EnvironmentInjector;
   let store: Personalization;
+  /** What the job's event stream does; by default it is unavailable (so the store polls). */
+  let streamEvents: (url: string, signal: AbortSignal) => AsyncIterable<StreamEvent>;
+  const unavailable = (): AsyncIterable<StreamEvent> => ({
+    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new StreamUnavailableError('not in tests')) }),
+  });
 
   /** Lets the awaited session and HTTP answers run (fake timers stay where they are). */
   const flush = () => vi.advanceTimersByTimeAsync(0);
@@ -30,11 +36,13 @@ describe('Personalization', () => {
 
   beforeEach(() => {
     vi.useFakeTimers();
+    streamEvents = unavailable;
     TestBed.configureTestingModule({
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
         { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)) } },
+        { provide: JobStream, useValue: { events: (url: string, signal: AbortSignal) => streamEvents(url, signal) } },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -73,7 +81,7 @@ describe('Personalization', () => {
     store.open(SLUG);
     await flush();
     await answer(expectPost(), QUEUED, { status: 202, statusText: 'Accepted' });
-    expect(store.state()).toEqual({ kind: 'writing', jobId: 'job-1', jobState: 'queued', progress: 0 });
+    expect(store.state()).toEqual({ kind: 'writing', jobId: 'job-1', jobState: 'queued', progress: 0, draft: '' });
 
     await vi.advanceTimersByTimeAsync(999);
     http.expectNone('/api/personalize/jobs/job-1');
@@ -84,7 +92,7 @@ describe('Personalization', () => {
     http.expectNone('/api/personalize/jobs/job-1');
     await vi.advanceTimersByTimeAsync(1);
     await answer(expectPoll(), job('active', 35));
-    expect(store.state()).toEqual({ kind: 'writing', jobId: 'job-1', jobState: 'active', progress: 35 });
+    expect(store.state()).toEqual({ kind: 'writing', jobId: 'job-1', jobState: 'active', progress: 35, draft: '' });
 
     await vi.advanceTimersByTimeAsync(2250);
     await answer(expectPoll(), job('active', 80));
@@ -99,18 +107,14 @@ describe('Personalization', () => {
     http.expectNone('/api/personalize/jobs/job-1');
   });
 
-  it('reports a failed job with its reason, and shows the original', async () => {
+  it('reports a failed job in words for the learner (never its reason), and shows the original', async () => {
     store.open(SLUG);
     await flush();
     await answer(expectPost(), QUEUED, { status: 202, statusText: 'Accepted' });
     await vi.advanceTimersByTimeAsync(1000);
     await answer(expectPoll(), job('failed', 40, { failedReason: 'The model returned an empty answer', attemptsMade: 3 }));
-    expect(store.state()).toEqual({
-      kind: 'failed',
-      message: 'The model returned an empty answer',
-      showOriginal: true,
-      needsOnboarding: false,
-    });
+    expect(store.state()).toEqual({ kind: 'failed', message: MESSAGES.failed, showOriginal: true, needsOnboarding: false });
+    expect(JSON.stringify(store.state())).not.toContain('empty answer');
     await vi.advanceTimersByTimeAsync(60_000);
     http.expectNone('/api/personalize/jobs/job-1');
 
@@ -120,8 +124,8 @@ describe('Personalization', () => {
     expect(store.state().kind).toBe('ready');
   });
 
-  it('shows the message of a 503 (no LLM configured) and of a 429 as they are', async () => {
-    const noLlm = 'No LLM is configured: set LLM_API_KEY (and LLM_BASE_URL for a local model) and restart.';
+  it('never shows the server own message for a 503 (no LLM configured) or a 429', async () => {
+    const noLlm = 'No LLM is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a local model) and restart; see README.';
     store.open(SLUG);
     await flush();
     await answer(
@@ -129,17 +133,88 @@ describe('Personalization', () => {
       { statusCode: 503, error: 'Service Unavailable', message: noLlm },
       { status: 503, statusText: 'Service Unavailable' },
     );
-    expect(store.state()).toEqual({ kind: 'failed', message: noLlm, showOriginal: false, needsOnboarding: false });
+    expect(store.state()).toEqual({ kind: 'failed', message: MESSAGES.unavailable, showOriginal: false, needsOnboarding: false });
 
     store.retry();
     await flush();
-    const limited = 'Daily personalization budget reached. Try again tomorrow.';
+    const limited = 'Too many personalization requests: at most 5 new rewrites a minute (PERSONALIZE_RATE_PER_MINUTE)';
     await answer(
       expectPost(),
-      { statusCode: 429, error: 'Too Many Requests', message: limited },
+      { statusCode: 429, error: 'Too Many Requests', code: 'rate_limited', message: limited },
       { status: 429, statusText: 'Too Many Requests' },
     );
-    expect(store.state()).toMatchObject({ kind: 'failed', message: limited });
+    expect(store.state()).toMatchObject({ kind: 'failed', message: MESSAGES.tooMany });
+
+    store.retry();
+    await flush();
+    await answer(
+      expectPost(),
+      { statusCode: 429, error: 'Too Many Requests', code: 'daily_budget_exhausted', message: "Today's LLM budget is used up" },
+      { status: 429, statusText: 'Too Many Requests' },
+    );
+    expect(store.state()).toMatchObject({ kind: 'failed', message: MESSAGES.pausedToday });
+  });
+
+  it('follows the stream: the draft grows (a restart drops it), then the checked rewrite replaces it', async () => {
+    const events: StreamEvent[] = [];
+    let push: (() => void) | undefined;
+    let seenUrl = '';
+    streamEvents = async function* (url) {
+      seenUrl = url;
+      for (;;) {
+        while (events.length) {
+          const next = events.shift() as StreamEvent;
+          yield next;
+          if (next.event === 'done' || next.event === 'failed') return;
+        }
+        await new Promise<void>((resolve) => (push = resolve));
+      }
+    };
+    const send = async (...more: StreamEvent[]) => {
+      events.push(...more);
+      push?.();
+      await flush();
+    };
+    store.open(SLUG);
+    await flush();
+    await answer(expectPost(), QUEUED, { status: 202, statusText: 'Accepted' });
+    expect(seenUrl).toBe('/api/personalize/jobs/job-1/stream');
+    await send({ event: 'progress', data: { progress: 5 } }, { event: 'delta', data: { text: 'Old ' } });
+    expect(store.state()).toEqual({ kind: 'writing', jobId: 'job-1', jobState: 'active', progress: 5, draft: 'Old ' });
+    await send({ event: 'restart', data: {} }, { event: 'delta', data: { text: '## Two ' } }, { event: 'delta', data: { text: 'kinds' } });
+    expect(store.state()).toMatchObject({ kind: 'writing', draft: '## Two kinds' });
+    const result = { ...READY, cached: false, content: '## Two kinds of AI' };
+    await send({ event: 'done', data: { result } });
+    expect(store.state()).toEqual({ kind: 'ready', result, cached: false });
+    await vi.advanceTimersByTimeAsync(60_000);
+    http.expectNone('/api/personalize/jobs/job-1');
+  });
+
+  it('a stream that ends with `failed` shows the original with a note for the learner', async () => {
+    streamEvents = async function* () {
+      yield { event: 'delta', data: { text: 'Draft' } };
+      yield { event: 'failed', data: { reason: 'Error: fidelity check failed twice' } };
+    };
+    store.open(SLUG);
+    await flush();
+    await answer(expectPost(), QUEUED, { status: 202, statusText: 'Accepted' });
+    await flush();
+    expect(store.state()).toEqual({ kind: 'failed', message: MESSAGES.failed, showOriginal: true, needsOnboarding: false });
+  });
+
+  it('falls back to polling when the stream breaks before the outcome', async () => {
+    streamEvents = async function* () {
+      yield { event: 'delta', data: { text: 'Dra' } };
+      throw new StreamUnavailableError('connection reset');
+    };
+    store.open(SLUG);
+    await flush();
+    await answer(expectPost(), QUEUED, { status: 202, statusText: 'Accepted' });
+    await flush();
+    expect(store.state()).toMatchObject({ kind: 'writing', draft: 'Dra' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await answer(expectPoll(), job('completed', 100, { result: READY }));
+    expect(store.state()).toMatchObject({ kind: 'ready' });
   });
 
   it('asks a learner who has not onboarded to answer the questionnaire (409)', async () => {

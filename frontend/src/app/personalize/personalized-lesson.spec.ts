@@ -5,6 +5,8 @@ import { provideRouter } from '@angular/router';
 import type { PreferencesDto } from '@lectern/api-types';
 import { SessionService } from '../core/session.service';
 import { LESSON_MARKDOWN, PREFERENCES, QUESTIONS, QUEUED, READY, byTestId, job, learner, settle, until } from '../testing/fixtures';
+import { JobStream, type StreamEvent, StreamUnavailableError } from './job-stream';
+import { MESSAGES } from './personalization';
 import { PersonalizedLesson } from './personalized-lesson';
 
 const SLUG = 'digital-ai-vs-physical-ai';
@@ -14,6 +16,14 @@ describe('PersonalizedLesson', () => {
   let fixture: ComponentFixture<PersonalizedLesson>;
   let root: HTMLElement;
   let http: HttpTestingController;
+  /** The job's event stream; unavailable unless a test says otherwise (the panel then polls). */
+  let streamEvents: () => AsyncIterable<StreamEvent>;
+
+  beforeEach(() => {
+    streamEvents = () => ({
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new StreamUnavailableError('not in tests')) }),
+    });
+  });
 
   async function open(preferences: PreferencesDto = PREFERENCES): Promise<void> {
     TestBed.configureTestingModule({
@@ -22,10 +32,12 @@ describe('PersonalizedLesson', () => {
         provideHttpClientTesting(),
         provideRouter([]),
         { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)) } },
+        { provide: JobStream, useValue: { events: () => streamEvents() } },
       ],
     });
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(PersonalizedLesson);
+    fixture.componentRef.setInput('returnTo', `/lessons/${SLUG}?view=personalized`);
     fixture.componentRef.setInput('slug', SLUG);
     fixture.componentRef.setInput('originalMarkdown', LESSON_MARKDOWN);
     root = fixture.nativeElement as HTMLElement;
@@ -67,7 +79,8 @@ describe('PersonalizedLesson', () => {
     (await nextPost()).flush(READY);
     await until(() => !!root.querySelector('[data-testid="personalized-body"] h2'));
     expect(text('personalize-for')).toBe('Personalized for a graduate · beginner programmer · new to robotics · in English');
-    expect(text('personalize-cached')).toBe('Cached');
+    expect(text('personalize-cached')).toBe('Ready: written earlier for readers with your answers');
+    expect(has('personalize-feedback')).toBe(true);
     const body = byTestId(root, 'personalized-body');
     expect(body.querySelector('h2')?.id).toBe('personalized-for-you');
     expect(body.textContent).toContain('A rewrite.');
@@ -123,6 +136,26 @@ describe('PersonalizedLesson', () => {
     expect(has('personalize-cached')).toBe(false);
   });
 
+  it('shows the draft as it is written, marked as a draft, then the checked rewrite in its place', async () => {
+    let finish: (() => void) | undefined;
+    streamEvents = async function* () {
+      yield { event: 'delta', data: { text: '## Written now\n\nThe first words' } };
+      await new Promise<void>((resolve) => (finish = resolve));
+      yield { event: 'done', data: { result: { ...READY, cached: false, content: '## Written now\n\nThe first words, checked.' } } };
+    };
+    await open();
+    (await nextPost()).flush(QUEUED, ACCEPTED);
+    await until(() => !!root.querySelector('[data-testid="personalized-draft"] h2'));
+    expect(text('personalized-draft')).toContain('Draft');
+    expect(text('personalized-draft')).toContain('The first words');
+    expect(byTestId(root, 'personalized-draft').getAttribute('aria-busy')).toBe('true');
+    expect(has('personalized-body')).toBe(false);
+    finish?.();
+    await until(() => !!root.querySelector('[data-testid="personalized-body"] h2'));
+    expect(has('personalized-draft')).toBe(false);
+    expect(text('personalized-body')).toContain('checked.');
+  });
+
   it('explains a failed job, shows the original below, and can try again', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     await open();
@@ -131,8 +164,8 @@ describe('PersonalizedLesson', () => {
     await vi.advanceTimersByTimeAsync(1000);
     (await nextPoll()).flush(job('failed', 20, { failedReason: 'The model timed out after 3 attempts', attemptsMade: 3 }));
     await until(() => has('personalize-error') && !!root.querySelector('[data-testid="personalize-original"] h2'));
-    expect(text('personalize-error')).toBe('The model timed out after 3 attempts');
-    expect(root.textContent).toContain('You are reading the original lesson below.');
+    expect(text('personalize-error')).toBe(MESSAGES.failed);
+    expect(root.textContent).not.toContain('timed out');
     expect(byTestId(root, 'personalize-original').querySelector('h2')?.id).toBe('personalized-two-kinds-of-ai');
 
     byTestId(root, 'personalize-retry').click();
@@ -141,15 +174,16 @@ describe('PersonalizedLesson', () => {
     expect(has('personalize-error')).toBe(false);
   });
 
-  it('shows the 503 message (no LLM configured) as it is, with Try again', async () => {
+  it('says a 503 (no LLM configured) in words for the learner, with Try again', async () => {
     await open();
-    const message = 'No LLM is configured: set LLM_API_KEY in .env (or LLM_BASE_URL for a local model) and restart.';
+    const message = 'No LLM is configured: set OPENAI_API_KEY in .env (or OPENAI_BASE_URL for a local model) and restart; see README.';
     (await nextPost()).flush(
       { statusCode: 503, error: 'Service Unavailable', message },
       { status: 503, statusText: 'Service Unavailable' },
     );
     await until(() => has('personalize-error'));
-    expect(text('personalize-error')).toBe(message);
+    expect(text('personalize-error')).toBe(MESSAGES.unavailable);
+    expect(root.textContent).not.toMatch(/OPENAI|README|\.env/);
     expect(has('personalize-retry')).toBe(true);
     expect(has('personalize-original')).toBe(false);
   });
@@ -175,6 +209,7 @@ describe('PersonalizedLesson', () => {
     await open();
     (await nextPost()).flush({ statusCode: 409, error: 'Conflict', message: 'Onboarding first' }, { status: 409, statusText: 'Conflict' });
     await until(() => has('personalize-error'));
-    expect(root.querySelector('a[href="/onboarding"]')).not.toBeNull();
+    const link = root.querySelector<HTMLAnchorElement>('[data-testid="personalize-onboard"]');
+    expect(link?.getAttribute('href')).toBe(`/onboarding?returnTo=${encodeURIComponent(`/lessons/${SLUG}?view=personalized`)}`);
   });
 });

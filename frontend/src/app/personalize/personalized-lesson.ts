@@ -1,5 +1,19 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, resource, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  afterRenderEffect,
+  computed,
+  effect,
+  inject,
+  input,
+  output,
+  resource,
+  signal,
+  untracked,
+} from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import { forkJoin } from 'rxjs';
@@ -7,7 +21,12 @@ import { MarkdownRenderer } from '../lesson/markdown-renderer.service';
 import { MarkdownView } from '../lesson/markdown-view';
 import { OnboardingApi } from '../onboarding/onboarding.api';
 import { personalizedFor } from '../onboarding/profile-summary';
+import { FeedbackBar } from './feedback-bar';
 import { Personalization } from './personalization';
+import type { SanitizedHtml } from '../lesson/sanitized-html';
+
+/** The draft is rendered again at most this often while it grows. */
+export const DRAFT_RENDER_MS = 150;
 
 /** Share of Arabic-script letters above which a text is shown right-to-left. */
 const RTL_SHARE = 0.3;
@@ -25,7 +44,7 @@ function looksRightToLeft(text: string): boolean {
 @Component({
   selector: 'lx-personalized-lesson',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MarkdownView, RouterLink, DatePipe],
+  imports: [MarkdownView, RouterLink, DatePipe, FeedbackBar],
   providers: [Personalization],
   // Focus lands here when the button that had it goes away (Try again, Regenerate).
   host: { tabindex: '-1' },
@@ -36,6 +55,10 @@ export class PersonalizedLesson {
   readonly slug = input.required<string>();
   /** The original Markdown, shown when writing the rewrite failed. */
   readonly originalMarkdown = input<string | null>(null);
+  /** Where onboarding sends the learner back to (this lesson, in this view). */
+  readonly returnTo = input<string | null>(null);
+  /** The text on screen changed (draft, rewrite or original): the page re-applies its anchor. */
+  readonly shown = output<void>();
 
   private readonly personalization = inject(Personalization);
   private readonly renderer = inject(MarkdownRenderer);
@@ -97,11 +120,59 @@ export class PersonalizedLesson {
     loader: ({ params }) => this.renderer.render(params, { idPrefix: 'personalized-' }),
   });
 
+  /** The draft while it is written, rendered (throttled); the previous rendering stays until the next is ready. */
+  protected readonly draftHtml = signal<SanitizedHtml | null>(null);
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
+  private draftRendering = false;
+
+  protected readonly draft = computed(() => {
+    const state = this.state();
+    return state.kind === 'writing' ? state.draft : '';
+  });
+
   constructor() {
     effect(() => {
       const slug = this.slug();
       untracked(() => this.personalization.open(slug));
     });
+    effect(() => {
+      const draft = this.draft();
+      untracked(() => (draft ? this.scheduleDraft() : this.draftHtml.set(null)));
+    });
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.draftTimer));
+    afterRenderEffect(() => {
+      // Read what is shown, so this runs after each change of it.
+      this.draftHtml();
+      this.rewrite.value();
+      this.original.value();
+      this.shown.emit();
+    });
+  }
+
+  private scheduleDraft(): void {
+    if (this.draftTimer !== undefined || this.draftRendering) return;
+    this.draftTimer = setTimeout(
+      () => {
+        this.draftTimer = undefined;
+        void this.renderDraft();
+      },
+      this.draftHtml() ? DRAFT_RENDER_MS : 0,
+    );
+  }
+
+  private async renderDraft(): Promise<void> {
+    const markdown = this.draft();
+    if (!markdown) return;
+    this.draftRendering = true;
+    try {
+      const html = await this.renderer.render(markdown, { idPrefix: 'draft-' });
+      if (this.draft()) this.draftHtml.set(html);
+    } catch {
+      // A draft that cannot be rendered yet is shown at the next piece.
+    } finally {
+      this.draftRendering = false;
+    }
+    if (this.draft() !== markdown && this.draft()) this.scheduleDraft();
   }
 
   protected retry(): void {

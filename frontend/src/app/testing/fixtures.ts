@@ -217,7 +217,7 @@ export function job(
  * Waits until `check()` holds, giving the app real time in between (lazy
  * chunks, resources, change detection). Fails after about `ms` milliseconds.
  */
-export async function until(check: () => boolean, ms = 2000): Promise<void> {
+export async function until(check: () => boolean, ms = 6000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');

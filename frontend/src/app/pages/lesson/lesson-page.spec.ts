@@ -8,6 +8,7 @@ import type { LessonDto, LessonStatus } from '@lectern/api-types';
 import type { Mock } from 'vitest';
 import { SessionService } from '../../core/session.service';
 import { READING_CLOCK, type ReadingClock } from '../../progress/reading-tracker';
+import { ReaderViewService } from '../../reader/reader-view.service';
 import {
   BOOK,
   LESSON,
@@ -38,7 +39,11 @@ describe('LessonPage', () => {
   /** The reading clock, driven by hand: `now` moves only when a test says so. */
   let clock: ReadingClock & { at: number; ticks: Set<() => void>; advance(seconds: number): void };
 
+  /** The learner's stored view: Original unless a test says otherwise. */
+  let readerView: { view: ReturnType<typeof signal<'original' | 'personalized' | null>>; load: () => Promise<string>; choose: Mock };
+
   beforeEach(() => {
+    readerView = { view: signal<'original' | 'personalized' | null>('original'), load: () => Promise.resolve('original'), choose: vi.fn() };
     fetchMock = vi.fn<(url: string, init: RequestInit) => Promise<unknown>>(() => Promise.resolve({ ok: true }));
     vi.stubGlobal('fetch', fetchMock);
     clock = {
@@ -85,6 +90,7 @@ describe('LessonPage', () => {
         ]),
         { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
         { provide: READING_CLOCK, useValue: clock },
+        { provide: ReaderViewService, useValue: readerView },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -95,6 +101,10 @@ describe('LessonPage', () => {
     http.expectOne(`/api/content/lessons/${lesson.slug}`).flush(lesson);
     http.expectOne(`/api/content/lessons/${lesson.slug}/content`).flush(markdown);
     http.match('/api/content/book').forEach((request) => request.flush(BOOK));
+    // The sidebar's check marks (their failure only leaves the marks out).
+    await until(
+      () => http.match('/api/progress').map((request) => request.flush(null, { status: 503, statusText: 'Unavailable' })).length > 0,
+    );
     const started = await answerStart(lesson.slug, status);
     await until(() => !!root.querySelector('[data-testid="lesson-body"] h2'));
     return started;
@@ -123,7 +133,15 @@ describe('LessonPage', () => {
     expect(byTestId(root, 'lesson-title').textContent?.trim()).toBe('Digital AI vs Physical AI');
     expect(document.title).toBe('Digital AI vs Physical AI · Lectern');
     const crumbs = Array.from(byTestId(root, 'lesson-breadcrumb').querySelectorAll('li')).map((li) => li.textContent?.trim());
-    expect(crumbs).toEqual(['Book', 'Part 1 · Physical AI Foundations', 'Chapter 1 · What Is Physical AI?']);
+    expect(crumbs).toEqual(['Book', 'Part 1 · Physical AI Foundations', 'Chapter 1 · What Is Physical AI?', 'Digital AI vs Physical AI']);
+    // The crumbs link to the book, at the part and at the chapter; the lesson itself is the current page.
+    const hrefs = Array.from(byTestId(root, 'lesson-breadcrumb').querySelectorAll('a')).map((a) => a.getAttribute('href'));
+    expect(hrefs).toEqual(['/book', '/book#part-1', '/book#chapter-1']);
+    expect(byTestId(root, 'lesson-breadcrumb').querySelector('[aria-current="page"]')?.textContent?.trim()).toBe(
+      'Digital AI vs Physical AI',
+    );
+    // The sidebar marks the lesson being read.
+    expect(byTestId(root, 'lesson-sidebar').querySelector('a[aria-current="page"]')?.getAttribute('data-slug')).toBe(SLUG);
     expect(byTestId(root, 'lesson-layer').textContent?.trim()).toBe('L1 · Conceptual foundations');
     expect(byTestId(root, 'lesson-minutes').textContent).toContain('12 min');
     expect(byTestId(root, 'lesson-goals').textContent).toContain('Career change, Research');
@@ -134,7 +152,7 @@ describe('LessonPage', () => {
     expect(body.querySelector('code.language-python')).not.toBeNull();
     expect(body.querySelector('aside.admonition-tip')).not.toBeNull();
     expect(body.querySelector('a[href="/lessons/lab-try-with-ai#steps"]')).not.toBeNull();
-  });
+  }, 20_000); // the first test loads the Markdown renderer and highlighter
 
   it('lists the headings of a long lesson in a table of contents linking to them', async () => {
     await open();
@@ -315,7 +333,10 @@ describe('LessonPage', () => {
   it('says when the lesson could not be marked as complete, and lets the learner try again', async () => {
     await open();
     byTestId<HTMLButtonElement>(root, 'lesson-complete').click();
-    (await completeRequest()).flush({ statusCode: 500, error: 'Internal Server Error', message: 'x' }, { status: 500, statusText: 'Server Error' });
+    (await completeRequest()).flush(
+      { statusCode: 500, error: 'Internal Server Error', message: 'x' },
+      { status: 500, statusText: 'Server Error' },
+    );
     await until(() => !!root.querySelector('[data-testid="lesson-complete-error"]'));
     expect(byTestId(root, 'lesson-complete-error').getAttribute('role')).toBe('alert');
     const button = byTestId<HTMLButtonElement>(root, 'lesson-complete');
@@ -358,7 +379,13 @@ describe('LessonPage', () => {
 
   it('says when the lesson does not exist', async () => {
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([{ path: 'lessons/:slug', component: LessonPage }])],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'lessons/:slug', component: LessonPage }]),
+        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
+        { provide: ReaderViewService, useValue: readerView },
+      ],
     });
     http = TestBed.inject(HttpTestingController);
     harness = await RouterTestingHarness.create();
@@ -369,6 +396,9 @@ describe('LessonPage', () => {
     http.expectOne('/api/content/lessons/nope').flush(notFound, { status: 404, statusText: 'Not Found' });
     http.expectOne('/api/content/lessons/nope/content').flush(notFound, { status: 404, statusText: 'Not Found' });
     http.match('/api/content/book').forEach((request) => request.flush(BOOK));
+    await until(
+      () => http.match('/api/progress').map((request) => request.flush(null, { status: 503, statusText: 'Unavailable' })).length > 0,
+    );
     await until(() => !!root.querySelector('[data-testid="lesson-error"]'));
     expect(byTestId(root, 'lesson-title').textContent).toContain('Lesson not found');
     expect(byTestId(root, 'lesson-error').querySelector('a')?.getAttribute('href')).toBe('/book');

@@ -1,7 +1,8 @@
-import { DOCUMENT } from '@angular/common';
+import { DOCUMENT, NgTemplateOutlet } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   ElementRef,
   Injector,
   afterNextRender,
@@ -32,6 +33,9 @@ import { STATUS_LABELS } from '../../progress/format';
 import { ReadingTracker } from '../../progress/reading-tracker';
 import { AskButton } from '../../tutor/ask-button';
 import { SelectionMenu } from '../../tutor/selection-menu';
+import { BookNav } from '../../reader/book-nav';
+import { ReaderViewService, isReaderView } from '../../reader/reader-view.service';
+import { canonicalAnchor, currentHeading } from '../../reader/scroll-spy';
 
 export const LESSON_TABS = [
   { id: 'original', label: 'Original' },
@@ -46,14 +50,21 @@ interface TocEntry extends HeadingDto {
 /** Lessons with at least this many headings (levels 2–3) get a table of contents. */
 export const TOC_MIN_HEADINGS = 3;
 
+/** The heading id of an anchor in a tab's rendering. */
+function idIn(tab: LessonTab, anchor: string): string {
+  return tab === 'personalized' ? `personalized-${anchor}` : anchor;
+}
+
 /**
- * One lesson: its place in the book, the Original text (rendered at once from
- * the content endpoint) and, on demand, the learner's Personalized version.
+ * One lesson: its place in the book (sidebar, breadcrumbs, previous/next),
+ * the Original text (rendered at once from the content endpoint) and the
+ * learner's Personalized version. The view is in the URL (`?view=personalized`)
+ * and remembered for the learner; switching keeps the section on screen.
  */
 @Component({
   selector: 'lx-lesson-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MarkdownView, PersonalizedLesson, AskButton, SelectionMenu],
+  imports: [RouterLink, MarkdownView, PersonalizedLesson, BookNav, NgTemplateOutlet, AskButton, SelectionMenu],
   providers: [ReadingTracker],
   templateUrl: './lesson-page.html',
   styleUrl: './lesson-page.css',
@@ -66,10 +77,12 @@ export class LessonPage {
   private readonly injector = inject(Injector);
   private readonly document = inject(DOCUMENT);
   private readonly tracker = inject(ReadingTracker);
+  private readonly readerView = inject(ReaderViewService);
 
   protected readonly tabs = LESSON_TABS;
   protected readonly slug = toSignal(this.route.paramMap.pipe(map((params) => params.get('slug') ?? '')), { requireSync: true });
   private readonly fragment = toSignal(this.route.fragment, { initialValue: null });
+  private readonly urlView = toSignal(this.route.queryParamMap.pipe(map((params) => params.get('view'))), { requireSync: true });
 
   protected readonly lesson = rxResource({ params: () => this.slug(), stream: ({ params }) => this.api.lesson(params) });
   protected readonly markdown = rxResource({ params: () => this.slug(), stream: ({ params }) => this.api.lessonContent(params) });
@@ -112,16 +125,32 @@ export class LessonPage {
     return entries;
   });
 
-  protected readonly tab = signal<LessonTab>('original');
+  /** A view picked on this page (cleared when the lesson or the URL's view changes). */
+  private readonly chosen = linkedSignal<{ url: string | null; slug: string }, LessonTab | null>({
+    source: () => ({ url: this.urlView(), slug: this.slug() }),
+    computation: () => null,
+  });
+  /** The view on screen: picked here, else the URL's, else the learner's stored choice once known, else Original. */
+  protected readonly tab = computed<LessonTab>(() => {
+    const url = this.urlView();
+    const stored = this.readerView.view();
+    return this.chosen() ?? (isReaderView(url) ? url : isReaderView(stored) ? stored : 'original');
+  });
+  /** Query parameters that keep the view on links to other lessons. */
+  protected readonly viewParams = computed<Record<string, string>>(() =>
+    this.tab() === 'personalized' ? { view: 'personalized' } : ({} as Record<string, string>),
+  );
+  /** Where onboarding sends a learner back to: this lesson, Personalized. */
+  protected readonly returnTo = computed(() => `/lessons/${this.slug()}?view=personalized`);
+
   /**
-   * The lesson the Personalized panel works on: set when the learner opens
-   * the tab, follows the lesson while the tab is open, and is cleared when
-   * they move to another lesson with the Original tab showing (which stops
-   * any polling: the panel is destroyed).
+   * The lesson the Personalized panel works on: the current one while that
+   * view shows; kept when the learner switches back to Original on the same
+   * lesson (no new request when they return), dropped on another lesson.
    */
-  protected readonly personalizedSlug = linkedSignal<string, string | null>({
-    source: this.slug,
-    computation: (slug) => (untracked(this.tab) === 'personalized' ? slug : null),
+  protected readonly personalizedSlug = linkedSignal<{ slug: string; tab: LessonTab }, string | null>({
+    source: () => ({ slug: this.slug(), tab: this.tab() }),
+    computation: ({ slug, tab }, previous) => (tab === 'personalized' || previous?.value === slug ? slug : null),
   });
 
   /** The learner's progress in this lesson: null until the server said. */
@@ -129,16 +158,26 @@ export class LessonPage {
     const progress = this.tracker.progress();
     return progress && progress.lessonSlug === this.slug() ? { id: progress.status, label: STATUS_LABELS[progress.status] } : null;
   });
+  protected readonly completedNow = computed(() => (this.status()?.id === 'completed' ? [this.slug()] : []));
   protected readonly completing = signal(false);
   protected readonly completeError = signal('');
   /** Said by a polite live region once the lesson is marked as complete. */
   protected readonly announcement = signal('');
+  /** The section being read (its anchor in the Original), for the table of contents. */
+  protected readonly activeSection = signal<string | null>(null);
 
   private readonly tabButtons = viewChildren<ElementRef<HTMLButtonElement>>('tabButton');
   private readonly originalPanel = viewChild<ElementRef<HTMLElement>>('originalPanel');
+  private readonly personalizedPanel = viewChild<ElementRef<HTMLElement>>('personalizedPanel');
   private readonly completedNote = viewChild<ElementRef<HTMLElement>>('completedNote');
+  /** Bumped when the Personalized panel shows new text: anchors waiting for it are tried again. */
+  private readonly personalizedShown = signal(0);
   private lastBody: string | null = null;
   private revealed: string | null = null;
+  /** After a switch of view: the section to keep at the same height once the other view shows it. */
+  private keep: { anchor: string; top: number; tab: LessonTab } | null = null;
+  /** A section asked for (table of contents) that the view on screen does not show yet. */
+  private pendingAnchor: string | null = null;
 
   constructor() {
     effect(() => {
@@ -146,9 +185,18 @@ export class LessonPage {
       this.title.setTitle(lesson ? `${lesson.title} · Lectern` : 'Lesson · Lectern');
     });
 
+    // Without a view in the URL, the learner's stored choice applies.
+    if (this.readerView.view() === null) void this.readerView.load();
+    // The URL always says the view on screen, so a shared or reloaded link opens the same.
+    effect(() => {
+      const tab = this.tab();
+      if (!this.lesson.hasValue()) return;
+      untracked(() => this.writeUrl({ view: tab }));
+    });
+
     // Opening a lesson starts it (at a deep link's section); moving to another
     // lesson or page flushes the reading time of this one (see ReadingTracker).
-    this.tracker.watchSections(() => (this.tab() === 'original' ? (this.originalPanel()?.nativeElement ?? null) : null));
+    this.tracker.watchSections(() => this.visiblePanel());
     effect(() => {
       const lesson = this.lesson.hasValue() ? this.lesson.value() : null;
       untracked(() => {
@@ -157,37 +205,98 @@ export class LessonPage {
           return;
         }
         const fragment = this.fragment();
+        const anchor = fragment ? canonicalAnchor(fragment) : null;
         this.completeError.set('');
         this.announcement.set('');
-        this.tracker.open(lesson.slug, lesson.headings.some((h) => h.id === fragment) ? fragment : null);
+        this.tracker.open(lesson.slug, lesson.headings.some((h) => h.id === anchor) ? anchor : null);
       });
     });
 
-    // A deep link (`/lessons/x#heading`, e.g. from search) scrolls to its
-    // heading once the text is rendered: the router cannot, it is not there yet.
+    // A deep link (`/lessons/x#heading`, e.g. from search or the table of
+    // contents) scrolls to its heading in the view on screen once the text is
+    // rendered: the router cannot, it is not there yet.
     afterRenderEffect(() => {
       const body = this.body.hasValue() ? this.body.value() : null;
       const fragment = this.fragment();
       const tab = this.tab();
+      this.personalizedShown();
       if (body !== this.lastBody) {
         this.lastBody = body;
         this.revealed = null;
       }
-      if (!body || !fragment || this.revealed === fragment) return;
-      const target = this.document.getElementById(fragment);
-      if (!target) return;
-      if (tab !== 'original' && this.originalPanel()?.nativeElement.contains(target)) {
-        this.tab.set('original'); // runs again once the Original panel shows
-        return;
+      this.applyKeep();
+      if (body && this.pendingAnchor) {
+        const id = idIn(tab, this.pendingAnchor);
+        if (this.shows(id)) {
+          this.pendingAnchor = null;
+          revealAnchor(this.document, id);
+        }
       }
-      this.revealed = fragment;
-      revealAnchor(this.document, fragment);
+      if (!body || !fragment) return;
+      const key = `${tab}#${fragment}`;
+      if (this.revealed === key) return;
+      const anchor = canonicalAnchor(fragment);
+      if (!this.shows(idIn(tab, anchor))) return; // not shown yet
+      this.revealed = key;
+      revealAnchor(this.document, idIn(tab, anchor));
+    });
+
+    // Scroll-spy: the table of contents follows the section being read.
+    const view = this.document.defaultView;
+    if (view) {
+      let frame = 0;
+      const onScroll = () => {
+        if (frame) return;
+        frame = view.requestAnimationFrame(() => {
+          frame = 0;
+          this.spy();
+        });
+      };
+      view.addEventListener('scroll', onScroll, { passive: true });
+      view.addEventListener('resize', onScroll, { passive: true });
+      inject(DestroyRef).onDestroy(() => {
+        view.removeEventListener('scroll', onScroll);
+        view.removeEventListener('resize', onScroll);
+        if (frame) view.cancelAnimationFrame(frame);
+      });
+    }
+    afterRenderEffect(() => {
+      this.tab();
+      this.personalizedShown();
+      if (this.body.hasValue()) this.spy();
     });
   }
 
   protected select(tab: LessonTab): void {
-    this.tab.set(tab);
-    if (tab === 'personalized') this.personalizedSlug.set(this.slug());
+    if (tab === this.tab()) return;
+    // Keep the section being read where it is on screen once the other view shows.
+    const heading = currentHeading(this.visiblePanel());
+    this.keep = heading ? { anchor: canonicalAnchor(heading.id), top: heading.getBoundingClientRect().top, tab } : null;
+    this.revealed = this.fragment() ? `${tab}#${this.fragment()}` : null; // the switch, not the old link, decides the position
+    this.pendingAnchor = null;
+    this.chosen.set(tab);
+    this.readerView.choose(tab);
+  }
+
+  protected onPersonalizedShown(): void {
+    this.personalizedShown.update((n) => n + 1);
+  }
+
+  /** A table-of-contents link: the URL gets the section, the view on screen scrolls to it (either view). */
+  protected goToSection(event: MouseEvent, anchor: string): void {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    this.writeUrl({ fragment: anchor });
+    const id = idIn(this.tab(), anchor);
+    this.pendingAnchor = null;
+    this.keep = null;
+    if (this.shows(id)) revealAnchor(this.document, id);
+    else this.pendingAnchor = anchor; // not shown yet (the rewrite is being written): revealed once it is
+  }
+
+  protected sectionHref(anchor: string): string {
+    const params = this.tab() === 'personalized' ? '?view=personalized' : '';
+    return `/lessons/${encodeURIComponent(this.slug())}${params}#${encodeURIComponent(anchor)}`;
   }
 
   /** ARIA tabs with automatic activation: arrows, Home and End move focus and select. */
@@ -213,7 +322,7 @@ export class LessonPage {
     }
     event.preventDefault();
     this.select(ids[next]);
-    this.tabButtons()[next]?.nativeElement.focus();
+    this.tabButtons()[next]?.nativeElement.focus({ preventScroll: true });
   }
 
   protected async complete(): Promise<void> {
@@ -237,5 +346,48 @@ export class LessonPage {
     if (this.lesson.error()) this.lesson.reload();
     if (this.markdown.error()) this.markdown.reload();
     if (this.body.error()) this.body.reload();
+  }
+
+  private visiblePanel(): HTMLElement | null {
+    return (this.tab() === 'personalized' ? this.personalizedPanel() : this.originalPanel())?.nativeElement ?? null;
+  }
+
+  /** Whether the view on screen shows the element with this id. */
+  private shows(id: string): boolean {
+    const element = this.document.getElementById(id);
+    return !!element && !!this.visiblePanel()?.contains(element);
+  }
+
+  private spy(): void {
+    const heading = currentHeading(this.visiblePanel());
+    this.activeSection.set(heading ? canonicalAnchor(heading.id) : null);
+  }
+
+  /** Puts the section kept across a switch back at its height, once the new view shows it. */
+  private applyKeep(): void {
+    const keep = this.keep;
+    if (!keep || keep.tab !== this.tab()) return;
+    const id = idIn(keep.tab, keep.anchor);
+    if (!this.shows(id)) return; // not shown yet: tried again when it is
+    const target = this.document.getElementById(id) as HTMLElement;
+    this.keep = null;
+    this.document.defaultView?.scrollBy({ top: target.getBoundingClientRect().top - keep.top, behavior: 'instant' });
+  }
+
+  /**
+   * Updates the address bar in place (view and section) without a router
+   * navigation, which would scroll the page to the top.
+   */
+  private writeUrl(change: { view?: LessonTab; fragment?: string }): void {
+    const view = this.document.defaultView;
+    if (!view) return;
+    const url = new URL(view.location.href);
+    if (change.view === 'personalized') url.searchParams.set('view', 'personalized');
+    else if (change.view === 'original') url.searchParams.delete('view');
+    if (change.fragment !== undefined) url.hash = change.fragment;
+    const next = url.pathname + url.search + url.hash;
+    if (next !== view.location.pathname + view.location.search + view.location.hash) {
+      view.history.replaceState(view.history.state, '', next);
+    }
   }
 }

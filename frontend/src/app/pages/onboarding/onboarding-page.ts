@@ -29,7 +29,13 @@ import { QuestionField } from '../../onboarding/question-field';
 
 type LoadState = 'loading' | 'ready' | 'failed';
 
-/** The questionnaire, one question per step; Complete saves and goes home. */
+/** A path of this app to return to (never another site: `//host` and schemes are refused). */
+export function safeReturnUrl(value: string | null): string | null {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.startsWith('/onboarding')) return null;
+  return value;
+}
+
+/** The questionnaire, one question per step; Complete saves and goes home (or back to the lesson that sent the learner here). */
 @Component({
   selector: 'lx-onboarding-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -46,6 +52,8 @@ export class OnboardingPage {
 
   /** `?edit=1`: an onboarded learner answering again. */
   protected readonly editing = inject(ActivatedRoute).snapshot.queryParamMap.get('edit') === '1';
+  /** Where the learner came from (a lesson): they go back there once the questions are answered. */
+  private readonly returnTo = safeReturnUrl(inject(ActivatedRoute).snapshot.queryParamMap.get('returnTo'));
   protected readonly state = signal<LoadState>('loading');
   protected readonly questions = signal<Question[]>([]);
   protected readonly draft = signal<AnswerDraft>({});
@@ -128,7 +136,7 @@ export class OnboardingPage {
     try {
       await firstValueFrom(this.api.submit(answers));
       this.session.markOnboarded();
-      if (!this.destroyed) await this.router.navigateByUrl('/');
+      if (!this.destroyed) await this.router.navigateByUrl(this.returnTo ?? '/');
     } catch (error) {
       this.showSaveError(error);
     } finally {

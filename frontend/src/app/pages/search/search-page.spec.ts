@@ -227,6 +227,9 @@ describe('SearchPage', () => {
     http.expectOne(`/api/content/lessons/${LESSON.slug}`).flush(LESSON);
     http.expectOne(`/api/content/lessons/${LESSON.slug}/content`).flush(LESSON_MARKDOWN);
     http.match('/api/content/book').forEach((r) => r.flush(BOOK));
+    // The lesson page asks for the learner's reading view and the sidebar's check marks.
+    await until(() => http.match('/api/user/reader-view').map((r) => r.flush({ view: 'original' })).length > 0);
+    await until(() => http.match('/api/progress').map((r) => r.flush(null, { status: 503, statusText: 'Unavailable' })).length > 0);
     let start: TestRequest | undefined;
     await until(() => ([start] = http.match({ method: 'POST', url: `/api/progress/lessons/${LESSON.slug}/start` })).length > 0);
     expect(start?.request.body).toEqual({ section: 'try-it' });

@@ -1,0 +1,24 @@
+import type { ReaderView } from '@lectern/api-types';
+import { UserEntity } from '@lectern/users';
+import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * How a learner reads lessons (Original or Personalized). Kept beside the
+ * preferences but in a table of its own: it is no answer, never part of the
+ * preferences hash, so it never splits the shared rewrite cache.
+ */
+@Entity({ name: 'learner_reader_view' })
+export class ReaderViewEntity {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @OneToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: UserEntity;
+
+  @Column({ type: 'varchar', length: 16 })
+  view!: ReaderView;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
