@@ -20,11 +20,8 @@ import { PersonalizeWarmupService } from './personalize-warmup.service';
 
 /** Personalized lessons: the shared rewrite cache, its API, and invalidation on content changes. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalizedLessonEntity, PersonalizeVariantEntity]), ContentModule, OnboardingModule],
-  controllers: [PersonalizeController],
-  providers: [PersonalizeService, PersonalizeWarmupService, PersonalizeContentListener],
   imports: [
-    TypeOrmModule.forFeature([PersonalizedLessonEntity, ReaderViewEntity, PersonalizeFeedbackEntity]),
+    TypeOrmModule.forFeature([PersonalizedLessonEntity, PersonalizeVariantEntity, ReaderViewEntity, PersonalizeFeedbackEntity]),
     ContentModule,
     OnboardingModule,
   ],
