@@ -40,6 +40,11 @@ const KNOWN_ENTITY_REFERENCES = [
   'backend/src/modules/progress/entities/lesson-progress.entity.ts',
   'backend/src/modules/search/entities/lesson-chunk.entity.ts',
   'backend/src/modules/onboarding/entities/learner-preferences.entity.ts',
+  // Landed beside the rule in this round, same shape (a relation to users/lessons for the FK): same follow-up.
+  'backend/src/modules/personalize/entities/reader-view.entity.ts',
+  'backend/src/modules/personalize/entities/personalize-variant.entity.ts',
+  'backend/src/modules/personalize/entities/personalize-feedback.entity.ts',
+  'backend/src/modules/tutor/entities/tutor-thread.entity.ts',
 ];
 
 export default [
