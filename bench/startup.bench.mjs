@@ -57,7 +57,10 @@ async function api(env) {
 async function cli(env) {
   const started = performance.now();
   const out = await new Promise((done, fail) => {
-    const child = spawn('bash', ['-c', `"${process.execPath}" dist/backend/cli.js migrate >/dev/null || exit 1; times`], { cwd: ROOT, env });
+    const child = spawn('bash', ['-c', `"${process.execPath}" dist/backend/cli.js migrate >/dev/null || exit 1; times`], {
+      cwd: ROOT,
+      env,
+    });
     let text = '';
     child.stdout.on('data', (d) => (text += d));
     child.on('exit', (code) => (code === 0 ? done(text) : fail(new Error(`cli.js migrate exited ${code}`))));
@@ -93,7 +96,11 @@ try {
       results.cli[mode].push(await cli(modes[mode]));
     }
   }
-  const median = (values, key) => percentile(values.map((v) => v[key]), 50);
+  const median = (values, key) =>
+    percentile(
+      values.map((v) => v[key]),
+      50,
+    );
   const row = (label, values) => {
     const cells = ['wall', 'cpu'].map((key) => {
       const scale = key === 'wall' ? 1000 : 1;
