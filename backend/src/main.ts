@@ -1,3 +1,4 @@
+import './compile-cache';
 import { Logger } from '@nestjs/common';
 import { ConfigError, createHttpApp, loadConfig } from '@lectern/infra';
 import { AppModule } from './app.module';

@@ -1,3 +1,4 @@
+import './compile-cache';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ContentJobsModule, ContentSyncHandler } from '@lectern/content';

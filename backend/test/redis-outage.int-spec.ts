@@ -19,7 +19,7 @@ import { AppModule } from '../src/app.module';
 const SAMPLE_BOOK = resolve(__dirname, '../../content');
 
 describe('Redis goes away and comes back (a private redis-server)', () => {
-  jest.setTimeout(120_000);
+  jest.setTimeout(300_000);
   let redis: PrivateRedis;
   let fake: FakeOpenAI;
   let t: TestApp;
@@ -61,7 +61,8 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
 
     // A rewrite in the cache while Redis is up.
     const queued = (await post('why-humanoid-form')).json<PersonalizeQueued>();
-    for (let i = 0; i < 300; i += 1) {
+    const cachedBy = Date.now() + 60_000;
+    while (Date.now() < cachedBy) {
       const status = (
         await t.app.inject({ method: 'GET', url: `/api/personalize/jobs/${queued.jobId}`, headers: bearer(learner.token) })
       ).json<{ state: string }>();
@@ -90,7 +91,8 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
     const started = Date.now();
     const miss = await post('current-platforms');
     expect(miss.statusCode).toBe(503);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Not a speed target: a miss must not hang on the dead Redis (the queue's own timeouts are 2 s); generous for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(miss.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
 
     expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
@@ -112,7 +114,7 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
         t.app.inject({ method: 'POST', url: '/api/search', payload: { query: 'humanoid form' } }),
       ]),
     );
-    expect(Date.now() - loadStarted).toBeLessThan(5_000);
+    expect(Date.now() - loadStarted).toBeLessThan(20_000);
     expect(answers.filter((a) => a.statusCode >= 500 && a.statusCode !== 503)).toEqual([]);
     expect(answers.filter((a) => a.statusCode === 503).length).toBe(8);
     const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
@@ -125,7 +127,8 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
 
     // The job in flight during the outage was kept (append-only Redis) and is finished: jobs resume.
     let state = '';
-    for (let i = 0; i < 400 && state !== 'completed'; i += 1) {
+    const resumedBy = Date.now() + 90_000;
+    while (state !== 'completed' && Date.now() < resumedBy) {
       const res = await t.app.inject({ method: 'GET', url: `/api/personalize/jobs/${inFlight.jobId}`, headers: bearer(learner.token) });
       state = res.statusCode === 200 ? res.json<{ state: string }>().state : `http ${res.statusCode}`;
       if (state !== 'completed') await new Promise((r) => setTimeout(r, 150));
@@ -133,9 +136,11 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
     expect(state).toBe('completed');
 
     let recovered = 0;
-    for (let i = 0; i < 100 && recovered !== 202; i += 1) {
-      await new Promise((r) => setTimeout(r, 200));
+    const recoveredBy = Date.now() + 60_000;
+    for (;;) {
       recovered = (await post('current-platforms')).statusCode;
+      if (recovered === 202 || Date.now() > recoveredBy) break;
+      await new Promise((r) => setTimeout(r, 200));
     }
     expect(recovered).toBe(202);
     expect((await t.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);

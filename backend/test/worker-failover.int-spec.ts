@@ -64,26 +64,35 @@ describe('a worker killed mid-rewrite', () => {
       if (Date.now() > deadline) throw new Error('the worker never called the LLM');
       await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Mid-stream: the worker has reported progress from the streamed deltas (not a guess at how long that takes).
+    const status = () =>
+      t.app
+        .inject({ method: 'GET', url: `/api/personalize/jobs/${jobId}`, headers: bearer(learner.token) })
+        .then((r) => r.json<PersonalizeJobStatus>());
+    const midStreamBy = Date.now() + 30_000;
+    for (let s = await status(); !(s.state === 'active' && s.progress > 2); s = await status()) {
+      if (s.state === 'completed' || s.state === 'failed') throw new Error(`the job ended (${s.state}) before the worker was killed`);
+      if (Date.now() > midStreamBy) throw new Error('the worker never reported streaming progress');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     fake.setBehaviour({ kind: 'normal' }, 'chat');
 
     startWorker();
-    let status: PersonalizeJobStatus | undefined;
-    const end = Date.now() + 80_000;
+    // The takeover waits for the dead worker's lock to expire (15 s), the stalled-job check, and a cold worker start.
+    let final: PersonalizeJobStatus | undefined;
+    const end = Date.now() + 180_000;
     while (Date.now() < end) {
-      status = (
-        await t.app.inject({ method: 'GET', url: `/api/personalize/jobs/${jobId}`, headers: bearer(learner.token) })
-      ).json<PersonalizeJobStatus>();
-      if (status.state === 'completed' || status.state === 'failed') break;
+      final = await status();
+      if (final.state === 'completed' || final.state === 'failed') break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(status?.state).toBe('completed');
+    expect(final?.state).toBe('completed');
     expect(fake.calls.chatStreamed).toBeGreaterThanOrEqual(2);
     const [{ n }] = await t.dataSource.query(
       "SELECT count(*)::int AS n FROM personalized_lessons WHERE lesson_slug = 'actuators-and-movement'",
     );
     expect(n).toBe(1);
-  }, 180_000);
+  }, 300_000);
 });

@@ -56,9 +56,9 @@ async function personalizedRewrite(page: Page, forWhom: RegExp): Promise<string>
   assert.equal(await page.getByTestId('tab-personalized').getAttribute('aria-selected'), 'true');
   await page.getByTestId('personalize-for').filter({ hasText: forWhom }).waitFor();
   // A fresh rewrite is written while the learner watches: the progress bar shows first.
-  await page.getByTestId('personalize-progress').waitFor({ timeout: 10_000 });
+  await page.getByTestId('personalize-progress').waitFor({ timeout: 60_000 });
   const rewrite = page.getByTestId('personalized-body');
-  await rewrite.waitFor({ timeout: 30_000 });
+  await rewrite.waitFor({ timeout: 120_000 });
   await page.getByTestId('personalized-body').filter({ hasText: 'Adapted for you' }).waitFor();
   assert.equal(await page.getByTestId('personalize-cached').count(), 0, 'a rewrite written just now is not marked cached');
   return rewrite.innerText();

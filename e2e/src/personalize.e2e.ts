@@ -43,9 +43,9 @@ void describe('the Personalized tab', () => {
       const forLine = await page.getByTestId('personalize-for').innerText();
       assert.match(forLine, /undergraduate/i);
       assert.match(forLine, /beginner/i);
-      await page.getByTestId('personalize-progress').waitFor({ timeout: 10_000 });
+      await page.getByTestId('personalize-progress').waitFor({ timeout: 60_000 });
       const rewrite = page.getByTestId('personalized-body');
-      await rewrite.waitFor({ timeout: 60_000 });
+      await rewrite.waitFor({ timeout: 120_000 });
       assert.match(await rewrite.innerText(), /Adapted for you/);
       const first = await rewrite.innerText();
       assert.equal(fake.calls.chat, 1);
@@ -57,7 +57,7 @@ void describe('the Personalized tab', () => {
       await page.reload();
       await page.getByTestId('lesson-body').locator('h2').first().waitFor();
       await openPersonalized(page);
-      await page.getByTestId('personalize-cached').waitFor({ timeout: 5_000 });
+      await page.getByTestId('personalize-cached').waitFor({ timeout: 30_000 });
       assert.equal(await page.getByTestId('personalized-body').innerText(), first);
       assert.equal(fake.calls.chat, 1, 'a cached rewrite costs no LLM call');
 
@@ -72,7 +72,7 @@ void describe('the Personalized tab', () => {
       await openPersonalized(page);
       assert.match(await page.getByTestId('personalize-for').innerText(), /advanced/i);
       const second = page.getByTestId('personalized-body');
-      await second.waitFor({ timeout: 60_000 });
+      await second.waitFor({ timeout: 120_000 });
       assert.notEqual(await second.innerText(), first, 'the new profile gets its own rewrite');
       assert.equal(fake.calls.chat, 2);
       assert.deepEqual(errors, []);

@@ -112,7 +112,21 @@ void describe('the reader', () => {
       await page.goto('/lessons/a-hostile-lesson');
       const body = page.getByTestId('lesson-body');
       await body.getByText('This lesson tries to run code').waitFor();
-      await page.waitForTimeout(500);
+      // The lesson's broken <img> would run an onerror handler once its load fails: wait for every image to settle.
+      const imagesSettled = () =>
+        body.locator('img').evaluateAll((images) =>
+          Promise.all(
+            (images as HTMLImageElement[]).map((img) =>
+              img.complete
+                ? null
+                : new Promise((settled) => {
+                    img.addEventListener('load', settled, { once: true });
+                    img.addEventListener('error', settled, { once: true });
+                  }),
+            ),
+          ),
+        );
+      await imagesSettled();
       assert.equal(await body.locator('script, iframe, style, object, embed').count(), 0);
       assert.equal(await body.locator('[onerror], [onclick]').count(), 0);
       const hrefs = await body.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
@@ -128,6 +142,10 @@ void describe('the reader', () => {
             .click({ noWaitAfter: true })
             .catch(() => undefined);
       }
+      // Not a wait for work: a window in which a hostile handler or javascript: link would have run (a longer one on a
+      // slow machine can only make this check stricter), after the page's pending loads and a frame have settled.
+      await imagesSettled();
+      await page.evaluate(() => new Promise((frame) => requestAnimationFrame(() => setTimeout(frame, 0))));
       await page.waitForTimeout(300);
       assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned), undefined);
       assert.deepEqual(dialogs, []);

@@ -116,17 +116,23 @@ export class QueueService {
     // Job ids are ours (numbers or derived ids): anything else names no job.
     if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) return null;
     let job: Job | undefined;
+    let bullState = 'unknown';
     try {
-      job = await within(1_000, 'reading a job', this.queue(queueName).getJob(id));
+      // The job and its state are two reads: a job that finishes between them reads as
+      // completed (or failed) with the snapshot of before, i.e. no result, no reason. Read
+      // again until the snapshot has finished too (or the job was replaced or removed).
+      for (let read = 0; read < 5; read++) {
+        job = await within(1_000, 'reading a job', this.queue(queueName).getJob(id));
+        if (!job) break;
+        bullState = await within(1_000, 'reading a job state', job.getState()).catch(() => 'unknown');
+        if ((bullState !== 'completed' && bullState !== 'failed') || job.finishedOn) break;
+      }
     } catch (error) {
+      job = undefined;
       this.logger.warn(`Job status from Redis failed, using PostgreSQL: ${String(error)}`);
     }
     if (job) {
-      const state = foldState(await within(1_000, 'reading a job state', job.getState()).catch(() => 'unknown'));
-      if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
-        // It finished between reading the job and its state: read it again for its result or reason.
-        job = (await within(1_000, 'reading a job', this.queue(queueName).getJob(id)).catch(() => undefined)) ?? job;
-      }
+      const state = foldState(bullState);
       return {
         jobId: String(job.id),
         queue: queueName,

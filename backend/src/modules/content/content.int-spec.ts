@@ -246,7 +246,8 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
       expect(res.statusCode).toBe(202);
       const { jobId, statusUrl } = res.json<ContentSyncAccepted>();
       let status: JobStatus<SyncSummary> | undefined;
-      const deadline = Date.now() + 30_000;
+      // Polls the job's state; a whole-book sync by the worker takes a while on a loaded 2-core machine.
+      const deadline = Date.now() + 120_000;
       while (Date.now() < deadline) {
         const poll = await t.app.inject({ method: 'GET', url: statusUrl, headers: { authorization: `Bearer ${t.config.ADMIN_TOKEN}` } });
         expect(poll.statusCode).toBe(200);
