@@ -127,6 +127,11 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
       throw new UnrecoverableError(`The text of ${key.lessonSlug} (${key.contentHash.slice(0, 12)}) is not in the content store`);
     const profile = await this.onboarding.answersForHash(key.preferencesHash);
     if (!profile) throw new UnrecoverableError('No learner has this profile any more');
+    // The book's own glossary (book.yaml / lectern.yaml `glossary`): the terms an Urdu rewrite keeps in English.
+    const glossary = await this.content.snapshot().then(
+      (snapshot) => snapshot.tree.glossary,
+      () => undefined,
+    );
     const lessonTitle = await this.content.lesson(key.lessonSlug).then(
       (l) => l.title,
       () => key.lessonSlug,
@@ -145,7 +150,7 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     };
 
     const attempt = async (previousFailures: string[] | undefined, from: number, to: number) => {
-      const prompt = buildPersonalizationPrompt({ lessonTitle, markdown, profile, previousFailures });
+      const prompt = buildPersonalizationPrompt({ lessonTitle, markdown, profile, previousFailures, glossary });
       const bounds = rewriteTokenBounds(markdown.length, profile.preferredLanguage);
       try {
         const answer = await this.llm.streamChat(prompt.messages, {

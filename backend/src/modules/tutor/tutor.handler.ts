@@ -9,6 +9,7 @@ import {
   type JobHandler,
   type TutorAnswerPayload,
 } from '@lectern/infra';
+import { ContentService } from '@lectern/content';
 import { answersOf, OnboardingService } from '@lectern/onboarding';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { In, LessThan, Repository } from 'typeorm';
@@ -43,6 +44,7 @@ export class TutorHandler implements JobHandler {
     private readonly answerer: TutorAnswerer,
     private readonly drafts: DraftStreamService,
     private readonly budget: LlmBudget,
+    private readonly content: ContentService,
   ) {}
 
   async handle(job: Job): Promise<unknown> {
@@ -118,6 +120,11 @@ export class TutorHandler implements JobHandler {
           history,
           jobId: String(job.id),
           holdId: String(job.id),
+          // The book's glossary (terms kept in English in an Urdu answer).
+          glossary: await this.content.snapshot().then(
+            (snapshot) => snapshot.tree.glossary,
+            () => undefined,
+          ),
         },
         {
           onCitations: (citations) => this.drafts.append(key, 'citations', { citations }),

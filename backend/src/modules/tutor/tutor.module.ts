@@ -26,7 +26,7 @@ export class TutorModule {}
 
 /** The tutor queue's handler, for the worker process. */
 @Module({
-  imports: [entities, TutorModule, OnboardingModule],
+  imports: [entities, TutorModule, OnboardingModule, ContentModule],
   providers: [TutorHandler],
   exports: [TutorHandler],
 })

@@ -126,7 +126,7 @@ function systemMessage(input: TutorPromptInput, glossary: readonly string[]): st
       ? ['Answer in English.']
       : [
           `Answer in ${language}${p.preferredLanguage === 'ur' ? ', in Urdu script' : ''}.`,
-          `Keep these glossary terms in English, untranslated: ${glossary.join(', ')}.`,
+          ...(glossary.length > 0 ? [`Keep these glossary terms in English, untranslated: ${glossary.join(', ')}.`] : []),
           'Keep code, commands, paths and identifiers in English, as inline code or code blocks.',
         ];
   return [
