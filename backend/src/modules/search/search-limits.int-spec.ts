@@ -1,7 +1,6 @@
 import type { SearchResponse } from '@lectern/api-types';
 import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
 import { LlmBudget, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
-import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
 import { bearer, createLearner, createTestApp, RUN_ID, startFakeOpenAI, type FakeOpenAI, type TestApp } from '@lectern/testing';
 import { UsersModule } from '@lectern/users';
 import Redis from 'ioredis';
@@ -39,11 +38,8 @@ describe('search limits (real PostgreSQL + pgvector, Redis, fake OpenAI embeddin
     indexer = await createTestApp(
       [
         ...api(),
-        WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
-          ContentJobsModule,
-          PersonalizeJobsModule,
-          SearchJobsModule,
-        ]),
+        // Only the queues this test needs: search does not depend on personalize.
+        WorkerRunnerModule.forRoot({ content: ContentSyncHandler, index: SearchIndexHandler }, [ContentJobsModule, SearchJobsModule]),
       ],
       { OPENAI_BASE_URL: fake.url, LLM_REQUESTS_PER_MINUTE: '10000' },
     );
