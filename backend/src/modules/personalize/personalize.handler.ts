@@ -150,6 +150,8 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
     };
 
     const attempt = async (previousFailures: string[] | undefined, from: number, to: number) => {
+      // A second attempt writes the rewrite again from its start: readers drop the draft so far.
+      if (previousFailures) draft.restart();
       const prompt = buildPersonalizationPrompt({ lessonTitle, markdown, profile, previousFailures, glossary });
       const bounds = rewriteTokenBounds(markdown.length, profile.preferredLanguage);
       try {

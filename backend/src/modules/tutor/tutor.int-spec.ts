@@ -98,6 +98,8 @@ describe('tutor (real PostgreSQL, a private Redis, BullMQ worker, fake OpenAI se
       OPENAI_API_KEY: 'test-key',
       TUTOR_RATE_PER_MINUTE: String(RATE),
       LLM_DAILY_TOKEN_BUDGET: '100000000',
+      // The per-minute limit is under test here, not the cap on one learner's queued LLM jobs.
+      LLM_QUEUED_JOBS_PER_LEARNER: String(RATE * 4),
     });
     book = mkdtempSync(join(tmpdir(), 'lectern-tutor-book-'));
     cpSync(SAMPLE_BOOK, book, { recursive: true });
