@@ -87,6 +87,10 @@ void describe('the learner journey', () => {
       const first = await personalizedRewrite(page, /beginner/i);
       assert.match(await page.getByTestId('personalize-for').innerText(), /undergraduate/i);
       assert.equal(fake.calls.chat, chatBefore + 1, 'one LLM call for the rewrite');
+      // Back to the original text: the choice of view stays (navigation.e2e covers Personalized staying
+      // chosen), so the rest of the journey reads the original.
+      await page.getByTestId('tab-original').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="tab-original"]')?.getAttribute('aria-selected') === 'true');
 
       // Ctrl+K → type → Enter → results → open the lesson's result at its section.
       await page.keyboard.press('Control+K');
