@@ -1,14 +1,18 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import type { AppConfig } from '../config/app-config';
+import { loadConfig } from '../config/app-config';
 import { DraftStreamService, type DraftEvent } from './draft-stream.service';
 
 describe('DraftStreamService (real Redis)', () => {
-  // Only what the service reads: its own key prefix per run, and the test Redis.
-  const config = {
+  // The config layer reads the environment (the run's REDIS_URL, else its default); the
+  // key prefix is this run's own, and the other required settings are placeholders it never uses.
+  const config = loadConfig(undefined, {
+    NODE_ENV: 'test',
     QUEUE_PREFIX: `lectern-test-drafts-${process.pid}`,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  } as AppConfig;
+    DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+    TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
+    ADMIN_TOKEN: 'test-admin-token-0123456789',
+  });
   const redis = new Redis(config.REDIS_URL);
   const drafts = new DraftStreamService(config, redis);
   afterAll(() => redis.quit());

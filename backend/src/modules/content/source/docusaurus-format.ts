@@ -346,7 +346,8 @@ export async function loadSidebars(dir: string, problems: SourceProblem[]): Prom
     execFile(
       process.execPath,
       ['--no-warnings', '-e', script, join(dir, file)],
-      { cwd: dir, timeout: SIDEBARS_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '' } },
+      // The author's code gets no environment at all (no secrets, no PATH: the Node binary is an absolute path).
+      { cwd: dir, timeout: SIDEBARS_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { NODE_OPTIONS: '' } },
       (error, stdout, stderr) => {
         if (error) {
           const killed = (error as { killed?: boolean }).killed;
