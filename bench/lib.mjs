@@ -12,7 +12,8 @@ export const ROOT = resolve(import.meta.dirname, '..');
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // The one freePort (backend/testing); Node strips its types.
-export { freePort } from '../backend/testing/free-port.ts';
+import { freePort } from '../backend/testing/free-port.ts';
+export { freePort };
 
 export async function freshDatabase(prefix) {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
@@ -126,4 +127,36 @@ export async function load({ seconds, connections, request }) {
     p99: percentile(latencies, 99),
     errors,
   };
+}
+
+/**
+ * The LLM an evaluation runs against: `fake` starts the repository's fake
+ * OpenAI server on a free port (stop it with `stop()`), `env` passes on the
+ * named provider variables of this environment.
+ */
+export async function evaluationProvider(provider, envKeys) {
+  if (provider === 'env') {
+    const llm = Object.fromEntries(envKeys.filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+    return { llm, stop() {} };
+  }
+  const port = await freePort();
+  const fake = spawn(
+    process.execPath,
+    ['--experimental-strip-types', '--no-warnings', join(ROOT, 'backend/testing/fake-openai/main.ts'), '--port', String(port)],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}/v1`;
+  for (let tries = 0; ; tries += 1) {
+    const up = await fetch(`${url}/models`, { headers: { authorization: 'Bearer bench' } }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (tries > 100) {
+      fake.kill('SIGTERM');
+      throw new Error('the fake OpenAI server did not start');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { llm: { OPENAI_BASE_URL: url, OPENAI_API_KEY: 'bench' }, stop: () => fake.kill('SIGTERM') };
 }

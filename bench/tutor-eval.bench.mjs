@@ -12,10 +12,8 @@
 // this measures retrieval, the relevance floor and citation clean-up, not
 // the writing). `--provider env` uses OPENAI_API_KEY, OPENAI_BASE_URL,
 // OPENAI_MODEL and OPENAI_EMBEDDING_MODEL from your environment.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort, freshDatabase, lecternEnv, ROOT, run } from './lib.mjs';
+import { evaluationProvider, freshDatabase, lecternEnv, run } from './lib.mjs';
 
 const json = process.argv.includes('--json');
 const provider = process.argv.includes('--provider') ? process.argv[process.argv.indexOf('--provider') + 1] : 'fake';
@@ -23,40 +21,19 @@ if (provider !== 'fake' && provider !== 'env') throw new Error('--provider takes
 
 const clean = (text) => text.replace(/^.*DeprecationWarning.*\n|^.*trace-deprecation.*\n/gm, '');
 const db = await freshDatabase('lectern_bench_tutor_eval');
-let fake;
+let evaluation;
 let env;
 try {
-  let llm;
-  if (provider === 'fake') {
-    const port = await freePort();
-    fake = spawn(
-      process.execPath,
-      ['--experimental-strip-types', '--no-warnings', join(ROOT, 'backend/testing/fake-openai/main.ts'), '--port', String(port)],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-      },
-    );
-    const url = `http://127.0.0.1:${port}/v1`;
-    for (let tries = 0; ; tries += 1) {
-      const up = await fetch(`${url}/models`, { headers: { authorization: 'Bearer bench' } }).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (tries > 100) throw new Error('the fake OpenAI server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    llm = { OPENAI_BASE_URL: url, OPENAI_API_KEY: 'bench' };
-  } else {
-    llm = Object.fromEntries(
-      ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'OPENAI_EMBEDDING_MODEL', 'EMBEDDING_DIMENSIONS']
-        .filter((k) => process.env[k])
-        .map((k) => [k, process.env[k]]),
-    );
-    if (!llm.OPENAI_API_KEY && !llm.OPENAI_BASE_URL)
-      throw new Error('--provider env needs OPENAI_API_KEY or OPENAI_BASE_URL in the environment');
-  }
+  evaluation = await evaluationProvider(provider, [
+    'OPENAI_API_KEY',
+    'OPENAI_BASE_URL',
+    'OPENAI_MODEL',
+    'OPENAI_EMBEDDING_MODEL',
+    'EMBEDDING_DIMENSIONS',
+  ]);
+  const { llm } = evaluation;
+  if (provider === 'env' && !llm.OPENAI_API_KEY && !llm.OPENAI_BASE_URL)
+    throw new Error('--provider env needs OPENAI_API_KEY or OPENAI_BASE_URL in the environment');
   env = lecternEnv(db.url, { ...llm, LLM_DAILY_TOKEN_BUDGET: '0' });
   await run('dist/backend/cli.js', ['migrate'], env);
   await run('dist/backend/cli.js', ['content', 'sync', 'content', '--json'], env);
@@ -68,7 +45,7 @@ try {
     console.log('  run with --provider env and a real model to measure the answers themselves.');
   }
 } finally {
-  fake?.kill('SIGTERM');
+  evaluation?.stop();
   await db.drop();
   if (env) {
     const redis = new Redis(env.REDIS_URL);
