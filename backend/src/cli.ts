@@ -2,15 +2,16 @@ import './compile-cache';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { BookSourceError, ContentSyncService, type SyncSummary } from '@lectern/content';
+import { BookSourceError, ContentConfig, ContentSyncService, type SyncSummary } from '@lectern/content';
 import { PersonalizeWarmupService } from '@lectern/personalize';
 import { runSearchCommand, SEARCH_USAGE } from '@lectern/search';
 import { runTutorCommand, TUTOR_USAGE } from '@lectern/tutor';
-import { ConfigError, createLogger, InfraModule, loadConfig, pendingSchemaChanges, QueueModule, type AppConfig } from '@lectern/infra';
+import { ConfigError, configSlice, createLogger, InfraModule, pendingSchemaChanges, QueueModule, type AppConfig } from '@lectern/infra';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { DOMAIN_MODULES } from './app.module';
+import { loadAppConfig } from './config-slices';
 
 /** The CLI boots the api's modules without HTTP: same entities, services and event listeners. */
 @Module({})
@@ -154,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadConfig();
+  const config = loadAppConfig();
   switch (command) {
     case 'migrate':
       await withDataSource(config, migrate);
@@ -178,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
     case 'content': {
       if (args[0] !== 'sync') throw new Error(`Unknown content command: ${args[0] ?? '(none)'}; try: content sync [dir]`);
       const json = args.includes('--json');
-      const dir = resolve(args.slice(1).find((a) => !a.startsWith('--')) ?? config.CONTENT_SOURCE_DIR);
+      const dir = resolve(args.slice(1).find((a) => !a.startsWith('--')) ?? configSlice(config, ContentConfig).CONTENT_SOURCE_DIR);
       try {
         const summary = await withApp(config, (app) => app.get(ContentSyncService).sync(dir, json ? undefined : progressBar()));
         if (json) console.log(JSON.stringify({ ok: true, ...summary }));

@@ -1,10 +1,11 @@
 import './compile-cache';
 import { Logger } from '@nestjs/common';
-import { ConfigError, createHttpApp, loadConfig } from '@lectern/infra';
+import { ConfigError, createHttpApp } from '@lectern/infra';
 import { AppModule } from './app.module';
+import { loadAppConfig } from './config-slices';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig();
+  const config = loadAppConfig();
   const app = await createHttpApp(AppModule.forRoot(config), config);
   await app.listen({ port: config.PORT, host: config.HOST });
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;

@@ -1,52 +1,13 @@
 import './compile-cache';
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ContentJobsModule, ContentSyncHandler } from '@lectern/content';
-import {
-  AppConfig,
-  ConfigError,
-  createLogger,
-  InfraModule,
-  isAdmin,
-  loadConfig,
-  MetricsService,
-  QUEUE_NAMES,
-  QueueModule,
-  queuesWithoutHandler,
-  WorkerRunnerModule,
-  type JobHandlers,
-} from '@lectern/infra';
+import { ConfigError, createLogger, isAdmin, MetricsService, type AppConfig } from '@lectern/infra';
 import { createServer } from 'node:http';
-import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
-import { SearchIndexHandler, SearchJobsModule } from '@lectern/search';
-import { TutorHandler, TutorJobsModule } from '@lectern/tutor';
-
-/** Every queue of the catalogue and its handler: a queue without one does not compile. */
-const HANDLERS: JobHandlers = { content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler, tutor: TutorHandler };
-
-/**
- * The worker process: the same infrastructure, running every queue's jobs.
- * The handler map names a handler for every queue of the catalogue (a compile
- * error otherwise), and the worker refuses to start without one.
- */
-@Module({})
-export class WorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const missing = queuesWithoutHandler(HANDLERS, QUEUE_NAMES);
-    if (missing.length > 0) throw new Error(`No handler for queue(s): ${missing.join(', ')}; refusing to start`);
-    return {
-      module: WorkerModule,
-      imports: [
-        InfraModule.forRoot(config),
-        QueueModule.forRoot(),
-        WorkerRunnerModule.forRoot(HANDLERS, [ContentJobsModule, PersonalizeJobsModule, SearchJobsModule, TutorJobsModule]),
-      ],
-    };
-  }
-}
+import { loadAppConfig } from './config-slices';
+import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig();
+  const config = loadAppConfig();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: createLogger(config, 'Worker') });
   app.enableShutdownHooks();
   if (config.WORKER_METRICS_PORT > 0) serveMetrics(app.get(MetricsService), config);

@@ -1,8 +1,8 @@
 import type { PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
-import { ContentJobsModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { WorkerRunnerModule } from '@lectern/infra';
-import { PersonalizeHandler, PersonalizeJobsModule } from '@lectern/personalize';
-import { SearchIndexHandler, SearchJobsModule } from '@lectern/search';
+import { ContentJobsModule, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
+import { WorkerRunnerModule, jobBinding } from '@lectern/infra';
+import { PersonalizeHandler, PersonalizeJobsModule, PERSONALIZE_QUEUE } from '@lectern/personalize';
+import { SearchIndexHandler, SearchJobsModule, INDEX_QUEUE } from '@lectern/search';
 import {
   bearer,
   createLearner,
@@ -34,11 +34,14 @@ describe('Redis goes away and comes back (a private redis-server)', () => {
           ...api,
           imports: [
             ...(api.imports ?? []),
-            WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: SearchIndexHandler }, [
-              ContentJobsModule,
-              PersonalizeJobsModule,
-              SearchJobsModule,
-            ]),
+            WorkerRunnerModule.forRoot(
+              [
+                jobBinding(CONTENT_QUEUE, ContentSyncHandler),
+                jobBinding(PERSONALIZE_QUEUE, PersonalizeHandler),
+                jobBinding(INDEX_QUEUE, SearchIndexHandler),
+              ],
+              [ContentJobsModule, PersonalizeJobsModule, SearchJobsModule],
+            ),
           ],
         };
       },

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAdmin } from '../auth/admin.guard';
 import { AppConfig } from '../config/app-config';
 import { errorBody } from '../errors/http-exception.filter';
-import { QUEUE_NAMES } from '../queue/queue-catalogue';
+import { QueueRegistry } from '../queue/queue-registry';
 import { QueueService } from '../queue/queue.service';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -24,6 +24,7 @@ class BullBoardRegistrar implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly queues: QueueService,
+    private readonly registry: QueueRegistry,
     private readonly config: AppConfig,
   ) {}
 
@@ -32,7 +33,7 @@ class BullBoardRegistrar implements OnModuleInit {
     const serverAdapter = new BullBoardFastifyAdapter();
     serverAdapter.setBasePath(BULL_BOARD_PATH);
     createBullBoard({
-      queues: QUEUE_NAMES.map((name) => new BullMQAdapter(this.queues.queue(name))),
+      queues: this.registry.all().map((queue) => new BullMQAdapter(this.queues.queue(queue))),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Lectern queues' } },
     });

@@ -1,7 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './app-config';
+import { Transform } from 'class-transformer';
+import { IsInt, Min } from 'class-validator';
+import { ConfigError, configSlice, loadConfig } from './app-config';
+import { toInt } from './settings';
+
+/** A domain's settings slice, as a domain declares it in `<domain>.config.ts`. */
+class ExampleDomainConfig {
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  EXAMPLE_RATE_PER_MINUTE = 20;
+}
 
 const valid = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/lectern',
@@ -98,6 +109,35 @@ describe('loadConfig', () => {
           expect.stringMatching(/^TOKEN_SECRET is missing/),
         ]),
       );
+    });
+  });
+
+  describe('domain settings slices', () => {
+    it('validates a slice with the infrastructure settings, naming the problems of both in one error', () => {
+      const found: string[] = [];
+      try {
+        loadConfig({ ...valid, PORT: 'x', EXAMPLE_RATE_PER_MINUTE: '0' }, {}, [ExampleDomainConfig]);
+      } catch (error) {
+        if (error instanceof ConfigError) found.push(...error.problems);
+      }
+      expect(found).toEqual([
+        expect.stringMatching(/^PORT is invalid/),
+        expect.stringMatching(/^EXAMPLE_RATE_PER_MINUTE is invalid: it must not be less than 1/),
+      ]);
+    });
+
+    it('gives the slice loaded at start-up, with its defaults and overrides', () => {
+      const config = loadConfig(valid, { EXAMPLE_RATE_PER_MINUTE: '7' }, [ExampleDomainConfig]);
+      expect(configSlice(config, ExampleDomainConfig)).toEqual(Object.assign(new ExampleDomainConfig(), { EXAMPLE_RATE_PER_MINUTE: 7 }));
+      expect(configSlice(loadConfig(valid, {}, [ExampleDomainConfig]), ExampleDomainConfig).EXAMPLE_RATE_PER_MINUTE).toBe(20);
+      // The infrastructure's settings do not carry the domain's.
+      expect(Object.keys(config)).not.toContain('EXAMPLE_RATE_PER_MINUTE');
+    });
+
+    it('reads a slice not loaded at start-up from the same environment, and rejects a bad value then', () => {
+      expect(configSlice(loadConfig({ ...valid, EXAMPLE_RATE_PER_MINUTE: '3' }), ExampleDomainConfig).EXAMPLE_RATE_PER_MINUTE).toBe(3);
+      const late = loadConfig({ ...valid, EXAMPLE_RATE_PER_MINUTE: 'many' });
+      expect(() => configSlice(late, ExampleDomainConfig)).toThrow(/EXAMPLE_RATE_PER_MINUTE is invalid/);
     });
   });
 });

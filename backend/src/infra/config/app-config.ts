@@ -1,4 +1,4 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -13,21 +13,18 @@ import {
   Min,
   MinLength,
   ValidateIf,
-  validateSync,
 } from 'class-validator';
-import { readFileVariable } from './file-variables';
+import { ConfigError, emptyToUndefined, readSettings, toBoolean, toInt, toNumber, type SettingsClass } from './settings';
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
-const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
-const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+export { ConfigError } from './settings';
 
 /**
- * Every setting Lectern reads from its environment, validated once at start-up.
- * This class (and `loadConfig` below) is the only place that reads
- * `process.env`; everything else injects `AppConfig`.
+ * The infrastructure's settings (process, database, Redis, auth, LLM provider
+ * and budgets, HTTP limits, content store), validated once at start-up. Each
+ * domain's own settings are a slice beside it (`<domain>.config.ts`, e.g.
+ * PersonalizeConfig), read by the same loader (`loadConfig(env, overrides,
+ * slices)`) and injected as their class (`provideConfigSlice`). Only this
+ * folder reads `process.env`.
  */
 export class AppConfig {
   @IsIn(['development', 'production', 'test'])
@@ -172,26 +169,6 @@ export class AppConfig {
   @Min(0)
   LLM_PRICE_OUTPUT_PER_MTOK = 0.6;
 
-  /** Personalization misses and regenerations one learner may ask for per minute (429 beyond). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  PERSONALIZE_RATE_PER_MINUTE = 20;
-
-  /** Tutor questions one learner may ask per minute (429 beyond). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  TUTOR_RATE_PER_MINUTE = 10;
-
-  /** How long rewrites of a lesson's previous text are kept after the lesson changed, in hours, before they are purged. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  PERSONALIZE_STALE_GRACE_HOURS = 24;
-
   /** Embedding model for search (through the same OpenAI-compatible client as chat); changing it re-embeds in the background. */
   @IsString()
   @MinLength(1)
@@ -210,52 +187,10 @@ export class AppConfig {
   EMBEDDING_DIMENSIONS = 1536;
 
   /** Embedding price for the cost estimate, US dollars per million tokens (default: text-embedding-3-small). */
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @Transform(toNumber)
   @IsNumber({}, { message: 'must be a number (US dollars per million tokens)' })
   @Min(0)
   LLM_PRICE_EMBEDDING_PER_MTOK = 0.02;
-
-  /** One embedding request carries at most this many (estimated) tokens… */
-  @Transform(toInt)
-  @IsInt()
-  @Min(500)
-  @Max(300_000)
-  EMBEDDING_BATCH_TOKENS = 8_000;
-
-  /** …and at most this many texts (OpenAI accepts up to 2,048). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(2_048)
-  EMBEDDING_BATCH_INPUTS = 256;
-
-  /** How long a search waits for its query's embedding before answering with full-text only, in ms. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
-  SEARCH_QUERY_EMBED_TIMEOUT_MS = 3_000;
-
-  /** Searches one client address may make per minute (429 beyond; Redis-backed). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  SEARCH_PER_IP_PER_MINUTE = 60;
-
-  /** Searches one learner may make per minute (429 beyond). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  SEARCH_PER_LEARNER_PER_MINUTE = 30;
-
-  /** Query vectors kept in Redis (least recently added dropped first): bounds their memory (about 6 KB each at 1536 dimensions). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  SEARCH_QUERY_CACHE_MAX_ENTRIES = 2_000;
 
   /** Deepest nesting of a JSON body (400 beyond, before validation). */
   @Transform(toInt)
@@ -316,10 +251,6 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1-40 letters, digits, - or _' })
   QUEUE_PREFIX = 'lectern';
 
-  /** The book folder `content sync` and the admin sync endpoint import (Lectern format or a Docusaurus tree). */
-  @IsString()
-  CONTENT_SOURCE_DIR = 'content';
-
   /** Where lesson text is stored, content-addressed: the local filesystem or S3-compatible object storage. */
   @IsIn(['fs', 's3'])
   CONTENT_STORE_DRIVER: 'fs' | 's3' = 'fs';
@@ -350,56 +281,9 @@ export class AppConfig {
   @IsString()
   S3_SECRET_ACCESS_KEY?: string;
 
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value,
-  )
+  @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   S3_FORCE_PATH_STYLE = true;
-
-  // --- Accounts (sign-up, sessions, password reset) -------------------------
-
-  /** How long an account's session lasts without use, in days (sliding: every use extends it). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(365)
-  SESSION_TTL_DAYS = 30;
-
-  /** How long an in-process copy of a session check may be reused, in ms (revocations reach other api instances through Redis sooner). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(1_000)
-  SESSION_CACHE_MS = 1_000;
-
-  /** Where password-reset mail goes (smtp:// or smtps://, credentials in the URL); empty = the link is logged at warn level instead. */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:pass@smtp.example.com:465' })
-  SMTP_URL?: string;
-
-  /** Sender of account mail. */
-  @IsString()
-  @MinLength(3)
-  MAIL_FROM = 'Lectern <no-reply@lectern.local>';
-
-  /** The web app's address as learners reach it; password-reset links point there. */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL, e.g. https://lectern.example.com' })
-  PUBLIC_URL = 'http://127.0.0.1:3000';
-
-  /** Failed sign-ins one email may have per 15 minutes (429 beyond, Redis-backed). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000)
-  SIGN_IN_FAILURES_PER_EMAIL = 5;
-
-  /** Sign-in, sign-up and password-reset requests one IP address may make per 15 minutes (Redis-backed). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  AUTH_REQUESTS_PER_IP = 50;
 
   // ---------------------------------------------------------------------------
 
@@ -412,48 +296,52 @@ export class AppConfig {
   }
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
+const SLICES = Symbol('config slices');
+const SOURCE = Symbol('config source');
+
+interface ConfigSource {
+  env: NodeJS.ProcessEnv;
+  overrides: Partial<Record<string, string>>;
 }
 
-const KNOWN_KEYS = Object.keys(new AppConfig()).concat([
-  'DATABASE_URL',
-  'TOKEN_SECRET',
-  'ADMIN_TOKEN',
-  'OPENAI_API_KEY',
-  'OPENAI_BASE_URL',
-  'FRONTEND_DIST',
-  'SMTP_URL',
-]);
+/**
+ * A domain's settings slice, validated with the rest: the one loaded at
+ * start-up (composition roots pass every slice to `loadConfig`, so a bad
+ * value stops the process before anything runs), or read now from the same
+ * environment (tests load only AppConfig; a bad value throws ConfigError).
+ */
+export function configSlice<T extends object>(config: AppConfig, cls: SettingsClass<T>): T {
+  const loaded = (config as unknown as Record<symbol, Map<SettingsClass, object>>)[SLICES];
+  const known = loaded.get(cls);
+  if (known) return known as T;
+  const { env, overrides } = (config as unknown as Record<symbol, ConfigSource>)[SOURCE];
+  const { value, problems } = readSettings(cls, env, overrides);
+  if (problems.length > 0) throw new ConfigError(problems);
+  loaded.set(cls, value);
+  return value;
+}
 
 /**
- * Reads and validates the environment. Throws a ConfigError naming every bad
- * or missing variable (never its value: some are secrets). Any variable may
- * instead be given as a file: `TOKEN_SECRET_FILE=/run/secrets/token_secret`.
+ * Reads and validates the environment: AppConfig and the given domain
+ * slices. Throws one ConfigError naming every bad or missing variable of all
+ * of them (never its value: some are secrets). Any variable may instead be
+ * given as a file: `TOKEN_SECRET_FILE=/run/secrets/token_secret`.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
-  const raw: Record<string, string> = {};
-  const fileProblems: string[] = [];
-  for (const key of new Set(KNOWN_KEYS)) {
-    const value = overrides[key] ?? readFileVariable(key, env, fileProblems) ?? env[key];
-    if (value !== undefined) raw[key] = value;
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<string, string>> = {},
+  slices: readonly SettingsClass[] = [],
+): AppConfig {
+  const app = readSettings(AppConfig, env, overrides);
+  const problems = [...app.problems];
+  const loaded = new Map<SettingsClass, object>();
+  for (const cls of slices) {
+    const slice = readSettings(cls, env, overrides);
+    problems.push(...slice.problems);
+    loaded.set(cls, slice.value);
   }
-  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
-  const errors = validateSync(config, { forbidUnknownValues: false });
-  if (errors.length > 0 || fileProblems.length > 0) {
-    throw new ConfigError(
-      fileProblems.concat(
-        errors.map((e) => {
-          const messages = Object.values(e.constraints ?? {})
-            .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
-            .join('; ');
-          return raw[e.property] === undefined ? `${e.property} is missing: it ${messages}` : `${e.property} is invalid: it ${messages}`;
-        }),
-      ),
-    );
-  }
-  return config;
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  Object.defineProperty(app.value, SLICES, { value: loaded, enumerable: false });
+  Object.defineProperty(app.value, SOURCE, { value: { env, overrides }, enumerable: false });
+  return app.value;
 }

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { MetricsGuard } from './metrics.guard';
 import { MetricsService } from './metrics.service';
 import { QueueService } from '../queue/queue.service';
-import { QUEUE_NAMES } from '../queue/queue-catalogue';
+import { QueueRegistry } from '../queue/queue-registry';
 
 /** GET /metrics: Prometheus text (the admin credential unless METRICS_AUTH=none). */
 @ApiExcludeController()
@@ -14,13 +14,14 @@ export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
     private readonly queues: QueueService,
+    private readonly registry: QueueRegistry,
   ) {}
 
   @Get()
   @Header('cache-control', 'no-store')
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     await Promise.all(
-      QUEUE_NAMES.map(async (name) => {
+      this.registry.names().map(async (name) => {
         const counts = await this.queues
           .queue(name)
           .getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized')

@@ -1,4 +1,5 @@
-export * from './queue-catalogue';
+export * from './queue-definition';
+export * from './queue-registry';
 export * from './queue.module';
 export * from './queue.service';
 export * from './job-handler';

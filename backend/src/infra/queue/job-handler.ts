@@ -1,25 +1,33 @@
+import type { Type } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { QueueName } from './queue-catalogue';
+import type { AnyJobPayload, QueueDefinition } from './queue-definition';
 
 /**
  * What a queue's jobs run. One handler per queue; it switches on `job.name`.
  * Throw to retry (with the queue's backoff); throw UnrecoverableError for
  * what retrying cannot fix. Handlers must be idempotent (a job may run again
- * after a worker died mid-way).
+ * after a worker died mid-way). `P` is the union of the queue's payloads
+ * (`AnyJobPayload<typeof MY_QUEUE>`).
  */
-export interface JobHandler {
-  handle(job: Job): Promise<unknown>;
+export interface JobHandler<P = unknown> {
+  handle(job: Job<P>): Promise<unknown>;
 }
 
-/** The handler class for every queue: a queue without one does not compile (the worker's composition root uses this). */
-export type JobHandlers = { readonly [Q in QueueName]: new (...args: never[]) => JobHandler };
+/** A queue and the handler class that runs its jobs (`WorkerRunnerModule.forRoot([...])`). */
+export interface JobBinding {
+  readonly queue: QueueDefinition;
+  readonly handler: Type<JobHandler<never>>;
+}
 
-/** Handler classes for some queues: a test registers only the queues it needs. */
-export type SomeJobHandlers = Partial<JobHandlers>;
+/** Binds a queue to its handler class (whose payload type must be the queue's). */
+export function jobBinding<D extends QueueDefinition>(queue: D, handler: Type<JobHandler<AnyJobPayload<D>>>): JobBinding {
+  return { queue, handler };
+}
 
-/** The queues of the catalogue that `handlers` leaves without a handler. */
-export function queuesWithoutHandler(handlers: SomeJobHandlers, queues: readonly QueueName[]): QueueName[] {
-  return queues.filter((q) => !handlers[q]);
+/** The names of `queues` that no binding handles. */
+export function queuesWithoutHandler(bindings: readonly JobBinding[], queues: readonly string[]): string[] {
+  const handled = new Set(bindings.map((b) => b.queue.name));
+  return queues.filter((q) => !handled.has(q));
 }
 
 export const JOB_HANDLERS = Symbol('JOB_HANDLERS');

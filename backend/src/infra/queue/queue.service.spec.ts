@@ -2,7 +2,18 @@ import type { ModuleRef } from '@nestjs/core';
 import type { Job } from 'bullmq';
 import type { Repository } from 'typeorm';
 import type { JobRunEntity } from './job-run.entity';
+import { defineQueue, DEFAULT_RETENTION } from './queue-definition';
 import { QueueService } from './queue.service';
+
+const REWRITES = defineQueue<{ rewrite: { lessonSlug: string } }>('rewrites', {
+  attempts: 3,
+  backoffMs: 1_000,
+  lockDurationMs: 15_000,
+  concurrency: 1,
+  maxStalledCount: 2,
+  callsLlm: false,
+  ...DEFAULT_RETENTION,
+});
 
 /**
  * A queue whose job finishes between the status read of the job and the read
@@ -28,7 +39,7 @@ function finishingBetweenReads(outcome: 'completed' | 'failed') {
 describe('QueueService.status', () => {
   it('a job that completes between the two reads is reported with its result, never completed-with-no-result', async () => {
     const { service, reads } = finishingBetweenReads('completed');
-    const status = await service.status('personalize', 'rewrite-1');
+    const status = await service.status(REWRITES, 'rewrite-1');
     expect(status).toMatchObject({ state: 'completed', progress: 100, finishedAt: new Date(3).toISOString() });
     expect(status?.result).toEqual({ content: 'the rewrite' });
     expect(reads()).toBe(2);
@@ -36,7 +47,7 @@ describe('QueueService.status', () => {
 
   it('a job that fails between the two reads is reported with its reason and attempts', async () => {
     const { service } = finishingBetweenReads('failed');
-    const status = await service.status('personalize', 'rewrite-1');
+    const status = await service.status(REWRITES, 'rewrite-1');
     expect(status).toMatchObject({ state: 'failed', failedReason: 'HTTP 500', attemptsMade: 3 });
   });
 });

@@ -7,7 +7,7 @@ import { Repository } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { JobRunEntity } from './job-run.entity';
 import { foldState, type JobStatus } from './job-status';
-import { type JobName, type JobPayload, type QueueName } from './queue-catalogue';
+import type { JobName, JobPayload, QueueDefinition } from './queue-definition';
 
 export class QueueUnavailableError extends DomainError {
   constructor(what: string) {
@@ -37,7 +37,7 @@ export interface EnqueueOptions {
   priority?: number;
 }
 
-/** Typed enqueueing and job status for every queue of the catalogue. */
+/** Typed enqueueing and job status for every registered queue (typed by its QueueDefinition). */
 @Injectable()
 export class QueueService {
   private readonly logger = new Logger(QueueService.name);
@@ -47,16 +47,18 @@ export class QueueService {
     @InjectRepository(JobRunEntity) private readonly runs: Repository<JobRunEntity>,
   ) {}
 
-  queue(name: QueueName): Queue {
-    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+  /** The BullMQ queue of a definition (or a name, for generic tooling such as Bull Board and /metrics). */
+  queue(queue: QueueDefinition | string): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(typeof queue === 'string' ? queue : queue.name), { strict: false });
   }
 
-  async enqueue<Q extends QueueName, J extends JobName<Q>>(
-    queueName: Q,
+  async enqueue<D extends QueueDefinition, J extends JobName<D>>(
+    definition: D,
     jobName: J,
-    payload: JobPayload<Q, J>,
+    payload: JobPayload<D, J>,
     options: EnqueueOptions = {},
   ): Promise<Job> {
+    const queueName = definition.name;
     const opts: JobsOptions = {
       ...(options.jobId ? { jobId: options.jobId } : {}),
       ...(options.deduplicationId ? { deduplication: { id: options.deduplicationId } } : {}),
@@ -64,7 +66,7 @@ export class QueueService {
     };
     let job: Job;
     try {
-      job = await within(2_000, 'adding a job', this.queue(queueName).add(jobName, payload, opts));
+      job = await within(2_000, 'adding a job', this.queue(definition).add(jobName, payload, opts));
     } catch (error) {
       if (error instanceof QueueUnavailableError) throw error;
       this.logger.warn(`Could not enqueue ${queueName}/${jobName}: ${String(error)}`);
@@ -85,13 +87,14 @@ export class QueueService {
    * for good) is replaced, so asking again after a failure or after its
    * result was dropped starts fresh work.
    */
-  async enqueueUnique<Q extends QueueName, J extends JobName<Q>>(
-    queueName: Q,
+  async enqueueUnique<D extends QueueDefinition, J extends JobName<D>>(
+    definition: D,
     jobName: J,
-    payload: JobPayload<Q, J>,
+    payload: JobPayload<D, J>,
     id: string,
   ): Promise<Job> {
-    const queue = this.queue(queueName);
+    const queueName = definition.name;
+    const queue = this.queue(definition);
     try {
       const existing = await within(2_000, 'reading a job', queue.getJob(id));
       if (existing) {
@@ -105,14 +108,15 @@ export class QueueService {
       throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
     }
     await this.runs.delete({ queue: queueName, jobId: id });
-    return this.enqueue(queueName, jobName, payload, { jobId: id });
+    return this.enqueue(definition, jobName, payload, { jobId: id });
   }
 
   /**
    * A job's status: live from Redis while BullMQ has it, else its last state
    * kept in PostgreSQL (after retention removed it, or Redis was flushed).
    */
-  async status<R = unknown>(queueName: QueueName, id: string): Promise<JobStatus<R> | null> {
+  async status<R = unknown>(definition: QueueDefinition, id: string): Promise<JobStatus<R> | null> {
+    const queueName = definition.name;
     // Job ids are ours (numbers or derived ids): anything else names no job.
     if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) return null;
     let job: Job | undefined;
@@ -122,7 +126,7 @@ export class QueueService {
       // completed (or failed) with the snapshot of before, i.e. no result, no reason. Read
       // again until the snapshot has finished too (or the job was replaced or removed).
       for (let read = 0; read < 5; read++) {
-        job = await within(1_000, 'reading a job', this.queue(queueName).getJob(id));
+        job = await within(1_000, 'reading a job', this.queue(definition).getJob(id));
         if (!job) break;
         bullState = await within(1_000, 'reading a job state', job.getState()).catch(() => 'unknown');
         if ((bullState !== 'completed' && bullState !== 'failed') || job.finishedOn) break;

@@ -5,13 +5,19 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
 import { JobRunEntity } from './job-run.entity';
-import { QUEUE_NAMES, QUEUES, type QueueName } from './queue-catalogue';
+import type { QueueDefinition } from './queue-definition';
 import { bullConnection } from './redis-connection';
 import { MetricsService } from '../metrics/metrics.service';
 
-/** Worker settings of a queue: the catalogue's, with the provider rate limit for LLM queues. */
-export function workerOptionsFor(name: QueueName, config: AppConfig): Omit<WorkerOptions, 'connection'> {
-  const q = QUEUES[name];
+/** A queue and its handler instance, as the runner receives them. */
+export interface BoundHandler {
+  queue: QueueDefinition;
+  handler: JobHandler;
+}
+
+/** Worker settings of a queue: its definition's, with the provider rate limit for LLM queues. */
+export function workerOptionsFor(queue: QueueDefinition, config: AppConfig): Omit<WorkerOptions, 'connection'> {
+  const q = queue.settings;
   return {
     prefix: config.QUEUE_PREFIX,
     concurrency: q.concurrency,
@@ -25,7 +31,7 @@ export function workerOptionsFor(name: QueueName, config: AppConfig): Omit<Worke
 /**
  * Runs one BullMQ Worker per queue given a handler (WorkerRunnerModule), and
  * records every job's state in PostgreSQL when it starts and when it ends for
- * good. (The worker process checks that every queue has one.) On shutdown the
+ * good. (The worker's composition root checks that every queue has one.) On shutdown the
  * workers finish their current jobs (or hand them back) before the process ends.
  */
 @Injectable()
@@ -35,18 +41,18 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     private readonly config: AppConfig,
-    @Inject(JOB_HANDLERS) private readonly handlers: Partial<Record<QueueName, JobHandler>>,
+    @Inject(JOB_HANDLERS) private readonly handlers: BoundHandler[],
     @InjectRepository(JobRunEntity) private readonly runs: Repository<JobRunEntity>,
     private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
-    const queues = QUEUE_NAMES.filter((q) => this.handlers[q]);
-    for (const name of queues) {
-      const handler = this.handlers[name] as JobHandler;
+    const queues = this.handlers.map((h) => h.queue.name);
+    for (const { queue, handler } of this.handlers) {
+      const name = queue.name;
       const worker = new Worker(name, (job) => this.run(handler, job), {
         connection: bullConnection(this.config.REDIS_URL, 'worker'),
-        ...workerOptionsFor(name, this.config),
+        ...workerOptionsFor(queue, this.config),
       });
       worker.on('error', (error) => this.logger.warn(`Worker ${name}: ${error.message}`));
       this.workers.push(worker);

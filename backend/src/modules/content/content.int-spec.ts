@@ -1,5 +1,5 @@
 import type { BookDto, ChapterDto, ContentSyncAccepted, LessonDto, PartSummaryDto } from '@lectern/api-types';
-import { BullBoardModule, CONTENT_STORE, QueueModule, QueueService, sha256Hex, WorkerRunnerModule, type ContentStore, type JobStatus } from '@lectern/infra';
+import { BullBoardModule, CONTENT_STORE, QueueModule, QueueService, sha256Hex, WorkerRunnerModule, type ContentStore, type JobStatus, jobBinding } from '@lectern/infra';
 import { createTestApp, type TestApp } from '@lectern/testing';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { ContentSyncHandler } from './sync/content-sync.handler';
 import { LessonEntity } from './entities/lesson.entity';
 import { ContentSyncService } from './sync/content-sync.service';
 import type { SyncSummary } from './sync/sync-plan';
+import { CONTENT_QUEUE } from './content.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const DOCUSAURUS = resolve(__dirname, 'test-fixtures/docusaurus-book');
@@ -34,7 +35,7 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
       QueueModule.forRoot(),
       BullBoardModule,
       ContentModule,
-      WorkerRunnerModule.forRoot({ content: ContentSyncHandler }, [ContentJobsModule]),
+      WorkerRunnerModule.forRoot([jobBinding(CONTENT_QUEUE, ContentSyncHandler)], [ContentJobsModule]),
     ]);
     sync = t.app.get(ContentSyncService);
     const emitter = t.app.get(EventEmitter2);

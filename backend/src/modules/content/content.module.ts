@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { provideConfigSlice, QueueModule } from '@lectern/infra';
+import { CONTENT_QUEUE } from './content.jobs';
 import { ContentAdminController } from './content-admin.controller';
 import { ContentController } from './content.controller';
 import { ContentService } from './content.service';
@@ -12,15 +14,16 @@ import { ImageOriginsService } from './image-origins';
 import { PartEntity } from './entities/part.entity';
 import { ContentSyncHandler } from './sync/content-sync.handler';
 import { ContentSyncService } from './sync/content-sync.service';
+import { ContentConfig } from './content.config';
 
 const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity, LessonEntity, ContentAssetEntity, LessonImageOriginEntity]);
 
 /** The book: structure in PostgreSQL, text in the content store; read API and sync. */
 @Module({
-  imports: [entities],
+  imports: [entities, QueueModule.register(CONTENT_QUEUE)],
   controllers: [ContentController, ContentAdminController],
-  providers: [ContentService, ContentSyncService, ImageOriginsService],
-  exports: [ContentService, ContentSyncService, ImageOriginsService],
+  providers: [ContentService, ContentSyncService, ImageOriginsService, provideConfigSlice(ContentConfig)],
+  exports: [ContentConfig, ContentService, ContentSyncService, ImageOriginsService],
 })
 export class ContentModule {}
 

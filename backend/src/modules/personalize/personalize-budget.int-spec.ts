@@ -1,6 +1,6 @@
 import type { OnboardingAnswers, PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
-import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { LlmBudget, QueueModule, WorkerRunnerModule } from '@lectern/infra';
+import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
+import { LlmBudget, QueueModule, WorkerRunnerModule, jobBinding } from '@lectern/infra';
 import { OnboardingModule } from '@lectern/onboarding';
 import { bearer, createLearner, createTestApp, RUN_ID, startFakeOpenAI, type FakeOpenAI, type TestApp } from '@lectern/testing';
 import { UsersModule } from '@lectern/users';
@@ -9,6 +9,7 @@ import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
 import { PersonalizeService } from './personalize.service';
 import { estimateRewriteTokens } from './rewrite-estimate';
+import { PERSONALIZE_QUEUE } from './personalize.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const LESSONS = [
@@ -21,10 +22,10 @@ const LESSONS = [
 
 const apiModules = () => [QueueModule.forRoot(), UsersModule, OnboardingModule, ContentModule, PersonalizeModule];
 const worker = () =>
-  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: ContentSyncHandler }, [
-    ContentJobsModule,
-    PersonalizeJobsModule,
-  ]);
+  WorkerRunnerModule.forRoot(
+    [jobBinding(CONTENT_QUEUE, ContentSyncHandler), jobBinding(PERSONALIZE_QUEUE, PersonalizeHandler)],
+    [ContentJobsModule, PersonalizeJobsModule],
+  );
 
 /** Ten different profiles (every learner a different preferences hash). */
 const PROFILES: Array<Partial<OnboardingAnswers>> = Array.from({ length: 10 }, (_, i) => ({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PersonalizePayload } from '@lectern/infra';
+import type { PersonalizePayload } from './personalize.jobs';
 
 /** The cache key of one rewrite; also the payload of the job that writes it. */
 export type PersonalizeKey = PersonalizePayload;

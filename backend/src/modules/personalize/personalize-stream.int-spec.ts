@@ -5,8 +5,8 @@ import type {
   PersonalizeQueued,
   PersonalizeReady,
 } from '@lectern/api-types';
-import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { DraftStreamService, MetricsService, QueueModule, WorkerRunnerModule } from '@lectern/infra';
+import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
+import { DraftStreamService, MetricsService, QueueModule, WorkerRunnerModule, jobBinding } from '@lectern/infra';
 import { OnboardingModule } from '@lectern/onboarding';
 import { bearer, createLearner, createTestApp, startFakeOpenAI, type FakeOpenAI, type TestApp } from '@lectern/testing';
 import { UsersModule } from '@lectern/users';
@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
 import { REWRITE_FAILED_FOR_LEARNER } from './personalize-draft';
+import { PERSONALIZE_QUEUE } from './personalize.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const LESSON = 'the-embodiment-hypothesis';
@@ -25,10 +26,10 @@ const modules = () => [
   OnboardingModule,
   ContentModule,
   PersonalizeModule,
-  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler, index: ContentSyncHandler }, [
-    ContentJobsModule,
-    PersonalizeJobsModule,
-  ]),
+  WorkerRunnerModule.forRoot(
+    [jobBinding(CONTENT_QUEUE, ContentSyncHandler), jobBinding(PERSONALIZE_QUEUE, PersonalizeHandler)],
+    [ContentJobsModule, PersonalizeJobsModule],
+  ),
 ];
 
 interface SseEvent {

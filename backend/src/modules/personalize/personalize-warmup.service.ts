@@ -4,6 +4,7 @@ import { LlmNotConfiguredError, LlmService, QueueService } from '@lectern/infra'
 import { OnboardingService } from '@lectern/onboarding';
 import { personalizeJobId, type PersonalizeKey } from './personalize-key';
 import { PersonalizeService } from './personalize.service';
+import { PERSONALIZE_QUEUE } from './personalize.jobs';
 import { PROMPT_VERSION } from './prompt';
 
 /** Instructions and profile around the lesson in a prompt, in tokens (for the estimate). */
@@ -78,10 +79,10 @@ export class PersonalizeWarmupService {
     if (!this.llm.configured) throw new LlmNotConfiguredError();
     const ids = [];
     for (const key of plan.missing)
-      ids.push(String((await this.queues.enqueueUnique('personalize', 'rewrite', key, personalizeJobId(key))).id));
+      ids.push(String((await this.queues.enqueueUnique(PERSONALIZE_QUEUE, 'rewrite', key, personalizeJobId(key))).id));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const states = await Promise.all(ids.map((id) => this.queues.status('personalize', id).then((s) => s?.state ?? 'failed')));
+      const states = await Promise.all(ids.map((id) => this.queues.status(PERSONALIZE_QUEUE, id).then((s) => s?.state ?? 'failed')));
       const completed = states.filter((s) => s === 'completed').length;
       const failed = states.filter((s) => s === 'failed').length;
       onProgress(completed + failed, ids.length, failed);

@@ -12,7 +12,6 @@ import {
   QueueService,
   type ContentStore,
   type JobHandler,
-  type PersonalizePayload,
 } from '@lectern/infra';
 import { OnboardingService } from '@lectern/onboarding';
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -24,6 +23,7 @@ import { fullKey, personalizeJobId } from './personalize-key';
 import { PersonalizeService, readyAnswer } from './personalize.service';
 import { DraftPublisher, personalizeStreamKey } from './personalize-draft';
 import { rewriteTokenBounds } from './rewrite-estimate';
+import { PERSONALIZE_QUEUE, type PersonalizeJobPayload, type PersonalizePayload } from './personalize.jobs';
 
 const PURGE_EVERY_MS = 60 * 60_000;
 /** An answer cut off at max_tokens is continued at most this many times before it is checked as it is. */
@@ -48,7 +48,7 @@ export function joinContinuation(soFar: string, more: string): string {
  * rewrite already cached is returned without calling the LLM.
  */
 @Injectable()
-export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
+export class PersonalizeHandler implements JobHandler<PersonalizeJobPayload>, OnApplicationBootstrap {
   private readonly logger = new Logger(PersonalizeHandler.name);
 
   constructor(
@@ -66,12 +66,12 @@ export class PersonalizeHandler implements JobHandler, OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // Stale rewrites are purged hourly (one schedule, however many workers run).
     await this.queues
-      .queue('personalize')
+      .queue(PERSONALIZE_QUEUE)
       .upsertJobScheduler('purge-stale', { every: PURGE_EVERY_MS }, { name: 'purge-stale', data: {} })
       .catch((error: unknown) => this.logger.warn(`Could not schedule the stale-rewrite purge: ${String(error)}`));
   }
 
-  async handle(job: Job): Promise<unknown> {
+  async handle(job: Job<PersonalizeJobPayload>): Promise<unknown> {
     switch (job.name) {
       case 'rewrite':
         return this.rewriteStreamed(job as Job<PersonalizePayload>);

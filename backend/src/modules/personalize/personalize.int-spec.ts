@@ -1,6 +1,6 @@
 import type { OnboardingAnswers, PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
-import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { LlmBudget, QueueModule, WorkerRunnerModule } from '@lectern/infra';
+import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
+import { LlmBudget, QueueModule, WorkerRunnerModule, jobBinding } from '@lectern/infra';
 import { OnboardingModule } from '@lectern/onboarding';
 import { bearer, createLearner, createTestApp, startFakeOpenAI, type FakeOpenAI, type TestApp } from '@lectern/testing';
 import { UsersModule } from '@lectern/users';
@@ -11,6 +11,7 @@ import Redis from 'ioredis';
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
 import { CONTINUE_INSTRUCTION, maxTokensFor } from './prompt';
+import { PERSONALIZE_QUEUE } from './personalize.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const LESSON = 'the-embodiment-hypothesis';
@@ -21,11 +22,10 @@ const modules = () => [
   OnboardingModule,
   ContentModule,
   PersonalizeModule,
-  // No search module here, so no `index` jobs: any handler satisfies the worker's every-queue check.
-  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, personalize: PersonalizeHandler }, [
-    ContentJobsModule,
-    PersonalizeJobsModule,
-  ]),
+  WorkerRunnerModule.forRoot(
+    [jobBinding(CONTENT_QUEUE, ContentSyncHandler), jobBinding(PERSONALIZE_QUEUE, PersonalizeHandler)],
+    [ContentJobsModule, PersonalizeJobsModule],
+  ),
 ];
 
 describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake OpenAI server)', () => {

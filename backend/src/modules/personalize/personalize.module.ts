@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { provideConfigSlice, QueueModule } from '@lectern/infra';
 import { ContentModule } from '@lectern/content';
 import { OnboardingModule } from '@lectern/onboarding';
 import { PersonalizeFeedbackEntity } from './entities/personalize-feedback.entity';
@@ -17,6 +18,8 @@ import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeContentListener } from './personalize.listener';
 import { PersonalizeService } from './personalize.service';
 import { PersonalizeWarmupService } from './personalize-warmup.service';
+import { PERSONALIZE_QUEUE } from './personalize.jobs';
+import { PersonalizeConfig } from './personalize.config';
 
 /** Personalized lessons: the shared rewrite cache, its API, and invalidation on content changes. */
 @Module({
@@ -24,6 +27,7 @@ import { PersonalizeWarmupService } from './personalize-warmup.service';
     TypeOrmModule.forFeature([PersonalizedLessonEntity, PersonalizeVariantEntity, ReaderViewEntity, PersonalizeFeedbackEntity]),
     ContentModule,
     OnboardingModule,
+    QueueModule.register(PERSONALIZE_QUEUE),
   ],
   controllers: [PersonalizeController, PersonalizeStreamController, PersonalizeFeedbackController, ReaderViewController],
   providers: [
@@ -33,8 +37,9 @@ import { PersonalizeWarmupService } from './personalize-warmup.service';
     PersonalizeStreamService,
     PersonalizeFeedbackService,
     ReaderViewService,
+    provideConfigSlice(PersonalizeConfig),
   ],
-  exports: [PersonalizeService, PersonalizeWarmupService],
+  exports: [PersonalizeConfig, PersonalizeService, PersonalizeWarmupService],
 })
 export class PersonalizeModule {}
 

@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
 import {
-  AppConfig,
   CONTENT_STORE,
   DomainError,
   LlmBudget,
@@ -25,6 +24,8 @@ import { fullKey, personalizeJobId, type PersonalizeKey } from './personalize-ke
 import { OnboardingRequiredError, TooManyRewritesError } from './personalize.errors';
 import { PROMPT_VERSION } from './prompt';
 import { estimateRewriteTokens } from './rewrite-estimate';
+import { PERSONALIZE_QUEUE } from './personalize.jobs';
+import { PersonalizeConfig } from './personalize.config';
 
 export function readyAnswer(row: PersonalizedLessonEntity, cached: boolean): PersonalizeReady {
   return {
@@ -58,7 +59,7 @@ export class PersonalizeService {
     private readonly onboarding: OnboardingService,
     private readonly queues: QueueService,
     private readonly llm: LlmService,
-    private readonly config: AppConfig,
+    private readonly config: PersonalizeConfig,
     private readonly counter: RateCounter,
     private readonly metrics: MetricsService,
   ) {}
@@ -99,12 +100,12 @@ export class PersonalizeService {
     if (!this.llm.configured) throw new LlmNotConfiguredError();
     const jobId = personalizeJobId(key);
     await this.admitNewRewrite(userId, key, jobId);
-    const job = await this.queues.enqueueUnique('personalize', 'rewrite', key, jobId);
+    const job = await this.queues.enqueueUnique(PERSONALIZE_QUEUE, 'rewrite', key, jobId);
     return { status: 'queued', jobId: String(job.id), statusUrl: `/api/personalize/jobs/${String(job.id)}` };
   }
 
   async jobStatus(jobId: string): Promise<PersonalizeJobStatus> {
-    const status = /^rewrite-[0-9a-f]{40}$/.test(jobId) ? await this.queues.status<PersonalizeReady>('personalize', jobId) : null;
+    const status = /^rewrite-[0-9a-f]{40}$/.test(jobId) ? await this.queues.status<PersonalizeReady>(PERSONALIZE_QUEUE, jobId) : null;
     if (!status) throw new NotFoundError('job_not_found', `No personalization job ${jobId}`);
     const { queue: _queue, name: _name, ...rest } = status;
     return rest;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, REDIS } from '@lectern/infra';
 import type Redis from 'ioredis';
+import { SearchConfig } from './search.config';
 
 /** A query's vector never changes for a given model; it is kept at most this long. */
 const TTL_SECONDS = 86_400;
@@ -32,6 +33,7 @@ return 0
 export class QueryVectorCache {
   constructor(
     private readonly config: AppConfig,
+    private readonly settings: SearchConfig,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -48,7 +50,7 @@ export class QueryVectorCache {
   }
 
   async put(key: string, vector: Buffer): Promise<void> {
-    const max = this.config.SEARCH_QUERY_CACHE_MAX_ENTRIES;
+    const max = this.settings.SEARCH_QUERY_CACHE_MAX_ENTRIES;
     if (max === 0) return;
     await this.redis.eval(PUT_SCRIPT, 2, key, this.indexKey, vector, String(TTL_SECONDS), String(max), String(Date.now()));
   }

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { EmbedLessonPayload, JobHandler } from '@lectern/infra';
+import type { JobHandler } from '@lectern/infra';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { describeSpace } from './embedding-space';
+import type { EmbedLessonPayload, IndexJobPayload } from './search.jobs';
 import { SearchIndexService, type EmbedProgress } from './search-index.service';
 
 /**
@@ -14,7 +15,7 @@ import { SearchIndexService, type EmbedProgress } from './search-index.service';
  * the previous model's vectors.
  */
 @Injectable()
-export class SearchIndexHandler implements JobHandler, OnApplicationBootstrap {
+export class SearchIndexHandler implements JobHandler<IndexJobPayload>, OnApplicationBootstrap {
   private readonly logger = new Logger(SearchIndexHandler.name);
 
   constructor(private readonly index: SearchIndexService) {}
@@ -33,7 +34,7 @@ export class SearchIndexHandler implements JobHandler, OnApplicationBootstrap {
     }
   }
 
-  async handle(job: Job): Promise<unknown> {
+  async handle(job: Job<IndexJobPayload>): Promise<unknown> {
     if (!this.index.embeddingsEnabled) {
       throw new UnrecoverableError('No embedding provider is configured (OPENAI_API_KEY or OPENAI_BASE_URL): search stays full-text');
     }

@@ -9,6 +9,8 @@ import { chunkLesson, embeddingInput, type LessonChunk } from './chunker/chunker
 import { estimateTokens, truncateToTokens } from './chunker/tokens';
 import { sameSpace, spaceTag, type EmbeddingSpace } from './embedding-space';
 import { CHUNK_INSERT_SQL, vectorLiteral } from './search.sql';
+import { INDEX_QUEUE } from './search.jobs';
+import { SearchConfig } from './search.config';
 
 /** The provider's limit for one input is 8,191 tokens; the estimate runs high, so this keeps a margin. */
 const MAX_INPUT_TOKENS = 8_000;
@@ -68,6 +70,7 @@ export class SearchIndexService {
     private readonly llm: LlmService,
     private readonly queues: QueueService,
     private readonly config: AppConfig,
+    private readonly settings: SearchConfig,
   ) {}
 
   /** The space new vectors are written in: the configured model at the configured size. */
@@ -206,8 +209,8 @@ export class SearchIndexService {
         input: truncateToTokens(embeddingInput(m.lesson_title, m.heading_path, m.text), MAX_INPUT_TOKENS),
       }));
       const batches = batchByTokens(inputs, (i) => estimateTokens(i.input), {
-        maxTokens: this.config.EMBEDDING_BATCH_TOKENS,
-        maxInputs: this.config.EMBEDDING_BATCH_INPUTS,
+        maxTokens: this.settings.EMBEDDING_BATCH_TOKENS,
+        maxInputs: this.settings.EMBEDDING_BATCH_INPUTS,
       });
       for (const batch of batches) {
         let vectors: number[][];
@@ -264,12 +267,12 @@ export class SearchIndexService {
   /** Enqueues embedding of a lesson's new chunks; joins a job already waiting for the same text and model. */
   async enqueueLesson(lessonSlug: string, contentHash: string): Promise<Job> {
     const id = `embed-${lessonSlug}-${contentHash.slice(0, 12)}-${spaceTag(this.currentSpace)}`;
-    return this.queues.enqueueUnique('index', 'embed-lesson', { lessonSlug, contentHash }, id);
+    return this.queues.enqueueUnique(INDEX_QUEUE, 'embed-lesson', { lessonSlug, contentHash }, id);
   }
 
   /** Enqueues embedding of everything missing in the current space (one job per space, however many ask). */
   async enqueueAll(): Promise<Job> {
-    return this.queues.enqueueUnique('index', 'reembed-all', {}, `reembed-all-${spaceTag(this.currentSpace)}`);
+    return this.queues.enqueueUnique(INDEX_QUEUE, 'reembed-all', {}, `reembed-all-${spaceTag(this.currentSpace)}`);
   }
 
   isCurrent(space: EmbeddingSpace): boolean {

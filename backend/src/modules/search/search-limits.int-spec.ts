@@ -1,6 +1,6 @@
 import type { SearchResponse } from '@lectern/api-types';
-import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { LlmBudget, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
+import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
+import { LlmBudget, QueueModule, QueueService, WorkerRunnerModule, jobBinding } from '@lectern/infra';
 import { bearer, createLearner, createTestApp, RUN_ID, startFakeOpenAI, type FakeOpenAI, type TestApp } from '@lectern/testing';
 import { UsersModule } from '@lectern/users';
 import Redis from 'ioredis';
@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { QueryVectorCache } from './query-vector-cache';
 import { SearchIndexHandler } from './search-index.handler';
 import { SearchJobsModule, SearchModule } from './search.module';
+import { INDEX_QUEUE } from './search.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const api = () => [QueueModule.forRoot(), UsersModule, ContentModule, SearchModule];
@@ -39,7 +40,10 @@ describe('search limits (real PostgreSQL + pgvector, Redis, fake OpenAI embeddin
       [
         ...api(),
         // Only the queues this test needs: search does not depend on personalize.
-        WorkerRunnerModule.forRoot({ content: ContentSyncHandler, index: SearchIndexHandler }, [ContentJobsModule, SearchJobsModule]),
+        WorkerRunnerModule.forRoot(
+          [jobBinding(CONTENT_QUEUE, ContentSyncHandler), jobBinding(INDEX_QUEUE, SearchIndexHandler)],
+          [ContentJobsModule, SearchJobsModule],
+        ),
       ],
       { OPENAI_BASE_URL: fake.url, LLM_REQUESTS_PER_MINUTE: '10000' },
     );

@@ -1,17 +1,10 @@
 import { Body, Controller, HttpCode, Logger, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  AppConfig,
-  MetricsService,
-  OptionalLearner,
-  OptionalLearnerGuard,
-  RateCounter,
-  RateLimitedError,
-  type LearnerIdentity,
-} from '@lectern/infra';
+import { MetricsService, OptionalLearner, OptionalLearnerGuard, RateCounter, RateLimitedError, type LearnerIdentity } from '@lectern/infra';
 import type { FastifyRequest } from 'fastify';
 import { SearchRequestDto, SearchResponseDto } from './dto/search.dto';
 import { SearchService } from './search.service';
+import { SearchConfig } from './search.config';
 
 @ApiTags('search')
 @ApiBearerAuth('learner')
@@ -23,7 +16,7 @@ export class SearchController {
   constructor(
     private readonly search: SearchService,
     private readonly metrics: MetricsService,
-    private readonly config: AppConfig,
+    private readonly config: SearchConfig,
     private readonly counter: RateCounter,
   ) {}
 

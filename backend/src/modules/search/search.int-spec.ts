@@ -1,6 +1,6 @@
 import type { ApiErrorBody, SearchResponse } from '@lectern/api-types';
-import { ContentJobsModule, ContentModule, ContentService, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { LlmService, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
+import { ContentJobsModule, ContentModule, ContentService, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
+import { LlmService, QueueModule, QueueService, WorkerRunnerModule, jobBinding } from '@lectern/infra';
 import {
   bearer,
   createLearner,
@@ -20,6 +20,7 @@ import { SearchIndexHandler } from './search-index.handler';
 import { SearchIndexService } from './search-index.service';
 import { SearchJobsModule, SearchModule } from './search.module';
 import { fulltextCandidatesSql, hnswSettingsSql, RESULTS_PER_LESSON, RRF_K, vectorCandidatesSql, vectorLiteral } from './search.sql';
+import { INDEX_QUEUE } from './search.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const SENSE_FILE = 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.md';
@@ -30,7 +31,10 @@ const withWorker = () => [
   UsersModule,
   ContentModule,
   SearchModule,
-  WorkerRunnerModule.forRoot({ content: ContentSyncHandler, index: SearchIndexHandler }, [ContentJobsModule, SearchJobsModule]),
+  WorkerRunnerModule.forRoot(
+    [jobBinding(CONTENT_QUEUE, ContentSyncHandler), jobBinding(INDEX_QUEUE, SearchIndexHandler)],
+    [ContentJobsModule, SearchJobsModule],
+  ),
 ];
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
+import { provideConfigSlice, QueueModule } from '@lectern/infra';
+import { INDEX_QUEUE } from './search.jobs';
 import { ChunkEmbeddingEntity } from './entities/chunk-embedding.entity';
 import { LessonChunkEntity } from './entities/lesson-chunk.entity';
 import { QueryVectorCache } from './query-vector-cache';
@@ -9,15 +11,16 @@ import { SearchIndexService } from './search-index.service';
 import { SearchController } from './search.controller';
 import { SearchContentListener } from './search.listener';
 import { SearchService } from './search.service';
+import { SearchConfig } from './search.config';
 
 const entities = TypeOrmModule.forFeature([LessonChunkEntity, ChunkEmbeddingEntity]);
 
 /** Search over the book: chunks kept in step with content syncs, full-text and hybrid queries, the API. */
 @Module({
-  imports: [entities, ContentModule],
+  imports: [entities, ContentModule, QueueModule.register(INDEX_QUEUE)],
   controllers: [SearchController],
-  providers: [SearchService, SearchIndexService, SearchContentListener, QueryVectorCache],
-  exports: [SearchService, SearchIndexService, QueryVectorCache],
+  providers: [SearchService, SearchIndexService, SearchContentListener, QueryVectorCache, provideConfigSlice(SearchConfig)],
+  exports: [SearchConfig, SearchService, SearchIndexService, QueryVectorCache],
 })
 export class SearchModule {}
 

@@ -1,13 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SEARCH_LIMIT_DEFAULT, type SearchMode, type SearchRequest, type SearchResponse, type SearchResult } from '@lectern/api-types';
-import { AppConfig, LlmBudgetRefusedError, LlmService } from '@lectern/infra';
+import { LlmBudgetRefusedError, LlmService } from '@lectern/infra';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { spaceTag, type EmbeddingSpace } from './embedding-space';
 import { QueryVectorCache } from './query-vector-cache';
 import { SearchIndexService } from './search-index.service';
 import { candidatesFor, fallbackQuery, hnswSettingsSql, MARK_END, MARK_START, searchSql, vectorLiteral } from './search.sql';
+import { SearchConfig } from './search.config';
 
 /** How long the choice of embedding space is reused: long once the current model covers every chunk, short while vectors are being written. */
 const SERVING_TTL_STEADY_MS = 30_000;
@@ -64,7 +65,7 @@ export class SearchService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly index: SearchIndexService,
     private readonly llm: LlmService,
-    private readonly config: AppConfig,
+    private readonly config: SearchConfig,
     private readonly cache: QueryVectorCache,
   ) {}
 

@@ -1,14 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { TutorAction } from '@lectern/api-types';
-import {
-  DraftStreamService,
-  LlmBudget,
-  LlmBudgetRefusedError,
-  LlmCallError,
-  type JobHandler,
-  type TutorAnswerPayload,
-} from '@lectern/infra';
+import { DraftStreamService, LlmBudget, LlmBudgetRefusedError, LlmCallError, type JobHandler } from '@lectern/infra';
 import { ContentService } from '@lectern/content';
 import { answersOf, OnboardingService } from '@lectern/onboarding';
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -18,6 +11,7 @@ import { TutorMessageEntity } from './entities/tutor-message.entity';
 import { TutorThreadEntity } from './entities/tutor-thread.entity';
 import type { PromptTurn } from './prompt/tutor-prompt';
 import { TutorAnswerer } from './tutor-answerer.service';
+import type { TutorAnswerPayload } from './tutor.jobs';
 import { ANSWER_FAILED_REASON, draftKey, messageDto } from './tutor.service';
 
 /** Earlier turns (question + answer pairs) sent to the model at most. */
@@ -34,7 +28,7 @@ const PUBLISH_EVERY_MS = 80;
  * written again; a retried attempt starts the draft over (`reset`).
  */
 @Injectable()
-export class TutorHandler implements JobHandler {
+export class TutorHandler implements JobHandler<TutorAnswerPayload> {
   private readonly logger = new Logger(TutorHandler.name);
 
   constructor(
@@ -47,9 +41,9 @@ export class TutorHandler implements JobHandler {
     private readonly content: ContentService,
   ) {}
 
-  async handle(job: Job): Promise<unknown> {
+  async handle(job: Job<TutorAnswerPayload>): Promise<unknown> {
     if (job.name !== 'answer') throw new UnrecoverableError(`The tutor queue has no job named ${job.name}`);
-    const { messageId } = (job as Job<TutorAnswerPayload>).data;
+    const { messageId } = job.data;
     try {
       return await this.answer(job, messageId);
     } catch (caught) {

@@ -8,10 +8,10 @@ import type {
   TutorThreadDetail,
   TutorThreadSummary,
 } from '@lectern/api-types';
-import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService } from '@lectern/content';
-import { LlmBudget, QueueModule, QueueService, WorkerRunnerModule } from '@lectern/infra';
+import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
+import { LlmBudget, QueueModule, QueueService, WorkerRunnerModule, jobBinding } from '@lectern/infra';
 import { OnboardingModule } from '@lectern/onboarding';
-import { SearchIndexHandler, SearchJobsModule, SearchModule } from '@lectern/search';
+import { SearchIndexHandler, SearchJobsModule, SearchModule, INDEX_QUEUE } from '@lectern/search';
 import {
   bearer,
   createLearner,
@@ -33,6 +33,7 @@ import { join, resolve } from 'node:path';
 import { NOT_COVERED_ANSWER } from './prompt/tutor-prompt';
 import { TutorHandler } from './tutor.handler';
 import { TutorJobsModule, TutorModule } from './tutor.module';
+import { TUTOR_QUEUE } from './tutor.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
 const GRAPH_LESSON = 'part-2/ch04-ros2-architecture/01-nodes-topics-services-actions.md';
@@ -46,7 +47,7 @@ const modules = () => [
   SearchModule,
   TutorModule,
   WorkerRunnerModule.forRoot(
-    { content: ContentSyncHandler, personalize: ContentSyncHandler, index: SearchIndexHandler, tutor: TutorHandler },
+    [jobBinding(CONTENT_QUEUE, ContentSyncHandler), jobBinding(INDEX_QUEUE, SearchIndexHandler), jobBinding(TUTOR_QUEUE, TutorHandler)],
     [ContentJobsModule, SearchJobsModule, TutorJobsModule],
   ),
 ];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { provideConfigSlice, QueueModule } from '@lectern/infra';
 import { ContentModule } from '@lectern/content';
 import { OnboardingModule } from '@lectern/onboarding';
 import { SearchModule } from '@lectern/search';
@@ -12,15 +13,17 @@ import { TutorHandler } from './tutor.handler';
 import { TutorRetrievalService } from './tutor-retrieval.service';
 import { TutorService } from './tutor.service';
 import { TutorUserData } from './tutor-user-data';
+import { TUTOR_QUEUE } from './tutor.jobs';
+import { TutorConfig } from './tutor.config';
 
 const entities = TypeOrmModule.forFeature([TutorThreadEntity, TutorMessageEntity]);
 
 /** "Ask the book": threads, the API and its stream relay, retrieval and the answer writer. */
 @Module({
-  imports: [entities, ContentModule, OnboardingModule, SearchModule, UsersModule],
+  imports: [entities, ContentModule, OnboardingModule, SearchModule, UsersModule, QueueModule.register(TUTOR_QUEUE)],
   controllers: [TutorController],
-  providers: [TutorService, TutorRetrievalService, TutorAnswerer, TutorUserData],
-  exports: [TutorService, TutorRetrievalService, TutorAnswerer],
+  providers: [TutorService, TutorRetrievalService, TutorAnswerer, TutorUserData, provideConfigSlice(TutorConfig)],
+  exports: [TutorConfig, TutorService, TutorRetrievalService, TutorAnswerer],
 })
 export class TutorModule {}
 

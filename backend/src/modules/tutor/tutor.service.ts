@@ -3,7 +3,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { PostTutorMessageResponse, TutorMessage, TutorThread, TutorThreadDetail, TutorThreadSummary } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
 import {
-  AppConfig,
   DomainError,
   DraftStreamService,
   ForbiddenError,
@@ -22,6 +21,7 @@ import type { PostMessageDto } from './dto/tutor.dto';
 import { TutorMessageEntity } from './entities/tutor-message.entity';
 import { TutorThreadEntity } from './entities/tutor-thread.entity';
 import { threadTitle } from './answer-text';
+import { TUTOR_QUEUE } from './tutor.jobs';
 import {
   MessageNotFoundError,
   ThreadNotFoundError,
@@ -29,6 +29,7 @@ import {
   TutorBudgetExhaustedError,
   TutorOnboardingRequiredError,
 } from './tutor.errors';
+import { TutorConfig } from './tutor.config';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const NEW_THREAD_TITLE = 'New thread';
@@ -82,7 +83,7 @@ export class TutorService {
     private readonly queues: QueueService,
     private readonly llm: LlmService,
     private readonly counter: RateCounter,
-    private readonly config: AppConfig,
+    private readonly config: TutorConfig,
     private readonly drafts: DraftStreamService,
     private readonly budget: LlmBudget,
   ) {}
@@ -152,7 +153,7 @@ export class TutorService {
     let jobId: string;
     try {
       await this.reserve(userId, tutorJobId(assistant.id));
-      const job = await this.queues.enqueue('tutor', 'answer', { messageId: assistant.id }, { jobId: tutorJobId(assistant.id) });
+      const job = await this.queues.enqueue(TUTOR_QUEUE, 'answer', { messageId: assistant.id }, { jobId: tutorJobId(assistant.id) });
       jobId = String(job.id);
     } catch (error) {
       await this.messages.delete({ id: user.id });

@@ -4,3 +4,4 @@ export { UserEntity } from './entities/user.entity';
 export { SessionService, sha256Hex } from './accounts/session.service';
 export { AccountsService } from './accounts/accounts.service';
 export { UserDataRegistry, type UserDataProvider } from './accounts/user-data.registry';
+export { UsersConfig } from './users.config';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SessionVerifier } from '@lectern/infra';
+import { provideConfigSlice, SessionVerifier } from '@lectern/infra';
 import { AccountsService } from './accounts/accounts.service';
 import { MailerService } from './accounts/mailer.service';
 import { SessionService } from './accounts/session.service';
@@ -11,6 +11,7 @@ import { SessionEntity } from './entities/session.entity';
 import { UserEntity } from './entities/user.entity';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { UsersConfig } from './users.config';
 
 /**
  * Learners, accounts and sessions. SessionService answers infra's
@@ -27,7 +28,8 @@ import { UsersService } from './users.service';
     UserDataRegistry,
     MailerService,
     AccountsService,
+    provideConfigSlice(UsersConfig),
   ],
-  exports: [UsersService, SessionService, SessionVerifier, UserDataRegistry, AccountsService],
+  exports: [UsersConfig, UsersService, SessionService, SessionVerifier, UserDataRegistry, AccountsService],
 })
 export class UsersModule {}

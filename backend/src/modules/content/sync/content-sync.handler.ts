@@ -1,19 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { ContentSyncPayload, JobHandler } from '@lectern/infra';
+import type { JobHandler } from '@lectern/infra';
 import { UnrecoverableError, type Job } from 'bullmq';
+import type { ContentSyncPayload } from '../content.jobs';
 import { BookSourceError } from '../source/book-source.types';
 import { ContentSyncService } from './content-sync.service';
 import type { SyncSummary } from './sync-plan';
 
 /** Runs `content` queue jobs in the worker, reporting progress to BullMQ. */
 @Injectable()
-export class ContentSyncHandler implements JobHandler {
+export class ContentSyncHandler implements JobHandler<ContentSyncPayload> {
   constructor(private readonly sync: ContentSyncService) {}
 
-  async handle(job: Job): Promise<SyncSummary> {
+  async handle(job: Job<ContentSyncPayload>): Promise<SyncSummary> {
     switch (job.name) {
       case 'sync': {
-        const payload = job.data as ContentSyncPayload;
+        const payload = job.data;
         try {
           return await this.sync.sync(payload.sourceDir, (done, total) => job.updateProgress(Math.round((done / Math.max(total, 1)) * 100)));
         } catch (error) {

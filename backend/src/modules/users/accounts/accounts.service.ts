@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { UserExportDto } from '@lectern/api-types';
-import { AppConfig, ConflictError, DomainError, NotFoundError, RateCounter, RateLimitedError, UnauthorizedError } from '@lectern/infra';
+import { ConflictError, DomainError, NotFoundError, RateCounter, RateLimitedError, UnauthorizedError } from '@lectern/infra';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { UserEntity } from '../entities/user.entity';
@@ -9,6 +9,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { MailerService } from './mailer.service';
 import { sha256Hex, SessionService, type IssuedSession } from './session.service';
 import { UserDataRegistry } from './user-data.registry';
+import { UsersConfig } from '../users.config';
 
 const FIFTEEN_MINUTES = 15 * 60;
 const RESET_TTL_MINUTES = 60;
@@ -43,7 +44,7 @@ export class AccountsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
+    private readonly config: UsersConfig,
     private readonly sessions: SessionService,
     private readonly registry: UserDataRegistry,
     private readonly mailer: MailerService,

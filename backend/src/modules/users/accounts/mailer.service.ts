@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@lectern/infra';
+import { UsersConfig } from '../users.config';
 import { createTransport, type Transporter } from 'nodemailer';
 
 /**
@@ -11,7 +11,7 @@ export class MailerService implements OnApplicationShutdown {
   private readonly logger = new Logger(MailerService.name);
   private transport?: Transporter;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: UsersConfig) {}
 
   async sendPasswordReset(to: string, link: string): Promise<void> {
     const text = [

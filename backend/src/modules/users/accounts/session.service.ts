@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DataSource, EntityManager } from 'typeorm';
+import { UsersConfig } from '../users.config';
 
 export type SessionKind = 'anonymous' | 'account' | 'legacy';
 
@@ -76,6 +77,7 @@ export class SessionService extends SessionVerifier implements OnModuleInit, OnA
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly settings: UsersConfig,
     private readonly tokens: TokenService,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
@@ -116,7 +118,7 @@ export class SessionService extends SessionVerifier implements OnModuleInit, OnA
   /** Starts a session for a learner; the token is shown once, only its hash is kept. */
   async create(userId: string, kind: SessionKind, manager: EntityManager = this.dataSource.manager): Promise<IssuedSession> {
     const token = `${SESSION_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const days = kind === 'account' ? this.config.SESSION_TTL_DAYS : this.config.TOKEN_TTL_DAYS;
+    const days = kind === 'account' ? this.settings.SESSION_TTL_DAYS : this.config.TOKEN_TTL_DAYS;
     const [row] = (await manager.query(
       `INSERT INTO sessions (token_hash, user_id, kind, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))
        RETURNING id, expires_at`,
@@ -164,7 +166,7 @@ export class SessionService extends SessionVerifier implements OnModuleInit, OnA
       await this.redis.publish(this.channel, JSON.stringify(invalidation));
     } catch (error) {
       this.logger.warn(
-        `Session revocation not broadcast (Redis: ${error instanceof Error ? error.message : String(error)}); other instances drop it within ${this.config.SESSION_CACHE_MS} ms`,
+        `Session revocation not broadcast (Redis: ${error instanceof Error ? error.message : String(error)}); other instances drop it within ${this.settings.SESSION_CACHE_MS} ms`,
       );
     }
   }
@@ -172,7 +174,7 @@ export class SessionService extends SessionVerifier implements OnModuleInit, OnA
   private async check(tokenHash: string): Promise<SessionCheck> {
     const now = Date.now();
     const cached = this.cache.get(tokenHash);
-    if (cached && now - cached.cachedAt < this.config.SESSION_CACHE_MS && cached.expiresAt.getTime() > now) {
+    if (cached && now - cached.cachedAt < this.settings.SESSION_CACHE_MS && cached.expiresAt.getTime() > now) {
       return { ok: true, userId: cached.userId, sessionId: cached.sessionId };
     }
     this.cache.delete(tokenHash);
@@ -185,7 +187,7 @@ export class SessionService extends SessionVerifier implements OnModuleInit, OnA
     if (row.expires_at.getTime() <= now) return { ok: false, message: MESSAGES.expired };
 
     if (row.kind !== 'legacy' && now - row.last_used_at.getTime() > SLIDE_EVERY_MS) this.slide(row);
-    if (this.config.SESSION_CACHE_MS > 0) {
+    if (this.settings.SESSION_CACHE_MS > 0) {
       if (this.cache.size > 10_000) this.pruneCache(now);
       this.cache.set(tokenHash, { sessionId: row.id, userId: row.user_id, kind: row.kind, expiresAt: row.expires_at, cachedAt: now });
     }
@@ -210,7 +212,7 @@ export class SessionService extends SessionVerifier implements OnModuleInit, OnA
 
   /** Sliding expiry: moves the session's end forward, off the request path (a failure only means it slides next time). */
   private slide(row: SessionRow): void {
-    const days = row.kind === 'account' ? this.config.SESSION_TTL_DAYS : this.config.TOKEN_TTL_DAYS;
+    const days = row.kind === 'account' ? this.settings.SESSION_TTL_DAYS : this.config.TOKEN_TTL_DAYS;
     this.dataSource
       .query(
         `UPDATE sessions SET last_used_at = now(), expires_at = GREATEST(expires_at, now() + make_interval(days => $2))
@@ -232,6 +234,6 @@ export class SessionService extends SessionVerifier implements OnModuleInit, OnA
   }
 
   private pruneCache(now: number): void {
-    for (const [hash, entry] of this.cache) if (now - entry.cachedAt >= this.config.SESSION_CACHE_MS) this.cache.delete(hash);
+    for (const [hash, entry] of this.cache) if (now - entry.cachedAt >= this.settings.SESSION_CACHE_MS) this.cache.delete(hash);
   }
 }
