@@ -13,6 +13,7 @@ import { AbuseLimits1796653952654 } from './1796653952654-abuse-limits';
 /**
  * Every migration, in order. Landed migrations are never edited: a change to
  * the schema is a new file here (`npm run cli -- migration:generate Name`).
+ * This file is generated from the folder's files by that command.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const migrations: MixedList<Function> = [

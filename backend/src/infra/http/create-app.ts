@@ -1,7 +1,7 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +12,7 @@ import { createLogger } from './logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { registerStaticSite, type ImageOriginsSource } from './static-site';
 import { clientErrorHandler, registerInputLimits } from './input-limits';
+import { openApiDocument } from './openapi';
 
 export interface CreateAppOptions {
   /** Log HTTP requests (default true). */
@@ -92,15 +93,5 @@ function imageOriginsFrom(app: INestApplication): ImageOriginsSource {
 }
 
 function setUpOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Lectern API')
-      .setDescription('AI-personalized textbook platform. Learner endpoints take the bearer token from POST /api/user/create.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Learner token (or ADMIN_TOKEN for admin endpoints)' }, 'learner')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'admin')
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
 }

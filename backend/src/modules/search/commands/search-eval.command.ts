@@ -1,71 +1,24 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { SearchMode } from '@lectern/api-types';
 import { ContentService } from '@lectern/content';
+import { type CliContext } from '@lectern/infra';
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeSpace } from './embedding-space';
-import { checkEvalFile, mean, rankedLessons, recallAt, reciprocalRank, type EvalFile, type EvalQuery } from './eval/metrics';
-import { SearchIndexService } from './search-index.service';
-import { SearchService } from './search.service';
-
-export const SEARCH_USAGE = `  search reindex [--inline]    re-chunk every lesson for search, then embed chunks lacking a vector for
-                               OPENAI_EMBEDDING_MODEL: queued for the worker, or here and now with --inline
-  search eval [--json] [--file <queries.json>]
-                               recall@5 and MRR of full-text and hybrid search over the evaluation queries
-                               (default backend/src/modules/search/eval/queries.json; needs the book synced)
-`;
+import { checkEvalFile, mean, rankedLessons, recallAt, reciprocalRank, type EvalFile, type EvalQuery } from '../eval/metrics';
+import { SearchService } from '../search.service';
 
 const DEFAULT_EVAL_FILE = 'backend/src/modules/search/eval/queries.json';
 
-/** `search …` commands of the CLI (backend/src/cli.ts). Returns the exit code. */
-export async function runSearchCommand(app: INestApplicationContext, args: string[]): Promise<number> {
-  const option = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  switch (args[0]) {
-    case 'reindex':
-      return reindex(app.get(SearchIndexService), args.includes('--inline'));
-    case 'eval':
-      return evaluate(app, resolve(option('--file') ?? DEFAULT_EVAL_FILE), args.includes('--json'));
-    default:
-      throw new Error(`Unknown search command: ${args[0] ?? '(none)'}; try: search reindex, search eval`);
-  }
-}
-
-async function reindex(index: SearchIndexService, inline: boolean): Promise<number> {
-  const chunked = await index.reindexAll();
-  console.log(`Re-chunked ${chunked.lessons} lesson(s): ${chunked.changed} changed, ${chunked.chunks} chunk(s) in all.`);
-  if (!index.embeddingsEnabled) {
-    console.log('No embedding provider is configured (OPENAI_API_KEY or OPENAI_BASE_URL): search is full-text only.');
-    return 0;
-  }
-  const space = describeSpace(index.currentSpace);
-  const missing = await index.countMissing();
-  if (missing === 0) {
-    const pruned = await index.prune();
-    console.log(
-      `Every chunk has a ${space} vector${pruned.otherSpaces ? `; dropped ${pruned.otherSpaces} vector(s) of other models` : ''}.`,
+/** `search eval [--json] [--file <queries.json>]`: recall@5 and MRR of full-text and hybrid search (needs the book synced). */
+export function searchEvalCommand(cli: CliContext): Command {
+  return new Command('eval')
+    .description('recall@5 and MRR of full-text and hybrid search over the evaluation queries (needs the book synced)')
+    .option('--json', 'print the report as JSON')
+    .option('--file <queries.json>', 'the evaluation queries', DEFAULT_EVAL_FILE)
+    .action((options: { json?: boolean; file: string }) =>
+      cli.withApp((app) => evaluate(app, resolve(options.file), options.json === true)),
     );
-    return 0;
-  }
-  if (!inline) {
-    const job = await index.enqueueAll();
-    console.log(`${missing} chunk(s) lack a ${space} vector: queued job ${String(job.id)} (a worker embeds them; npm start runs one).`);
-    return 0;
-  }
-  const tty = process.stderr.isTTY;
-  const done = await index.embedMissing({
-    onProgress: (p) => {
-      if (tty) process.stderr.write(`\r  embedding: ${p.embedded} done, ${p.remaining} left, ${p.requests} request(s)   `);
-    },
-  });
-  if (tty) process.stderr.write('\n');
-  const pruned = await index.prune();
-  console.log(
-    `Embedded ${done.embedded} chunk(s) with ${space} in ${done.requests} request(s); pruned ${pruned.orphans + pruned.otherSpaces} unused vector(s).`,
-  );
-  return 0;
 }
 
 interface ModeReport {
@@ -79,7 +32,7 @@ interface ModeReport {
   misses: string[];
 }
 
-async function evaluate(app: INestApplicationContext, file: string, json: boolean): Promise<number> {
+async function evaluate(app: INestApplicationContext, file: string, json: boolean): Promise<void> {
   const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const problems = checkEvalFile(parsed);
   if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}`);
@@ -116,7 +69,7 @@ async function evaluate(app: INestApplicationContext, file: string, json: boolea
   }
   if (json) {
     console.log(JSON.stringify({ file, queries: queries.length, reports }));
-    return 0;
+    return;
   }
   const pct = (n: number) => n.toFixed(3);
   console.log(`Search evaluation: ${queries.length} queries from ${file}`);
@@ -130,5 +83,4 @@ async function evaluate(app: INestApplicationContext, file: string, json: boolea
   if (hybrid && hybrid.answeredAs.hybrid === 0) {
     console.log('  (no query could use vectors: configure an embedding provider and run `search reindex --inline` first)');
   }
-  return 0;
 }

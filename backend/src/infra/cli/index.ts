@@ -1,0 +1,2 @@
+export * from './cli-context';
+export * from './progress-bar';
