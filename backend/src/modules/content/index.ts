@@ -4,7 +4,6 @@ export { ContentSyncService, type SyncProgress } from './sync/content-sync.servi
 export { ContentSyncHandler } from './sync/content-sync.handler';
 export type { SyncSummary } from './sync/sync-plan';
 export * from './content.events';
-export { LessonEntity } from './entities/lesson.entity';
 export { ImageOriginsService, imageOrigins } from './image-origins';
 export { BookSourceError } from './source/book-source.types';
 export { readBook } from './source/read-book';
