@@ -1,5 +1,5 @@
 export { ContentModule, ContentJobsModule } from './content.module';
-export { ContentService, BookNotImportedError, type BookSnapshot } from './content.service';
+export { ContentService, BookNotImportedError, type BookSnapshot, type LessonText } from './content.service';
 export { ContentSyncService, type SyncProgress } from './sync/content-sync.service';
 export { ContentSyncHandler } from './sync/content-sync.handler';
 export type { SyncSummary } from './sync/sync-plan';
