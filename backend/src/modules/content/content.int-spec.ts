@@ -1,8 +1,7 @@
 import type { BookDto, ChapterDto, ContentSyncAccepted, LessonDto, PartSummaryDto } from '@lectern/api-types';
 import { BullBoardModule, CONTENT_STORE, QueueModule, QueueService, sha256Hex, WorkerRunnerModule, type ContentStore, type JobStatus } from '@lectern/infra';
-import { createTestApp, type TestApp } from '@lectern/testing';
+import { CONTENT_TABLES, createTestApp, queriesDuring, type TestApp } from '@lectern/testing';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -181,23 +180,7 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
   });
 
   describe('what other domains read: many lessons in one look-up', () => {
-    /** Queries that read the content tables while `run` runs (other traffic on the pool is left out). */
-    const contentQueries = async (run: () => Promise<unknown>): Promise<string[]> => {
-      const seen: string[] = [];
-      const original = PostgresQueryRunner.prototype.query;
-      const spy = jest
-        .spyOn(PostgresQueryRunner.prototype, 'query')
-        .mockImplementation(function (this: PostgresQueryRunner, ...args: Parameters<PostgresQueryRunner['query']>) {
-          if (/"(books|parts|chapters|lessons)"/.test(args[0])) seen.push(args[0]);
-          return original.apply(this, args);
-        });
-      try {
-        await run();
-      } finally {
-        spy.mockRestore();
-      }
-      return seen;
-    };
+    const contentQueries = (run: () => Promise<unknown>) => queriesDuring(CONTENT_TABLES, run);
 
     it('lessonsBySlug answers a whole batch with one query, skipping unknown and repeated slugs', async () => {
       const content = t.app.get(ContentService);
