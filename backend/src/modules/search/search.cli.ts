@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeSpace } from './embedding-space';
 import { checkEvalFile, mean, rankedLessons, recallAt, reciprocalRank, type EvalFile, type EvalQuery } from './eval/metrics';
-import { SearchIndexService } from './search-index.service';
+import { ChunkIndexService } from './indexing/chunk-index.service';
+import { EmbeddingBackfillService } from './indexing/embedding-backfill.service';
+import { VectorPruningService } from './indexing/vector-pruning.service';
 import { SearchService } from './search.service';
 
 export const SEARCH_USAGE = `  search reindex [--inline]    re-chunk every lesson for search, then embed chunks lacking a vector for
@@ -25,7 +27,7 @@ export async function runSearchCommand(app: INestApplicationContext, args: strin
   };
   switch (args[0]) {
     case 'reindex':
-      return reindex(app.get(SearchIndexService), args.includes('--inline'));
+      return reindex(app, args.includes('--inline'));
     case 'eval':
       return evaluate(app, resolve(option('--file') ?? DEFAULT_EVAL_FILE), args.includes('--json'));
     default:
@@ -33,8 +35,10 @@ export async function runSearchCommand(app: INestApplicationContext, args: strin
   }
 }
 
-async function reindex(index: SearchIndexService, inline: boolean): Promise<number> {
-  const chunked = await index.reindexAll();
+async function reindex(app: INestApplicationContext, inline: boolean): Promise<number> {
+  const index = app.get(EmbeddingBackfillService);
+  const pruning = app.get(VectorPruningService);
+  const chunked = await app.get(ChunkIndexService).reindexAll();
   console.log(`Re-chunked ${chunked.lessons} lesson(s): ${chunked.changed} changed, ${chunked.chunks} chunk(s) in all.`);
   if (!index.embeddingsEnabled) {
     console.log('No embedding provider is configured (OPENAI_API_KEY or OPENAI_BASE_URL): search is full-text only.');
@@ -43,7 +47,7 @@ async function reindex(index: SearchIndexService, inline: boolean): Promise<numb
   const space = describeSpace(index.currentSpace);
   const missing = await index.countMissing();
   if (missing === 0) {
-    const pruned = await index.prune();
+    const pruned = await pruning.prune();
     console.log(
       `Every chunk has a ${space} vector${pruned.otherSpaces ? `; dropped ${pruned.otherSpaces} vector(s) of other models` : ''}.`,
     );
@@ -61,7 +65,7 @@ async function reindex(index: SearchIndexService, inline: boolean): Promise<numb
     },
   });
   if (tty) process.stderr.write('\n');
-  const pruned = await index.prune();
+  const pruned = await pruning.prune();
   console.log(
     `Embedded ${done.embedded} chunk(s) with ${space} in ${done.requests} request(s); pruned ${pruned.orphans + pruned.otherSpaces} unused vector(s).`,
   );

@@ -3,21 +3,27 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
 import { ChunkEmbeddingEntity } from './entities/chunk-embedding.entity';
 import { LessonChunkEntity } from './entities/lesson-chunk.entity';
+import { ChunkIndexService } from './indexing/chunk-index.service';
+import { EmbeddingBackfillService } from './indexing/embedding-backfill.service';
+import { VectorPruningService } from './indexing/vector-pruning.service';
 import { QueryVectorCache } from './query-vector-cache';
 import { SearchIndexHandler } from './search-index.handler';
-import { SearchIndexService } from './search-index.service';
 import { SearchController } from './search.controller';
 import { SearchContentListener } from './search.listener';
 import { SearchService } from './search.service';
 
 const entities = TypeOrmModule.forFeature([LessonChunkEntity, ChunkEmbeddingEntity]);
 
-/** Search over the book: chunks kept in step with content syncs, full-text and hybrid queries, the API. */
+/**
+ * Search over the book: the index in its three jobs (chunks kept in step with
+ * content syncs, the embedding backfill, pruning of unused vectors), full-text
+ * and hybrid queries, the API.
+ */
 @Module({
   imports: [entities, ContentModule],
   controllers: [SearchController],
-  providers: [SearchService, SearchIndexService, SearchContentListener, QueryVectorCache],
-  exports: [SearchService, SearchIndexService, QueryVectorCache],
+  providers: [SearchService, ChunkIndexService, EmbeddingBackfillService, VectorPruningService, SearchContentListener, QueryVectorCache],
+  exports: [SearchService, ChunkIndexService, EmbeddingBackfillService, VectorPruningService, QueryVectorCache],
 })
 export class SearchModule {}
 
