@@ -34,18 +34,6 @@ const boundaries = (constraints) => [
 
 // Domain modules (backend/src/modules/<domain>/…).
 const inDomain = (path) => path.replaceAll('\\', '/').includes('/backend/src/modules/');
-// Existing cross-domain entity references, to be replaced by plain columns
-// (issue 12, item 2): delete each line with its reference.
-const KNOWN_ENTITY_REFERENCES = [
-  'backend/src/modules/progress/entities/lesson-progress.entity.ts',
-  'backend/src/modules/search/entities/lesson-chunk.entity.ts',
-  'backend/src/modules/onboarding/entities/learner-preferences.entity.ts',
-  // Landed beside the rule in this round, same shape (a relation to users/lessons for the FK): same follow-up.
-  'backend/src/modules/personalize/entities/reader-view.entity.ts',
-  'backend/src/modules/personalize/entities/personalize-variant.entity.ts',
-  'backend/src/modules/personalize/entities/personalize-feedback.entity.ts',
-  'backend/src/modules/tutor/entities/tutor-thread.entity.ts',
-];
 
 export default [
   ...nx.configs['flat/base'],
@@ -95,7 +83,9 @@ export default [
     // A domain reaches another domain through its exported services, events
     // and types, never its TypeORM entities (its tables are its own).
     // (Matched on the absolute path: Nx lints each project from its own folder, where relative patterns shift.)
-    files: [(path) => inDomain(path) && path.endsWith('.ts') && !KNOWN_ENTITY_REFERENCES.some((known) => path.endsWith(known))],
+    // A foreign key to another domain's table stays in the migrations and is
+    // declared on the plain column by table name: @ForeignKey('lessons', 'slug').
+    files: [(path) => inDomain(path) && path.endsWith('.ts')],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -107,6 +97,16 @@ export default [
               message: "Another domain's entities are its own: use its exported service, events or types.",
             },
           ],
+        },
+      ],
+      // The same reach without an import: a relation whose target is an entity's name (a string).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "Decorator > CallExpression[callee.name=/^(ManyToOne|OneToOne|OneToMany|ManyToMany)$/][arguments.0.type='Literal']",
+          message:
+            "A relation names its target with `() => Entity` of this domain; another domain's table is reached by a plain column and @ForeignKey('table', 'column').",
         },
       ],
     },

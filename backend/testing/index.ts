@@ -6,3 +6,4 @@ export * from './private-redis';
 export * from './private-postgres';
 export * from './test-smtp';
 export * from './free-port';
+export * from './query-log';

@@ -1,12 +1,13 @@
 import type { BookDto, ChapterDto, ContentSyncAccepted, LessonDto, PartSummaryDto } from '@lectern/api-types';
 import { BullBoardModule, CONTENT_STORE, QueueModule, QueueService, sha256Hex, WorkerRunnerModule, type ContentStore, type JobStatus, jobBinding } from '@lectern/infra';
-import { createTestApp, type TestApp } from '@lectern/testing';
+import { CONTENT_TABLES, createTestApp, queriesDuring, type TestApp } from '@lectern/testing';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LESSON_CHANGED, LESSON_REMOVED, type LessonChangedEvent, type LessonRemovedEvent } from './content.events';
 import { ContentJobsModule, ContentModule } from './content.module';
+import { ContentService, type LessonText } from './content.service';
 import { ContentSyncHandler } from './sync/content-sync.handler';
 import { LessonEntity } from './entities/lesson.entity';
 import { ContentSyncService } from './sync/content-sync.service';
@@ -176,6 +177,46 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
 
     it('400 for a part number that is not a number', async () => {
       expect((await t.app.inject({ method: 'GET', url: '/api/content/parts/abc' })).statusCode).toBe(400);
+    });
+  });
+
+  describe('what other domains read: many lessons in one look-up', () => {
+    const contentQueries = (run: () => Promise<unknown>) => queriesDuring(CONTENT_TABLES, run);
+
+    it('lessonsBySlug answers a whole batch with one query, skipping unknown and repeated slugs', async () => {
+      const content = t.app.get(ContentService);
+      const { order } = await content.snapshot();
+      const slugs = order.map((l) => l.slug);
+      let found = new Map<string, LessonDto>();
+      const batch = await contentQueries(async () => {
+        found = await content.lessonsBySlug([...slugs, 'no-such-lesson', slugs[0]]);
+      });
+      expect(batch).toHaveLength(1);
+      expect([...found.keys()]).toEqual(slugs);
+      expect(found.get('the-embodiment-hypothesis')).toEqual(await content.lesson('the-embodiment-hypothesis'));
+      expect(found.get(slugs[0])).not.toHaveProperty('storageKey');
+      // The same lessons one by one: a query each (what a batch saves).
+      const oneByOne = await contentQueries(async () => {
+        for (const slug of slugs) await content.lesson(slug);
+      });
+      expect(oneByOne).toHaveLength(slugs.length);
+    });
+
+    it('lessonTexts gives the Markdown and part of each lesson, in the order asked, with one query', async () => {
+      const content = t.app.get(ContentService);
+      const store = t.app.get<ContentStore>(CONTENT_STORE);
+      const asked = ['real-world-constraints', 'no-such-lesson', 'the-embodiment-hypothesis'];
+      let texts: LessonText[] = [];
+      expect(await contentQueries(async () => (texts = await content.lessonTexts(asked)))).toHaveLength(1);
+      expect(texts.map((l) => l.slug)).toEqual(['real-world-constraints', 'the-embodiment-hypothesis']);
+      for (const lesson of texts) {
+        expect(lesson.markdown).toBe(await store.get(lesson.contentHash));
+        expect(lesson.partSlug).toBe((await content.part(lesson.partNumber)).slug);
+        expect(lesson).toMatchObject(await content.lesson(lesson.slug));
+      }
+      const all = await content.lessonTexts();
+      expect(all.map((l) => l.slug)).toEqual((await content.snapshot()).order.map((l) => l.slug));
+      expect(all.every((l) => sha256Hex(l.markdown) === l.contentHash && l.partSlug !== '')).toBe(true);
     });
   });
 

@@ -21,6 +21,18 @@ export interface BookSnapshot {
   order: LessonDto[];
 }
 
+/**
+ * A lesson with its text, as another domain reads it to index or quote it:
+ * the lesson's metadata, the slug of its part, and its Markdown.
+ */
+export interface LessonText extends LessonDto {
+  partSlug: string;
+  markdown: string;
+}
+
+/** Content-store reads in flight at once while reading many lessons' text. */
+const TEXT_READS_IN_FLIGHT = 8;
+
 export class BookNotImportedError extends NotFoundError {
   constructor() {
     super('book_not_imported', 'No book has been imported yet: run `npm run cli -- content sync content`');
@@ -82,6 +94,38 @@ export class ContentService {
     if (!lesson) throw new NotFoundError('lesson_not_found', `No lesson "${slug}"`);
     const { storageKey: _key, ...dto } = lesson;
     return dto;
+  }
+
+  /**
+   * Many lessons at once, by slug: one look-up of the book (one small query
+   * when nothing changed) however many slugs. Slugs not in the book are left
+   * out of the map; asking twice for one slug answers it once.
+   */
+  async lessonsBySlug(slugs: Iterable<string>): Promise<Map<string, LessonDto>> {
+    return pickLessons(await this.snapshot(), slugs);
+  }
+
+  /**
+   * Lessons with their Markdown, in the order asked (every lesson of the book
+   * in reading order when `slugs` is left out): one look-up of the book for
+   * the whole batch, the texts read from the content store a few at a time.
+   * Slugs not in the book are left out.
+   */
+  async lessonTexts(slugs?: readonly string[]): Promise<LessonText[]> {
+    const snapshot = await this.snapshot();
+    const lessons = slugs ? [...pickLessons(snapshot, slugs).values()] : snapshot.order;
+    const partSlugs = new Map(snapshot.tree.parts.map((p) => [p.number, p.slug]));
+    const texts: LessonText[] = new Array(lessons.length);
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < lessons.length) {
+        const i = next++;
+        const lesson = lessons[i];
+        texts[i] = { ...lesson, partSlug: partSlugs.get(lesson.partNumber) ?? '', markdown: await this.textOf(lesson) };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(TEXT_READS_IN_FLIGHT, lessons.length) }, reader));
+    return texts;
   }
 
   /** An image or file of the book by `{sha256}.{ext}`; 404 for anything else. */
@@ -176,6 +220,18 @@ export class ContentService {
     const etag = `"${createHash('sha256').update(JSON.stringify(tree)).digest('hex').slice(0, 32)}"`;
     return { bookId, version: book.contentVersion, tree, etag, lessons: new Map(order.map((l) => [l.slug, l])), order: order.map(({ storageKey: _k, ...l }) => l) };
   }
+}
+
+/** The lessons of `slugs` found in the snapshot, each once, without their storage key. */
+function pickLessons(snapshot: BookSnapshot, slugs: Iterable<string>): Map<string, LessonDto> {
+  const found = new Map<string, LessonDto>();
+  for (const slug of slugs) {
+    const lesson = snapshot.lessons.get(slug);
+    if (!lesson || found.has(slug)) continue;
+    const { storageKey: _key, ...dto } = lesson;
+    found.set(slug, dto);
+  }
+  return found;
 }
 
 /**

@@ -1,11 +1,10 @@
 export { ContentModule, ContentJobsModule } from './content.module';
-export { ContentService, BookNotImportedError, type BookSnapshot } from './content.service';
+export { ContentService, BookNotImportedError, type BookSnapshot, type LessonText } from './content.service';
 export { ContentSyncService, type SyncProgress } from './sync/content-sync.service';
 export { ContentSyncHandler } from './sync/content-sync.handler';
 export { CONTENT_QUEUE, type ContentSyncPayload } from './content.jobs';
 export type { SyncSummary } from './sync/sync-plan';
 export * from './content.events';
-export { LessonEntity } from './entities/lesson.entity';
 export { ImageOriginsService, imageOrigins } from './image-origins';
 export { BookSourceError } from './source/book-source.types';
 export { readBook } from './source/read-book';

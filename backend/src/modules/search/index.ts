@@ -1,6 +1,8 @@
 export { SearchModule, SearchJobsModule } from './search.module';
 export { SearchService } from './search.service';
-export { SearchIndexService, type Coverage, type IndexLessonResult } from './search-index.service';
+export { ChunkIndexService, type IndexLessonResult } from './indexing/chunk-index.service';
+export { EmbeddingBackfillService, type Coverage, type EmbedProgress } from './indexing/embedding-backfill.service';
+export { VectorPruningService } from './indexing/vector-pruning.service';
 export { SearchIndexHandler } from './search-index.handler';
 export { INDEX_QUEUE, type EmbedLessonPayload, type IndexJobPayload } from './search.jobs';
 export { searchReindexCommand } from './commands/search-reindex.command';

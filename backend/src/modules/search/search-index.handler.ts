@@ -3,7 +3,8 @@ import type { JobHandler } from '@lectern/infra';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { describeSpace } from './embedding-space';
 import type { EmbedLessonPayload, IndexJobPayload } from './search.jobs';
-import { SearchIndexService, type EmbedProgress } from './search-index.service';
+import { EmbeddingBackfillService, type EmbedProgress } from './indexing/embedding-backfill.service';
+import { VectorPruningService } from './indexing/vector-pruning.service';
 
 /**
  * The `index` queue's jobs, in the worker: embeds chunks lacking a vector for
@@ -18,24 +19,27 @@ import { SearchIndexService, type EmbedProgress } from './search-index.service';
 export class SearchIndexHandler implements JobHandler<IndexJobPayload>, OnApplicationBootstrap {
   private readonly logger = new Logger(SearchIndexHandler.name);
 
-  constructor(private readonly index: SearchIndexService) {}
+  constructor(
+    private readonly embeddings: EmbeddingBackfillService,
+    private readonly pruning: VectorPruningService,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.index.embeddingsEnabled) return;
+    if (!this.embeddings.embeddingsEnabled) return;
     try {
-      const missing = await this.index.countMissing();
+      const missing = await this.embeddings.countMissing();
       if (missing === 0) return;
-      await this.index.enqueueAll();
+      await this.embeddings.enqueueAll();
       this.logger.log(
-        `${missing} search chunk(s) have no ${describeSpace(this.index.currentSpace)} vector: re-embedding in the background`,
+        `${missing} search chunk(s) have no ${describeSpace(this.embeddings.currentSpace)} vector: re-embedding in the background`,
       );
     } catch (error) {
       this.logger.warn(`Could not check the search embeddings: ${String(error)}`);
     }
   }
 
-  async handle(job: Job<IndexJobPayload>): Promise<unknown> {
-    if (!this.index.embeddingsEnabled) {
+  async handle(job: Job): Promise<unknown> {
+    if (!this.embeddings.embeddingsEnabled) {
       throw new UnrecoverableError('No embedding provider is configured (OPENAI_API_KEY or OPENAI_BASE_URL): search stays full-text');
     }
     const report = (p: EmbedProgress) =>
@@ -43,12 +47,12 @@ export class SearchIndexHandler implements JobHandler<IndexJobPayload>, OnApplic
     switch (job.name) {
       case 'embed-lesson': {
         const { lessonSlug } = job.data as EmbedLessonPayload;
-        return this.index.embedMissing({ lessonSlug, jobId: String(job.id), onProgress: report });
+        return this.embeddings.embedMissing({ lessonSlug, jobId: String(job.id), onProgress: report });
       }
       case 'reembed-all': {
-        const done = await this.index.embedMissing({ jobId: String(job.id), onProgress: report });
-        const pruned = await this.index.prune();
-        this.logger.log(`Embedded ${done.embedded} chunk(s) in ${done.requests} request(s) with ${describeSpace(this.index.currentSpace)}`);
+        const done = await this.embeddings.embedMissing({ jobId: String(job.id), onProgress: report });
+        const pruned = await this.pruning.prune();
+        this.logger.log(`Embedded ${done.embedded} chunk(s) in ${done.requests} request(s) with ${describeSpace(this.embeddings.currentSpace)}`);
         return { ...done, pruned };
       }
       default:

@@ -4,7 +4,9 @@ import { LlmService, QueueModule, QueueService, WorkerRunnerModule, jobBinding }
 import {
   bearer,
   createLearner,
+  CONTENT_TABLES,
   createTestApp,
+  queriesDuring,
   RUN_ID,
   startFakeOpenAI,
   startPrivateRedis,
@@ -17,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { reciprocalRankFusion } from './rrf';
 import { SearchIndexHandler } from './search-index.handler';
-import { SearchIndexService } from './search-index.service';
+import { ChunkIndexService, REINDEX_BATCH } from './indexing/chunk-index.service';
+import { EmbeddingBackfillService } from './indexing/embedding-backfill.service';
 import { SearchJobsModule, SearchModule } from './search.module';
 import { fulltextCandidatesSql, hnswSettingsSql, RESULTS_PER_LESSON, RRF_K, vectorCandidatesSql, vectorLiteral } from './search.sql';
 import { INDEX_QUEUE } from './search.jobs';
@@ -125,7 +128,7 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
         "SELECT count(*)::int AS vectors FROM chunk_embeddings WHERE model = 'text-embedding-3-small' AND dimensions = 1536",
       );
       expect(vectors).toBe(hashes);
-      expect(await hybrid.app.get(SearchIndexService).countMissing()).toBe(0);
+      expect(await hybrid.app.get(EmbeddingBackfillService).countMissing()).toBe(0);
 
       // Every anchor is an id the lesson's rendered headings have.
       const content = hybrid.app.get(ContentService);
@@ -155,10 +158,18 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
 
     it('`search reindex` with nothing changed makes zero embedding calls too', async () => {
       fake.reset();
-      const result = await hybrid.app.get(SearchIndexService).reindexAll();
+      const result = await hybrid.app.get(ChunkIndexService).reindexAll();
       expect(result).toMatchObject({ lessons: 28, changed: 0 });
-      expect(await hybrid.app.get(SearchIndexService).embedMissing()).toMatchObject({ embedded: 0, requests: 0 });
+      expect(await hybrid.app.get(EmbeddingBackfillService).embedMissing()).toMatchObject({ embedded: 0, requests: 0 });
       expect(fake.calls.embeddings).toBe(0);
+    });
+
+    it('`search reindex` reads the lessons through content a batch at a time: one look-up of the book per batch', async () => {
+      const lessons = (await hybrid.app.get(ContentService).snapshot()).order.length;
+      const queries = await queriesDuring(CONTENT_TABLES, () => hybrid.app.get(ChunkIndexService).reindexAll());
+      // The book's lesson list, then one look-up per batch (asked one by one, each lesson cost three).
+      expect(queries).toHaveLength(1 + Math.ceil(lessons / REINDEX_BATCH));
+      expect(queries.every((sql) => /^SELECT\b/.test(sql))).toBe(true);
     });
 
     it('editing one section re-embeds only the chunks whose text changed; full-text sees the edit as soon as the sync returns', async () => {
@@ -188,7 +199,7 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
       expect(fresh.length).toBeGreaterThanOrEqual(1);
       expect(fresh.length).toBeLessThan(after.length);
       expect(fake.calls.embeddingInputs).toBe(fresh.length);
-      expect(await hybrid.app.get(SearchIndexService).countMissing()).toBe(0);
+      expect(await hybrid.app.get(EmbeddingBackfillService).countMissing()).toBe(0);
       // Vectors of the replaced chunk text are dropped; other lessons' rows were not touched.
       const gone = before.filter((h) => !after.includes(h));
       expect(await rows('SELECT 1 FROM chunk_embeddings WHERE chunk_hash = ANY($1::text[])', [gone])).toEqual([]);
@@ -485,7 +496,7 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
           ...NO_SEARCH_LIMITS,
         }),
       );
-      const index = next.app.get(SearchIndexService);
+      const index = next.app.get(EmbeddingBackfillService);
       // The worker saw the model change at start-up and queued the re-embedding.
       expect(await index.countMissing()).toBeGreaterThan(0);
       const during = await ok(next, { query: 'complementary filter gyroscope accelerometer' });

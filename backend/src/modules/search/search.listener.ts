@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { LESSON_CHANGED, LESSON_REMOVED, type LessonChangedEvent, type LessonRemovedEvent } from '@lectern/content';
-import { SearchIndexService } from './search-index.service';
+import { ChunkIndexService } from './indexing/chunk-index.service';
+import { EmbeddingBackfillService } from './indexing/embedding-backfill.service';
 
 /**
  * Keeps the index in step with content syncs, in whatever process ran the
@@ -15,13 +16,16 @@ import { SearchIndexService } from './search-index.service';
 export class SearchContentListener {
   private readonly logger = new Logger(SearchContentListener.name);
 
-  constructor(private readonly index: SearchIndexService) {}
+  constructor(
+    private readonly chunks: ChunkIndexService,
+    private readonly embeddings: EmbeddingBackfillService,
+  ) {}
 
   @OnEvent(LESSON_CHANGED, { async: true, promisify: true })
   async lessonChanged(event: LessonChangedEvent): Promise<void> {
     try {
-      const result = await this.index.indexLesson(event.slug);
-      if (result.missingVectors > 0 && this.index.embeddingsEnabled) await this.index.enqueueLesson(event.slug, event.contentHash);
+      const result = await this.chunks.indexLesson(event.slug);
+      if (result.missingVectors > 0 && this.embeddings.embeddingsEnabled) await this.embeddings.enqueueLesson(event.slug, event.contentHash);
     } catch (error) {
       this.logger.warn(`Could not index ${event.slug} for search (run \`search reindex\` to catch up): ${String(error)}`);
     }
@@ -30,7 +34,7 @@ export class SearchContentListener {
   @OnEvent(LESSON_REMOVED, { async: true, promisify: true })
   async lessonRemoved(event: LessonRemovedEvent): Promise<void> {
     try {
-      await this.index.removeLesson(event.slug);
+      await this.chunks.removeLesson(event.slug);
     } catch (error) {
       this.logger.warn(`Could not drop ${event.slug} from the search index: ${String(error)}`);
     }

@@ -5,9 +5,11 @@ import { provideConfigSlice, QueueModule } from '@lectern/infra';
 import { INDEX_QUEUE } from './search.jobs';
 import { ChunkEmbeddingEntity } from './entities/chunk-embedding.entity';
 import { LessonChunkEntity } from './entities/lesson-chunk.entity';
+import { ChunkIndexService } from './indexing/chunk-index.service';
+import { EmbeddingBackfillService } from './indexing/embedding-backfill.service';
+import { VectorPruningService } from './indexing/vector-pruning.service';
 import { QueryVectorCache } from './query-vector-cache';
 import { SearchIndexHandler } from './search-index.handler';
-import { SearchIndexService } from './search-index.service';
 import { SearchController } from './search.controller';
 import { SearchContentListener } from './search.listener';
 import { SearchService } from './search.service';
@@ -15,12 +17,24 @@ import { SearchConfig } from './search.config';
 
 const entities = TypeOrmModule.forFeature([LessonChunkEntity, ChunkEmbeddingEntity]);
 
-/** Search over the book: chunks kept in step with content syncs, full-text and hybrid queries, the API. */
+/**
+ * Search over the book: the index in its three jobs (chunks kept in step with
+ * content syncs, the embedding backfill, pruning of unused vectors), full-text
+ * and hybrid queries, the API.
+ */
 @Module({
   imports: [entities, ContentModule, QueueModule.register(INDEX_QUEUE)],
   controllers: [SearchController],
-  providers: [SearchService, SearchIndexService, SearchContentListener, QueryVectorCache, provideConfigSlice(SearchConfig)],
-  exports: [SearchConfig, SearchService, SearchIndexService, QueryVectorCache],
+  providers: [
+    SearchService,
+    ChunkIndexService,
+    EmbeddingBackfillService,
+    VectorPruningService,
+    SearchContentListener,
+    QueryVectorCache,
+    provideConfigSlice(SearchConfig),
+  ],
+  exports: [SearchConfig, SearchService, ChunkIndexService, EmbeddingBackfillService, VectorPruningService, QueryVectorCache],
 })
 export class SearchModule {}
 

@@ -5,8 +5,8 @@ import { LlmBudgetRefusedError, LlmService } from '@lectern/infra';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { spaceTag, type EmbeddingSpace } from './embedding-space';
+import { EmbeddingBackfillService } from './indexing/embedding-backfill.service';
 import { QueryVectorCache } from './query-vector-cache';
-import { SearchIndexService } from './search-index.service';
 import { candidatesFor, fallbackQuery, hnswSettingsSql, MARK_END, MARK_START, searchSql, vectorLiteral } from './search.sql';
 import { SearchConfig } from './search.config';
 
@@ -63,7 +63,7 @@ export class SearchService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly index: SearchIndexService,
+    private readonly index: EmbeddingBackfillService,
     private readonly llm: LlmService,
     private readonly config: SearchConfig,
     private readonly cache: QueryVectorCache,

@@ -1,5 +1,5 @@
 /**
- * The SQL of search, in one place: SearchService and SearchIndexService run
+ * The SQL of search, in one place: SearchService and the index services run
  * it, and the benchmark (bench/search.bench.mjs) imports this very file by
  * path under Node's type stripping, so what is measured is what is served.
  * Hence: no imports and erasable TypeScript only (no enums, namespaces or

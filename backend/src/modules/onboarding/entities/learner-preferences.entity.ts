@@ -1,16 +1,12 @@
 import type { AiMlExperience, EducationLevel, LearningGoal, PreferredLanguage, ProgrammingExperience } from '@lectern/api-types';
-import { UserEntity } from '@lectern/users';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** A learner's six answers and the hash that keys personalization on them. */
 @Entity({ name: 'learner_preferences' })
 export class LearnerPreferencesEntity {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  @ForeignKey('users', 'id', { onDelete: 'CASCADE' })
   userId!: string;
-
-  @OneToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 
   @Column({ name: 'education_level', type: 'varchar', length: 32 })
   educationLevel!: EducationLevel;

@@ -1,6 +1,5 @@
 import type { FeedbackRating, FeedbackReason } from '@lectern/api-types';
-import { UserEntity } from '@lectern/users';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * A learner's verdict on one rewrite, named by the rewrite's key (so it
@@ -15,11 +14,8 @@ export class PersonalizeFeedbackEntity {
   id!: string;
 
   @Column({ name: 'user_id', type: 'uuid' })
+  @ForeignKey('users', 'id', { onDelete: 'CASCADE' })
   userId!: string;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 
   @Column({ name: 'lesson_slug', type: 'varchar', length: 160 })
   lessonSlug!: string;

@@ -1,5 +1,4 @@
-import { UserEntity } from '@lectern/users';
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
 
 /** `lessonSlug` of the row that applies to every lesson of the learner. */
 export const ALL_LESSONS = '*';
@@ -12,11 +11,8 @@ export const ALL_LESSONS = '*';
 @Entity({ name: 'personalize_variants' })
 export class PersonalizeVariantEntity {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  @ForeignKey('users', 'id', { onDelete: 'CASCADE' })
   userId!: string;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 
   /** One lesson, or ALL_LESSONS. */
   @PrimaryColumn({ name: 'lesson_slug', type: 'varchar', length: 160 })

@@ -1,6 +1,5 @@
 import type { ReaderView } from '@lectern/api-types';
-import { UserEntity } from '@lectern/users';
-import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * How a learner reads lessons (Original or Personalized). Kept beside the
@@ -10,11 +9,8 @@ import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn }
 @Entity({ name: 'learner_reader_view' })
 export class ReaderViewEntity {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  @ForeignKey('users', 'id', { onDelete: 'CASCADE' })
   userId!: string;
-
-  @OneToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 
   @Column({ type: 'varchar', length: 16 })
   view!: ReaderView;

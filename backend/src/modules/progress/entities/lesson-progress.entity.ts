@@ -1,7 +1,5 @@
 import type { StoredLessonStatus } from '@lectern/api-types';
-import { LessonEntity } from '@lectern/content';
-import { UserEntity } from '@lectern/users';
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * One learner's progress in one lesson; no row means "not started". Unique on
@@ -10,7 +8,9 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, U
  * Both foreign keys cascade: a deleted learner takes their progress along, and
  * a lesson removed from the book by a content sync takes every learner's
  * progress in it along too, so summaries never count lessons that no longer
- * exist (re-adding the lesson later starts it afresh).
+ * exist (re-adding the lesson later starts it afresh). The keys name the
+ * other domains' tables only (`users`, `lessons`): no entity of theirs is
+ * imported, and nothing here joins them; lessons are read through ContentService.
  */
 @Entity({ name: 'lesson_progress' })
 @Index('uq_lesson_progress_user_lesson', ['userId', 'lessonSlug'], { unique: true })
@@ -24,18 +24,12 @@ export class LessonProgressEntity {
   id!: string;
 
   @Column({ name: 'user_id', type: 'uuid' })
+  @ForeignKey('users', 'id', { onDelete: 'CASCADE' })
   userId!: string;
 
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
-
   @Column({ name: 'lesson_slug', type: 'varchar', length: 160 })
+  @ForeignKey('lessons', 'slug', { onDelete: 'CASCADE' })
   lessonSlug!: string;
-
-  @ManyToOne(() => LessonEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'lesson_slug', referencedColumnName: 'slug' })
-  lesson?: LessonEntity;
 
   /** in_progress | completed (a missing row is not_started). */
   @Column({ type: 'varchar', length: 16 })

@@ -1,10 +1,10 @@
-import { LessonEntity } from '@lectern/content';
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One searchable passage of a lesson (see chunker/). Title, layer and part are
  * copied from the lesson so a search filters and ranks from this table alone;
- * the rows go with the lesson (foreign key, ON DELETE CASCADE). Written with
+ * the rows go with the lesson (foreign key to the content's `lessons` table by
+ * name, ON DELETE CASCADE; no content entity is imported). Written with
  * raw SQL only (search.sql.ts), which also computes `tsv`.
  */
 @Entity({ name: 'lesson_chunks' })
@@ -16,11 +16,8 @@ export class LessonChunkEntity {
   id!: string;
 
   @Column({ name: 'lesson_slug', type: 'varchar', length: 160 })
+  @ForeignKey('lessons', 'slug', { onDelete: 'CASCADE' })
   lessonSlug!: string;
-
-  @ManyToOne(() => LessonEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'lesson_slug', referencedColumnName: 'slug' })
-  lesson?: LessonEntity;
 
   /** 0-based order within the lesson. */
   @Column({ type: 'integer' })

@@ -1,6 +1,4 @@
-import { LessonEntity } from '@lectern/content';
-import { UserEntity } from '@lectern/users';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A learner's conversation with the tutor. Goes with the learner (ON DELETE CASCADE); a removed lesson leaves the thread without one. */
 @Entity({ name: 'tutor_threads' })
@@ -10,11 +8,8 @@ export class TutorThreadEntity {
   id!: string;
 
   @Column({ name: 'user_id', type: 'uuid' })
+  @ForeignKey('users', 'id', { onDelete: 'CASCADE' })
   userId!: string;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: UserEntity;
 
   /** The first question, shortened; "New thread" until there is one. */
   @Column({ type: 'varchar', length: 200 })
@@ -22,11 +17,8 @@ export class TutorThreadEntity {
 
   /** The lesson the thread was opened from (steers retrieval), if any. */
   @Column({ name: 'lesson_slug', type: 'varchar', length: 160, nullable: true })
+  @ForeignKey('lessons', 'slug', { onDelete: 'SET NULL' })
   lessonSlug!: string | null;
-
-  @ManyToOne(() => LessonEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'lesson_slug', referencedColumnName: 'slug' })
-  lesson?: LessonEntity;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
