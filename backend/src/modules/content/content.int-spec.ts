@@ -13,8 +13,8 @@ import { ContentSyncService } from './sync/content-sync.service';
 import type { SyncSummary } from './sync/sync-plan';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
-const DOCUSAURUS = resolve(__dirname, 'test-fixtures/docusaurus-book');
-const RULES_BOOK = resolve(__dirname, 'test-fixtures/dz-rules');
+const DOCUSAURUS = resolve(__dirname, '../../../../libs/importer/test-fixtures/docusaurus-book');
+const RULES_BOOK = resolve(__dirname, '../../../../libs/importer/test-fixtures/dz-rules');
 
 /** A private copy of the sample book that a test may edit. */
 function copyOfSampleBook(): string {
@@ -283,7 +283,7 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
     });
   });
 
-  describe('a five-level Docusaurus book with images (test-fixtures/dz-rules)', () => {
+  describe('a five-level Docusaurus book with images (libs/importer/test-fixtures/dz-rules)', () => {
     let first: SyncSummary;
     beforeAll(async () => {
       first = await sync.sync(RULES_BOOK);

@@ -6,6 +6,5 @@ export type { SyncSummary } from './sync/sync-plan';
 export * from './content.events';
 export { LessonEntity } from './entities/lesson.entity';
 export { ImageOriginsService, imageOrigins } from './image-origins';
-export { BookSourceError } from './source/book-source.types';
-export { readBook } from './source/read-book';
-export { validateBook } from './source/validate-book';
+// The importer is its own library (@lectern/importer); these stay for the callers that read books through content.
+export { BookSourceError, readBook, validateBook } from '@lectern/importer';

@@ -1,6 +1,6 @@
 import type { LearningGoal } from '@lectern/api-types';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { LessonType } from '../source/book-source.types';
+import type { LessonType } from '@lectern/importer';
 import { BookEntity } from './book.entity';
 import { ChapterEntity } from './chapter.entity';
 

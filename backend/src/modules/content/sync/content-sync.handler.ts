@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ContentSyncPayload, JobHandler } from '@lectern/infra';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { BookSourceError } from '../source/book-source.types';
+import { BookSourceError } from '@lectern/importer';
 import { ContentSyncService } from './content-sync.service';
 import type { SyncSummary } from './sync-plan';
 

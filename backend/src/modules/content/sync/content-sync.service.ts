@@ -10,8 +10,7 @@ import { LessonEntity } from '../entities/lesson.entity';
 import { PartEntity } from '../entities/part.entity';
 import { countWords, headings, parseMarkdown } from '@lectern/markdown';
 import { ContentAssetEntity } from '../entities/asset.entity';
-import { readBook } from '../source/read-book';
-import type { SourceBook } from '../source/book-source.types';
+import { readBook, type SourceBook } from '@lectern/importer';
 import { emptySummary, sameFields, type LessonFields, type SyncSummary } from './sync-plan';
 
 export type SyncProgress = (done: number, total: number, phase: 'reading' | 'storing' | 'writing') => void | Promise<void>;

@@ -8,7 +8,7 @@ import { expandLayerRange } from './lesson-fields';
 import { maskCode } from './markdown';
 import { readBook } from './read-book';
 
-const CONTENT = join(__dirname, '../../../../../content');
+const CONTENT = join(__dirname, '../../../content');
 const FIXTURES = join(__dirname, '../test-fixtures');
 
 const lessonsOf = (result: ReadBookResult): SourceLesson[] => result.book.parts.flatMap((p) => p.chapters.flatMap((c) => c.lessons));
