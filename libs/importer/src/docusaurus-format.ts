@@ -3,7 +3,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { LEARNING_GOALS, type LearningGoal } from '@lectern/api-types';
-import { frontMatter as frontMatterOf, headings, parseMarkdown, type Nodes, type ParsedMarkdown } from '@lectern/markdown';
+import { headings, parseMarkdown, type Nodes, type ParsedMarkdown } from '@lectern/markdown';
 import {
   BookSourceError,
   type LayerDef,
@@ -17,9 +17,9 @@ import { planBook, type CategoryMeta, type PlanDoc, type PlannedDoc } from './do
 import { shapeBook } from './docusaurus/shape';
 import { transformDoc } from './docusaurus/transform';
 import type { ReadFormatResult } from './lectern-format';
-import { AssetCollector, assetUrl, isFileLink } from './assets';
+import { AssetCollector } from './assets';
 import { expandLayerRange, isLayerId, isLearningGoal, readLessonFields, textValue } from './lesson-fields';
-import { estimateReadingMinutes, resolveLessonLink } from './markdown';
+import { estimateReadingMinutes, firstH1, readFrontMatter, rewriteImage, rewriteLink } from './lesson-text';
 import { prettifyName, splitNumberPrefix, stripExtension, toUrlSlug, uniqueSlug } from './naming';
 import { formatProblems } from './validate-book';
 import { isRecord, parseYaml } from './yaml-source';
@@ -82,7 +82,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string): Promise<
 
   // plan
   const plan = planBook({
-    docs: docs.map((d): PlanDoc => ({ path: d.rel, front: d.front, firstHeading: firstHeadingText(d.parsed) })),
+    docs: docs.map((d): PlanDoc => ({ path: d.rel, front: d.front, firstHeading: firstH1(d.parsed.root) })),
     categories,
     sidebars,
     exclude,
@@ -175,10 +175,6 @@ function slugFrom(folderPath: string, title: string): string {
   return toUrlSlug(title);
 }
 
-function firstHeadingText(parsed: ParsedMarkdown): string | undefined {
-  const all = headings(parsed.root);
-  return (all.find((h) => h.level === 1) ?? undefined)?.text || undefined;
-}
 
 // ---------------------------------------------------------------------------
 // Scan
@@ -249,20 +245,17 @@ async function readDoc(bookDir: string, path: string, rel: string, problems: Sou
   const text = await readFile(join(bookDir, path), 'utf8');
   const parsed = parseMarkdown(text, { mdx: /\.mdx$/i.test(path) || /^\s*(?:import|export)\s/m.test(text) || /<[A-Z]/.test(text) });
   for (const problem of parsed.problems) problems.push({ path, line: problem.line, message: problem.message });
-  const yaml = frontMatterOf(parsed.root);
+  const read = readFrontMatter(parsed);
   let front: Record<string, unknown> = {};
   let lineOfKey: (key: string) => number | undefined = () => undefined;
-  if (yaml) {
-    const result = parseYaml(yaml.yaml, yaml.line);
-    if (!result.ok) {
-      problems.push({ path, line: result.problems[0].line, message: `front matter: ${result.problems[0].message}; the doc is skipped (Docusaurus cannot build it either)` });
-      return undefined;
-    } else if (isRecord(result.value)) {
-      front = result.value;
-      lineOfKey = (key) => result.lineOf([key]);
-    } else if (result.value !== null && result.value !== undefined) {
-      problems.push({ path, line: yaml.line, message: 'front matter is not a mapping of "key: value" lines; the doc is read without it' });
-    }
+  if (!read.ok && read.kind === 'yaml') {
+    problems.push({ path, line: read.line, message: `${read.message}; the doc is skipped (Docusaurus cannot build it either)` });
+    return undefined;
+  } else if (!read.ok) {
+    problems.push({ path, line: read.line, message: `${read.message}; the doc is read without it` });
+  } else {
+    front = read.data;
+    lineOfKey = read.lineOfKey;
   }
   const lectern = isRecord(front.lectern) ? front.lectern : {};
   if (front.lectern !== undefined && !isRecord(front.lectern)) {
@@ -423,6 +416,7 @@ function buildLesson(
     delete fields.layer;
   }
   const title = fields.title ?? doc.title;
+  const refs = { path, links: linkIndex, assets, problems };
   let skippedTitle = false;
   const firstH1 = scanned.parsed.root.children.find((n) => n.type === 'heading');
   const markdown = transformDoc(scanned.parsed, {
@@ -435,28 +429,8 @@ function buildLesson(
       }
       return false;
     },
-    link: (url, line) => {
-      const target = resolveLessonLink(url, path, linkIndex);
-      if (target.kind === 'lesson') return `/lessons/${target.slug}${target.anchor ? `#${target.anchor}` : ''}`;
-      if (target.kind === 'other' && isFileLink(url)) {
-        const file = assets.resolve(url, path);
-        if (file.kind === 'found') return assetUrl(file.asset);
-        if (file.kind === 'missing') problems.push({ path, line, message: `linked file "${url}" is missing (looked for ${file.tried})` });
-        if (file.kind === 'too-large') problems.push({ path, line, message: `linked file "${url}" is over 20 MB; left as written` });
-        return undefined;
-      }
-      if (target.kind === 'missing') {
-        problems.push({ path, line, message: `link "${url}" does not point at a lesson of this book (it resolves to ${target.target}, which is not an imported lesson)` });
-      }
-      return undefined;
-    },
-    image: (url, line) => {
-      const file = assets.resolve(url, path);
-      if (file.kind === 'found') return assetUrl(file.asset);
-      if (file.kind === 'missing') problems.push({ path, line, message: `image "${url}" is missing (looked for ${file.tried})` });
-      if (file.kind === 'too-large') problems.push({ path, line, message: `image "${url}" is over 20 MB; left as written` });
-      return undefined;
-    },
+    link: (url, line) => rewriteLink(url, line, refs),
+    image: (url, line) => rewriteImage(url, line, refs),
     unknownComponent: (name, line) => {
       const seen = components.get(name);
       if (seen) seen.count++;
@@ -471,7 +445,7 @@ function buildLesson(
     layer: layer as SourceLesson['layer'],
     prerequisites: fields.prerequisites ?? [],
     goals: fields.goals ?? [...goals],
-    estimatedMinutes: fields.estimatedMinutes ?? estimateReadingMinutes(markdown),
+    estimatedMinutes: fields.estimatedMinutes ?? estimateReadingMinutes(scanned.parsed.root),
     markdown,
     sourcePath: path,
     groups,
