@@ -4,5 +4,4 @@ export { TutorService } from './tutor.service';
 export { TutorAnswerer, type Answer, type AnswerRequest } from './tutor-answerer.service';
 export { TutorRetrievalService, RELEVANCE_FLOOR } from './tutor-retrieval.service';
 export { buildTutorPrompt, TUTOR_PROMPT_VERSION, TUTOR_SYSTEM_HEADER, NOT_COVERED_ANSWER } from './prompt/tutor-prompt';
-export { DEFAULT_GLOSSARY } from './prompt/glossary';
 export { runTutorCommand, TUTOR_USAGE } from './tutor.cli';
