@@ -42,20 +42,22 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
       {
         part: [1, 'basics', 'Robot Basics', '', false],
         chapters: [
-          [1, 1, 'sensing', 'Sensing the World', ['lidar', 'cameras', 'imu-fusion']],
-          [2, 2, 'motion', 'motion', ['wheels', 'legs', 'balance']],
-          [3, 3, 'overview', 'Overview', ['overview']],
+          // The generated index of basics/_category_.json (link: generated-index), first in its part.
+          [1, 1, 'robot-basics', 'Robot Basics', ['robot-basics']],
+          [2, 2, 'sensing', 'Sensing the World', ['lidar', 'cameras', 'imu-fusion']],
+          [3, 3, 'motion', 'motion', ['wheels', 'legs', 'balance']],
+          [4, 4, 'overview', 'Overview', ['overview']],
         ],
       },
-      { part: [2, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', '', true], chapters: [[4, 1, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', ['welcome']]] },
+      { part: [2, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', '', true], chapters: [[5, 1, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', ['welcome']]] },
       {
         part: [3, 'projects', 'Projects', '', false],
         chapters: [
-          [5, 1, 'line-follower', 'Line Follower', ['line-follower', 'wiring-guide']],
-          [6, 2, 'obstacle-avoider', 'obstacle-avoider', ['obstacle-avoider-overview']],
+          [6, 1, 'line-follower', 'Line Follower', ['line-follower', 'wiring-guide']],
+          [7, 2, 'obstacle-avoider', 'obstacle-avoider', ['obstacle-avoider-overview']],
         ],
       },
-      { part: [4, 'setting-up', 'Setting Up', '', true], chapters: [[7, 1, 'setting-up', 'Setting Up', ['setup']]] },
+      { part: [4, 'setting-up', 'Setting Up', '', true], chapters: [[8, 1, 'setting-up', 'Setting Up', ['setup']]] },
     ]);
     expect(result.book.layers).toEqual([]);
     expect(result.book.parts[2].chapters[0].overview).toBe('line-follower');
@@ -64,6 +66,7 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
 
   it('takes titles from front matter, else the first H1, else sidebar_label', () => {
     expect(lessonsOf(result).map((l) => [l.slug, l.title])).toEqual([
+      ['robot-basics', 'Robot Basics'],
       ['lidar', 'LiDAR'],
       ['cameras', 'Cameras'],
       ['imu-fusion', 'IMU Fusion'],
@@ -84,7 +87,7 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
       for (const l of part.chapters.flatMap((c) => c.lessons)) {
         expect(l).toMatchObject({ layer: '', goals: [...LEARNING_GOALS], type: 'lesson', prerequisites: [] });
         expect(l.estimatedMinutes).toBeGreaterThanOrEqual(1);
-        expect(l.sourcePath).toMatch(/^docs\/.+\.mdx?$/);
+        expect(l.sourcePath).toMatch(/^docs\/.+\.(?:mdx?|json)$/);
       }
     }
     expect(lesson(result, 'legs').sourcePath).toBe('docs/basics/02-motion/02-legs.mdx');

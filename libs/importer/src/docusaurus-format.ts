@@ -13,7 +13,7 @@ import {
   type SourceProblem,
 } from './book-source.types';
 import { loadSidebars, type SiteConfig } from './docusaurus/author-code';
-import { planBook, type CategoryMeta, type PlanDoc, type PlannedDoc } from './docusaurus/plan';
+import { planBook, type CategoryMeta, type PlanDoc, type PlannedDoc, type PlannedItem } from './docusaurus/plan';
 import { shapeBook } from './docusaurus/shape';
 import { transformDoc } from './docusaurus/transform';
 import type { ReadFormatResult } from './lectern-format';
@@ -139,6 +139,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string, site?: Si
           prerequisites: [],
           ...(chapter.overview && { overview: lessonSlugOf.get(chapter.overview.path) }),
           lessons: chapter.lessons.map(({ doc, groups, slug }) => {
+            if (doc.generated) return buildGeneratedIndex(doc, doc.generated, slug, groups, layer, layers, goals, lessonSlugOf);
             const scanned = byRel.get(doc.path);
             if (!scanned) throw new Error(`planned doc ${doc.path} was not scanned`);
             return buildLesson(scanned, doc, slug, groups, layer, layers, goals, linkIndex, problems, components, assets);
@@ -285,7 +286,7 @@ async function readCategory(bookDir: string, path: string, problems: SourceProbl
     problems.push({ path, message: 'must be an object with "label" and "position"; it is ignored' });
     return {};
   }
-  const category: CategoryMeta = {};
+  const category: CategoryMeta = { file: path };
   const label = textValue(value.label);
   if (label) category.label = label;
   else if (value.label !== undefined) problems.push({ path, line: lineOf('label'), message: '"label" must be a string; it is ignored' });
@@ -295,7 +296,12 @@ async function readCategory(bookDir: string, path: string, problems: SourceProbl
   if (isRecord(value.link)) {
     if (value.link.type === 'doc' && typeof value.link.id === 'string') category.link = { type: 'doc', id: value.link.id };
     else if (value.link.type === 'generated-index') {
-      category.link = { type: 'generated-index', ...(textValue(value.link.title) && { title: textValue(value.link.title) }), ...(textValue(value.link.description) && { description: textValue(value.link.description) }) };
+      category.link = {
+        type: 'generated-index',
+        ...(textValue(value.link.title) && { title: textValue(value.link.title) }),
+        ...(textValue(value.link.description) && { description: textValue(value.link.description) }),
+        ...(textValue(value.link.slug) && { slug: textValue(value.link.slug) }),
+      };
     } else problems.push({ path, line: lineOf('link'), message: '"link" must be { type: doc, id } or { type: generated-index }; it is ignored' });
   }
   return category;
@@ -380,6 +386,45 @@ function buildLesson(
     groups,
   };
 }
+
+/**
+ * The page Docusaurus generates for a category linked to a generated index:
+ * its description, then each item of the category linked (a sub-category
+ * links to its own overview, else to its first page).
+ */
+function buildGeneratedIndex(
+  doc: PlannedDoc,
+  generated: NonNullable<PlannedDoc['generated']>,
+  slug: string,
+  groups: string[],
+  partLayer: string,
+  layers: readonly LayerDef[],
+  goals: readonly LearningGoal[],
+  lessonSlugOf: ReadonlyMap<string, string>,
+): SourceLesson {
+  const firstPage = (item: PlannedItem): PlannedDoc | undefined =>
+    item.kind === 'doc' ? item : (item.overview ?? item.items.map(firstPage).find((d) => d !== undefined));
+  const lines = generated.category.items.flatMap((item) => {
+    const target = firstPage(item);
+    const targetSlug = target && lessonSlugOf.get(target.path);
+    return targetSlug ? [`- [${escapeLinkText(item.label)}](/lessons/${targetSlug})`] : [];
+  });
+  const markdown = [generated.description, lines.join('\n')].filter((block) => block !== undefined && block.trim() !== '').join('\n\n');
+  return {
+    slug,
+    title: doc.title,
+    type: 'lesson',
+    layer: (expandLayerRange(partLayer)?.[0] ?? layers[0]?.id ?? '') as SourceLesson['layer'],
+    prerequisites: [],
+    goals: [...goals],
+    estimatedMinutes: 1,
+    markdown: markdown === '' ? '' : `${markdown}\n`,
+    sourcePath: generated.file ?? 'sidebars',
+    groups,
+  };
+}
+
+const escapeLinkText = (text: string): string => text.replace(/[[\]\\]/g, '\\$&');
 
 /**
  * Every way a doc can be linked to: its file path; extension-less and
