@@ -40,7 +40,7 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
     }));
     expect(outline).toEqual([
       {
-        part: [1, 'basics', 'Robot Basics', '', false],
+        part: [1, 'basics', 'Robot Basics', null, false],
         chapters: [
           // The generated index of basics/_category_.json (link: generated-index), first in its part.
           [1, 1, 'robot-basics', 'Robot Basics', ['robot-basics']],
@@ -49,15 +49,15 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
           [4, 4, 'overview', 'Overview', ['overview']],
         ],
       },
-      { part: [2, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', '', true], chapters: [[5, 1, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', ['welcome']]] },
+      { part: [2, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', null, true], chapters: [[5, 1, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', ['welcome']]] },
       {
-        part: [3, 'projects', 'Projects', '', false],
+        part: [3, 'projects', 'Projects', null, false],
         chapters: [
           [6, 1, 'line-follower', 'Line Follower', ['line-follower', 'wiring-guide']],
           [7, 2, 'obstacle-avoider', 'obstacle-avoider', ['obstacle-avoider-overview']],
         ],
       },
-      { part: [4, 'setting-up', 'Setting Up', '', true], chapters: [[8, 1, 'setting-up', 'Setting Up', ['setup']]] },
+      { part: [4, 'setting-up', 'Setting Up', null, true], chapters: [[8, 1, 'setting-up', 'Setting Up', ['setup']]] },
     ]);
     expect(result.book.layers).toEqual([]);
     expect(result.book.parts[2].chapters[0].overview).toBe('line-follower');
@@ -85,7 +85,7 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
   it('gives every lesson the part layer, all five goals, type lesson, minutes and its source path', () => {
     for (const part of result.book.parts) {
       for (const l of part.chapters.flatMap((c) => c.lessons)) {
-        expect(l).toMatchObject({ layer: '', goals: [...LEARNING_GOALS], type: 'lesson', prerequisites: [] });
+        expect(l).toMatchObject({ layer: null, goals: [...LEARNING_GOALS], type: 'lesson', prerequisites: [] });
         expect(l.estimatedMinutes).toBeGreaterThanOrEqual(1);
         expect(l.sourcePath).toMatch(/^docs\/.+\.(?:mdx?|json)$/);
       }

@@ -6,6 +6,7 @@ import { headings, parseMarkdown, type Nodes, type ParsedMarkdown } from '@lecte
 import {
   BookSourceError,
   type LayerDef,
+  type LayerId,
   type SourceBook,
   type SourceChapter,
   type SourceLesson,
@@ -120,7 +121,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string, site?: Si
   const assets = new AssetCollector(dir);
   const parts: SourcePart[] = planned.map((part) => {
     const override = overrides.parts.get(part.slug);
-    const layer = override?.layer ?? (layers.length > 0 ? layers[0].id : '');
+    const layer = override?.layer ?? (layers.length > 0 ? layers[0].id : null);
     return {
       number: part.number,
       slug: part.slug,
@@ -333,7 +334,7 @@ function buildLesson(
   doc: PlannedDoc,
   slug: string,
   groups: string[],
-  partLayer: string,
+  partLayer: string | null,
   layers: readonly LayerDef[],
   goals: readonly LearningGoal[],
   linkIndex: ReadonlyMap<string, string>,
@@ -372,12 +373,12 @@ function buildLesson(
       else components.set(name, { count: 1, first: { path, line } });
     },
   });
-  const layer = fields.layer ?? expandLayerRange(partLayer)?.[0] ?? (layers[0]?.id ?? '');
+  const layer = fields.layer ?? firstLayer(partLayer) ?? layers[0]?.id ?? null;
   return {
     slug,
     title,
     type: fields.type ?? 'lesson',
-    layer: layer as SourceLesson['layer'],
+    layer,
     prerequisites: fields.prerequisites ?? [],
     goals: fields.goals ?? [...goals],
     estimatedMinutes: fields.estimatedMinutes ?? estimateReadingMinutes(scanned.parsed.root),
@@ -397,7 +398,7 @@ function buildGeneratedIndex(
   generated: NonNullable<PlannedDoc['generated']>,
   slug: string,
   groups: string[],
-  partLayer: string,
+  partLayer: string | null,
   layers: readonly LayerDef[],
   goals: readonly LearningGoal[],
   lessonSlugOf: ReadonlyMap<string, string>,
@@ -414,7 +415,7 @@ function buildGeneratedIndex(
     slug,
     title: doc.title,
     type: 'lesson',
-    layer: (expandLayerRange(partLayer)?.[0] ?? layers[0]?.id ?? '') as SourceLesson['layer'],
+    layer: firstLayer(partLayer) ?? layers[0]?.id ?? null,
     prerequisites: [],
     goals: [...goals],
     estimatedMinutes: 1,
@@ -423,6 +424,9 @@ function buildGeneratedIndex(
     groups,
   };
 }
+
+/** The first layer of a part's layer or range; null for a part without one. */
+const firstLayer = (partLayer: string | null): LayerId | null => (partLayer === null ? null : (expandLayerRange(partLayer)?.[0] ?? null));
 
 const escapeLinkText = (text: string): string => text.replace(/[[\]\\]/g, '\\$&');
 

@@ -103,7 +103,7 @@ describe('a five-level Docusaurus book (test-fixtures/dz-rules)', () => {
   });
 
   it('ignores the author front matter keys named like Lectern fields; reads Lectern fields under lectern:', () => {
-    expect(lessonOf(result, 'intro')).toMatchObject({ prerequisites: [], layer: '' });
+    expect(lessonOf(result, 'intro')).toMatchObject({ prerequisites: [], layer: null });
     expect(lessonOf(result, 'quiz')).toMatchObject({ type: 'summary', prerequisites: ['lidar'] });
     expect(result.book.layers).toEqual([]);
   });

@@ -134,13 +134,13 @@ describe('the sample book (content/book.yaml), per CURRICULUM.md', () => {
       for (const lesson of part.chapters.flatMap((c) => c.lessons)) {
         expect(lesson.goals.length).toBeGreaterThan(0);
         expect(lesson.goals.every((g) => (LEARNING_GOALS as readonly string[]).includes(g))).toBe(true);
-        expect(expandLayerRange(part.layer)).toContain(lesson.layer);
+        expect(expandLayerRange(part.layer ?? '')).toContain(lesson.layer);
         expect(lesson.title).not.toBe('');
         expect(lesson.estimatedMinutes).toBeGreaterThanOrEqual(1);
         expect(lesson.markdown.startsWith('---')).toBe(false);
       }
     }
-    const layerOf = (slug: string): string | undefined => lessonsOf(result).find((l) => l.slug === slug)?.layer;
+    const layerOf = (slug: string): string | null | undefined => lessonsOf(result).find((l) => l.slug === slug)?.layer;
     const available = new Set(lessonsOf(result).map((l) => l.slug));
     if (available.has('digital-ai-vs-physical-ai')) expect(layerOf('digital-ai-vs-physical-ai')).toBe('L1');
     if (available.has('describing-a-humanoid-in-urdf')) expect(layerOf('describing-a-humanoid-in-urdf')).toBe('L2');

@@ -71,7 +71,9 @@ interface ManifestChapter extends Omit<SourceChapter, 'lessons'> {
   lessons: ManifestLesson[];
 }
 
-interface ManifestPart extends Omit<SourcePart, 'chapters'> {
+interface ManifestPart extends Omit<SourcePart, 'chapters' | 'layer'> {
+  /** Required in book.yaml. */
+  layer: string;
   chapters: ManifestChapter[];
 }
 
