@@ -106,6 +106,8 @@ export class SearchIndexService {
         'SELECT position, chunk_hash, lesson_title, layer, part_slug FROM lesson_chunks WHERE lesson_slug = $1 ORDER BY position',
         [slug],
       );
+      // The chunk table's copy of the layer is NOT NULL: '' there for a book without layers.
+      const layer = lesson.layer ?? '';
       const same =
         stored.length === chunks.length &&
         stored.every(
@@ -113,13 +115,13 @@ export class SearchIndexService {
             row.position === chunks[i].position &&
             row.chunk_hash === chunks[i].hash &&
             row.lesson_title === lesson.title &&
-            row.layer === lesson.layer &&
+            row.layer === layer &&
             row.part_slug === partSlug,
         );
       if (same) return false;
       await manager.query('DELETE FROM lesson_chunks WHERE lesson_slug = $1', [slug]);
       if (chunks.length > 0) {
-        await manager.query(CHUNK_INSERT_SQL, [JSON.stringify(chunks.map((c) => chunkRow(slug, lesson.title, lesson.layer, partSlug, c)))]);
+        await manager.query(CHUNK_INSERT_SQL, [JSON.stringify(chunks.map((c) => chunkRow(slug, lesson.title, layer, partSlug, c)))]);
       }
       const kept = new Set(chunks.map((c) => c.hash));
       await this.dropUnusedVectors(

@@ -48,8 +48,9 @@ export class LessonEntity {
   @Column({ type: 'varchar', length: 16 })
   type!: LessonType;
 
-  @Column({ type: 'varchar', length: 8 })
-  layer!: string;
+  /** The lesson's layer id; null in a book without layers. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  layer!: string | null;
 
   @Column({ name: 'estimated_minutes', type: 'integer' })
   estimatedMinutes!: number;
