@@ -10,7 +10,7 @@ import { launchBrowser, newVisitor } from './support/browser.ts';
 import { onboard } from './support/journey.ts';
 import { ROOT, startLectern, type RunningLectern } from './support/server.ts';
 
-const RULES_BOOK = join(ROOT, 'backend/src/modules/content/test-fixtures/dz-rules');
+const RULES_BOOK = join(ROOT, 'libs/importer/test-fixtures/dz-rules');
 
 let lectern: RunningLectern;
 let browser: Browser;

@@ -12,7 +12,8 @@ export interface LessonSummaryDto {
   title: string;
   position: number;
   type: LessonType;
-  layer: string;
+  /** null when the book declares no layers. */
+  layer: string | null;
   estimatedMinutes: number;
 }
 
@@ -47,8 +48,8 @@ export interface PartDto {
   implicit: boolean;
   /** Slug of the part's own overview page, linked from its title; null when it has none. */
   overview: string | null;
-  /** '' when the book declares no layers. */
-  layer: string;
+  /** A layer or a range of layers; null when the book declares no layers. */
+  layer: string | null;
   weeks: string | null;
   transitionCheck: string | null;
   chapters: ChapterDto[];
@@ -70,7 +71,8 @@ export interface PartSummaryDto {
   number: number;
   slug: string;
   title: string;
-  layer: string;
+  /** null when the book declares no layers. */
+  layer: string | null;
   chapterCount: number;
   lessonCount: number;
 }
@@ -90,7 +92,8 @@ export interface LessonDto {
   slug: string;
   title: string;
   type: LessonType;
-  layer: string;
+  /** null when the book declares no layers. */
+  layer: string | null;
   partNumber: number;
   partTitle: string;
   chapterNumber: number;

@@ -54,6 +54,15 @@ describe('parseMarkdown', () => {
     expect(headings(root).map((h) => h.text)).toEqual(['Title']);
   });
 
+  it('reads a leading --- block as front matter only when asked to (a rewrite has none of its own)', () => {
+    const text = '---\n\n## Kept\n\n---\n\nText\n';
+    expect(parseMarkdown(text).root.children.map((n) => n.type)).toEqual(['yaml', 'paragraph']);
+    const { root } = parseMarkdown(text, { frontmatter: false });
+    expect(root.children.map((n) => n.type)).toEqual(['thematicBreak', 'heading', 'thematicBreak', 'paragraph']);
+    expect(headings(root).map((h) => h.text)).toEqual(['Kept']);
+    expect(parseMarkdown('---\ntitle: x\n---\n<Tabs>\n\nHi\n\n</Tabs>\n', { mdx: true, frontmatter: false }).root.children[0].type).toBe('thematicBreak');
+  });
+
   it('keeps Docusaurus explicit heading ids in MDX, offsets unchanged', () => {
     const text = '## Set up {#setup}\n\n## Set up\n';
     const { root, source } = parseMarkdown(text, { mdx: true });

@@ -17,6 +17,13 @@ import { visit } from 'unist-util-visit';
 export interface ParseOptions {
   /** Parse as MDX (JSX, import/export, `{expressions}`). Default false. */
   mdx?: boolean;
+  /**
+   * Read a leading `---` … `---` block as YAML front matter (a `yaml` node).
+   * Default true. False for text that has no front matter of its own, such
+   * as an LLM's rewrite: there a leading `---` is a thematic break, and a
+   * block below it must stay in the tree.
+   */
+  frontmatter?: boolean;
 }
 
 export interface MarkdownProblem {
@@ -35,8 +42,12 @@ export interface ParsedMarkdown {
   problems: MarkdownProblem[];
 }
 
-const markdownProcessor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective);
-const mdxProcessor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective).use(remarkMdx);
+const processors = {
+  markdown: unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective),
+  mdx: unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective).use(remarkMdx),
+  markdownOnly: unified().use(remarkParse).use(remarkGfm).use(remarkDirective),
+  mdxOnly: unified().use(remarkParse).use(remarkGfm).use(remarkDirective).use(remarkMdx),
+};
 
 /** A Docusaurus explicit heading id, `## Title {#my-id}`: MDX would read `{#my-id}` as a (broken) expression. */
 const HEADING_ID_LINE = /^( {0,3}#{1,6}[ \t].*?)\{(#[^\s{}]+)\}([ \t]*)$/gm;
@@ -58,6 +69,9 @@ function restoreHeadingIds(root: Root): void {
  */
 export function parseMarkdown(text: string, options: ParseOptions = {}): ParsedMarkdown {
   const source = normalizeNewlines(text);
+  const withFrontMatter = options.frontmatter !== false;
+  const markdownProcessor = withFrontMatter ? processors.markdown : processors.markdownOnly;
+  const mdxProcessor = withFrontMatter ? processors.mdx : processors.mdxOnly;
   if (!options.mdx) return { root: markdownProcessor.parse(source), source, mdx: false, problems: [] };
   try {
     // Docusaurus hides explicit heading ids from MDX; so do we, with stand-ins of the same length (offsets stay valid).

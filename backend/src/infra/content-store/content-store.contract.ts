@@ -8,6 +8,8 @@ export interface ContentStoreFixture {
   cleanup(): Promise<void>;
   /** Overwrites the stored bytes behind `hash` directly in the backing storage (simulated corruption). */
   corrupt(hash: string, bytes: Uint8Array): Promise<void>;
+  /** The same for an asset's bytes. */
+  corruptAsset(hash: string, bytes: Uint8Array): Promise<void>;
   /** True if racing puts of one body guarantee exactly one `created: true` (fs: yes; s3: no). */
   exclusiveCreate?: boolean;
 }
@@ -100,6 +102,50 @@ export function describeContentStoreContract(name: string, makeStore: () => Prom
         const body = largeBody();
         expect(Buffer.byteLength(body)).toBeGreaterThanOrEqual(1024 * 1024);
         await roundTrip(body);
+      });
+    });
+
+    describe('assets (binary files, beside the lesson text)', () => {
+      // A PNG signature and bytes that are not UTF-8: stored and returned exactly.
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x80, 0xc3, 0x28]);
+      const pngHash = createHash('sha256').update(png).digest('hex');
+
+      it('round-trips raw bytes under their SHA-256, in assets/ab/cd/<hash>', async () => {
+        const put = await store.putAsset(png);
+        expect(put).toEqual({ hash: pngHash, key: `assets/${pngHash.slice(0, 2)}/${pngHash.slice(2, 4)}/${pngHash}`, created: true });
+        const read = await store.getAsset(pngHash);
+        expect(Buffer.isBuffer(read) && read.equals(png)).toBe(true);
+        expect(await store.hasAsset(pngHash)).toBe(true);
+      });
+
+      it('a second put writes nothing; an unknown hash is null', async () => {
+        await store.putAsset(png);
+        expect((await store.putAsset(new Uint8Array(png))).created).toBe(false);
+        const other = createHash('sha256').update('nothing').digest('hex');
+        expect(await store.getAsset(other)).toBeNull();
+        expect(await store.hasAsset(other)).toBe(false);
+      });
+
+      it('is its own namespace: not a lesson, and not listed with the lessons', async () => {
+        const text = Buffer.from('# Same bytes\n', 'utf8');
+        const { hash } = await store.putAsset(text);
+        expect(await store.has(hash)).toBe(false);
+        expect(await store.get(hash)).toBeNull();
+        if (store.list) expect(await collect(store.list())).toEqual([]);
+      });
+
+      it('rejects bad hashes and non-bytes before touching storage', async () => {
+        for (const bad of INVALID_HASHES) {
+          await expect(store.getAsset(bad as string)).rejects.toBeInstanceOf(InvalidContentHashError);
+          await expect(store.hasAsset(bad as string)).rejects.toBeInstanceOf(InvalidContentHashError);
+        }
+        await expect(store.putAsset('text' as unknown as Uint8Array)).rejects.toBeInstanceOf(InvalidContentBodyError);
+      });
+
+      it('reports bytes that no longer match their hash', async () => {
+        const { hash } = await store.putAsset(png);
+        await fixture.corruptAsset(hash, Buffer.from('tampered'));
+        await expect(store.getAsset(hash)).rejects.toBeInstanceOf(ContentCorruptedError);
       });
     });
 

@@ -29,7 +29,16 @@ export interface ContentStore {
   has(hash: string): Promise<boolean>;
   /** Removes the body stored under `hash`; deleting a missing body is not an error. */
   delete(hash: string): Promise<void>;
-  /** Every stored hash, in no particular order (for garbage collection). */
+  /**
+   * A book's file (an image, a download), stored content-addressed under the
+   * SHA-256 of its bytes, beside the lesson text (`assets/ab/cd/<hash>`).
+   * Idempotent like put.
+   */
+  putAsset(bytes: Uint8Array): Promise<PutResult>;
+  /** The asset bytes stored under `hash`, or null. Throws {@link ContentCorruptedError} if they no longer hash to it. */
+  getAsset(hash: string): Promise<Buffer | null>;
+  hasAsset(hash: string): Promise<boolean>;
+  /** Every stored lesson hash, in no particular order (for garbage collection). */
   list?(): AsyncIterable<string>;
   /** Releases connections; the store must not be used afterwards. */
   close?(): Promise<void>;
@@ -89,6 +98,25 @@ export function sha256Hex(content: string | Uint8Array): string {
 export function contentKey(hash: string): string {
   assertContentHash(hash);
   return `lessons/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}.md`;
+}
+
+/** The storage key of an asset's bytes: `assets/ab/cd/<hash>` (no extension: the bytes are served with the type recorded at import). */
+export function assetKey(hash: string): string {
+  assertContentHash(hash);
+  return `assets/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}`;
+}
+
+/** Raw bytes to store as an asset (a Buffer view, no copy). */
+export function assetBytes(bytes: unknown): Buffer {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidContentBodyError(`expected bytes, got ${bytes === null ? 'null' : typeof bytes}`);
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Checks that `bytes` hash to `hash` (an asset read back). */
+export function verifyBytes(hash: string, bytes: Uint8Array, location: string): Buffer {
+  const actual = sha256Hex(bytes);
+  if (actual !== hash) throw new ContentCorruptedError(hash, actual, location);
+  return assetBytes(bytes);
 }
 
 /** The hash a storage key names, or null if the key is not one of ours. */

@@ -23,6 +23,7 @@ describeContentStoreContract('fs', async () => {
     store,
     exclusiveCreate: true,
     corrupt: (hash, bytes) => writeFile(store.pathOf(hash), bytes),
+    corruptAsset: (hash, bytes) => writeFile(store.assetPathOf(hash), bytes),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 });

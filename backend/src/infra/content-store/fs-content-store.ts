@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ContentStore, contentKey, decodeVerified, encodeBody, PutResult, sha256Hex } from './content-store';
+import { assetBytes, assetKey, ContentStore, contentKey, decodeVerified, encodeBody, PutResult, sha256Hex, verifyBytes } from './content-store';
 
 const TEMP_SUFFIX = '.tmp';
 const TEMP_PATTERN = /^\.[0-9a-f]{64}\.[0-9a-f-]+\.tmp$/;
@@ -47,11 +47,39 @@ export class FsContentStore implements ContentStore {
     return join(this.rootDir, ...contentKey(hash).split('/'));
   }
 
+  /** Absolute path of the file holding the asset `hash`. */
+  assetPathOf(hash: string): string {
+    return join(this.rootDir, ...assetKey(hash).split('/'));
+  }
+
   async put(body: string): Promise<PutResult> {
     const bytes = encodeBody(body);
     const hash = sha256Hex(bytes);
-    const key = contentKey(hash);
-    const file = this.pathOf(hash);
+    return this.write(bytes, hash, contentKey(hash), this.pathOf(hash));
+  }
+
+  async putAsset(data: Uint8Array): Promise<PutResult> {
+    const bytes = assetBytes(data);
+    const hash = sha256Hex(bytes);
+    return this.write(bytes, hash, assetKey(hash), this.assetPathOf(hash));
+  }
+
+  async getAsset(hash: string): Promise<Buffer | null> {
+    const file = this.assetPathOf(hash);
+    try {
+      return verifyBytes(hash, await readFile(file), file);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async hasAsset(hash: string): Promise<boolean> {
+    return (await this.sizeOf(this.assetPathOf(hash))) !== null;
+  }
+
+  /** Writes `bytes` (whose SHA-256 is `hash`) to `file` atomically, unless a file of that size is already there. */
+  private async write(bytes: Buffer, hash: string, key: string, file: string): Promise<PutResult> {
 
     if ((await this.sizeOf(file)) === bytes.length) return { hash, key, created: false };
 

@@ -12,7 +12,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { contentKey } from './content-store';
+import { assetKey, contentKey } from './content-store';
 import { describeContentStoreContract } from './content-store.contract';
 import { S3ContentStore, type S3ContentStoreOptions } from './s3-content-store';
 
@@ -63,6 +63,9 @@ describeContentStoreContract('s3 (s3rver on loopback)', async () => {
     exclusiveCreate: false,
     corrupt: async (hash, bytes) => {
       await admin.send(new PutObjectCommand({ Bucket: bucket, Key: contentKey(hash), Body: bytes }));
+    },
+    corruptAsset: async (hash, bytes) => {
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: assetKey(hash), Body: bytes }));
     },
     cleanup: async () => {
       await store.close();

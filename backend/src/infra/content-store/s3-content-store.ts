@@ -11,12 +11,15 @@ import { createHash } from 'node:crypto';
 import {
   CONTENT_TYPE_MARKDOWN,
   type ContentStore,
+  assetBytes,
+  assetKey,
   contentKey,
   decodeVerified,
   encodeBody,
   hashFromKey,
   type PutResult,
   sha256Hex,
+  verifyBytes,
 } from './content-store';
 
 export interface S3ContentStoreOptions {
@@ -101,7 +104,26 @@ export class S3ContentStore implements ContentStore {
   async put(body: string): Promise<PutResult> {
     const bytes = encodeBody(body);
     const hash = sha256Hex(bytes);
-    const key = contentKey(hash);
+    return this.putObject(bytes, hash, contentKey(hash), CONTENT_TYPE_MARKDOWN);
+  }
+
+  async putAsset(data: Uint8Array): Promise<PutResult> {
+    const bytes = assetBytes(data);
+    const hash = sha256Hex(bytes);
+    return this.putObject(bytes, hash, assetKey(hash), 'application/octet-stream');
+  }
+
+  async getAsset(hash: string): Promise<Buffer | null> {
+    const key = assetKey(hash);
+    const bytes = await this.getObject(key);
+    return bytes === null ? null : verifyBytes(hash, bytes, `s3://${this.bucket}/${key}`);
+  }
+
+  async hasAsset(hash: string): Promise<boolean> {
+    return this.exists(assetKey(hash));
+  }
+
+  private async putObject(bytes: Buffer, hash: string, key: string, contentType: string): Promise<PutResult> {
     if (await this.exists(key)) return { hash, key, created: false };
     await this.send('PutObject', key, () =>
       this.client.send(
@@ -110,7 +132,7 @@ export class S3ContentStore implements ContentStore {
           Key: key,
           Body: bytes,
           ContentLength: bytes.length,
-          ContentType: CONTENT_TYPE_MARKDOWN,
+          ContentType: contentType,
           // Lets the server reject a body damaged in transit (S3 and most compatibles check it).
           ContentMD5: createHash('md5').update(bytes).digest('base64'),
           Metadata: { [SHA256_METADATA_KEY]: hash },
@@ -122,7 +144,12 @@ export class S3ContentStore implements ContentStore {
 
   async get(hash: string): Promise<string | null> {
     const key = contentKey(hash);
-    const bytes = await this.send('GetObject', key, async () => {
+    const bytes = await this.getObject(key);
+    return bytes === null ? null : decodeVerified(hash, bytes, `s3://${this.bucket}/${key}`);
+  }
+
+  private async getObject(key: string): Promise<Uint8Array | null> {
+    return this.send('GetObject', key, async () => {
       try {
         const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
         if (!response.Body) throw new Error('the response had no body');
@@ -132,7 +159,6 @@ export class S3ContentStore implements ContentStore {
         throw error;
       }
     });
-    return bytes === null ? null : decodeVerified(hash, bytes, `s3://${this.bucket}/${key}`);
   }
 
   async has(hash: string): Promise<boolean> {

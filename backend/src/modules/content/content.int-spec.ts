@@ -1,5 +1,5 @@
 import type { BookDto, ChapterDto, ContentSyncAccepted, LessonDto, PartSummaryDto } from '@lectern/api-types';
-import { BullBoardModule, CONTENT_STORE, QueueModule, QueueService, sha256Hex, WorkerRunnerModule, type ContentStore, type JobStatus, jobBinding } from '@lectern/infra';
+import { BullBoardModule, CONTENT_STORE, FsContentStore, QueueModule, QueueService, sha256Hex, WorkerRunnerModule, type ContentStore, type JobStatus, jobBinding } from '@lectern/infra';
 import { CONTENT_TABLES, createTestApp, queriesDuring, type TestApp } from '@lectern/testing';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +15,8 @@ import type { SyncSummary } from './sync/sync-plan';
 import { CONTENT_QUEUE } from './content.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
-const DOCUSAURUS = resolve(__dirname, 'test-fixtures/docusaurus-book');
-const RULES_BOOK = resolve(__dirname, 'test-fixtures/dz-rules');
+const DOCUSAURUS = resolve(__dirname, '../../../../libs/importer/test-fixtures/docusaurus-book');
+const RULES_BOOK = resolve(__dirname, '../../../../libs/importer/test-fixtures/dz-rules');
 
 /** A private copy of the sample book that a test may edit. */
 function copyOfSampleBook(): string {
@@ -325,7 +325,7 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
     });
   });
 
-  describe('a five-level Docusaurus book with images (test-fixtures/dz-rules)', () => {
+  describe('a five-level Docusaurus book with images (libs/importer/test-fixtures/dz-rules)', () => {
     let first: SyncSummary;
     beforeAll(async () => {
       first = await sync.sync(RULES_BOOK);
@@ -335,10 +335,16 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
       const tree = (await get<BookDto>('/api/content/book')).body;
       expect(tree.layers).toEqual([]);
       expect(tree.parts.map((p) => [p.title, p.implicit, p.overview, p.layer])).toEqual([
-        ['Welcome', true, null, ''],
-        ['Foundations', false, 'foundations', ''],
-        ['appendix', false, null, ''],
+        ['Welcome', true, null, null],
+        ['Foundations', false, 'foundations', null],
+        ['appendix', false, 'appendix-index', null],
       ]);
+      // No layer anywhere: null in the tree and in each lesson (no badges, no layer-based ranking).
+      expect(tree.parts.flatMap((p) => p.chapters.flatMap((c) => c.lessons.map((l) => l.layer))).every((layer) => layer === null)).toBe(true);
+      expect((await get<LessonDto>('/api/content/lessons/lidar')).body.layer).toBeNull();
+      // The category linked to a generated index has its page, listing its items.
+      const appendix = await t.app.inject({ method: 'GET', url: '/api/content/lessons/appendix-index/content' });
+      expect(appendix.body).toBe('Reference material for the whole book.\n\n- [glossary](/lessons/terms)\n- [Sloppy MDX](/lessons/sloppy)\n');
       const sensors = tree.parts[1].chapters.find((c) => c.title === 'Sensors') as ChapterDto;
       expect(sensors.overview).toBe('sensors');
       expect(sensors.lessons.map((l) => l.slug)).toEqual(['sensors', 'lidar', 'quiz', 'deep-intro', 'level4', 'fusion', 'cameras']);
@@ -373,11 +379,38 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
       }
     });
 
+    it('keeps the bytes in the content store under their SHA-256, not in PostgreSQL', async () => {
+      const store = t.app.get<ContentStore>(CONTENT_STORE);
+      const markdown = (await t.app.inject({ method: 'GET', url: '/api/content/lessons/lidar/content' })).body;
+      const gifHash = /\/api\/content\/assets\/([0-9a-f]{64})\.gif/.exec(markdown)?.[1] as string;
+      const bytes = await store.getAsset(gifHash);
+      expect(bytes && sha256Hex(bytes)).toBe(gifHash);
+      expect(bytes?.equals(readFileSync(join(RULES_BOOK, 'docs/01-foundations/02-sensors/lidar-beam.gif')))).toBe(true);
+      const columns: { column_name: string }[] = await t.dataSource.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'content_assets' ORDER BY ordinal_position",
+      );
+      expect(columns.map((c) => c.column_name)).toEqual(['sha256', 'ext', 'content_type', 'size', 'created_at']);
+    });
+
     it('re-syncs with no change: no writes, no structural change', async () => {
       const again = await sync.sync(RULES_BOOK);
       expect(again.writes).toBe(0);
       expect(again.structure).toEqual([]);
       expect(again.unchanged.length).toBe(first.added.length + first.changed.length);
+    });
+
+    it('a store that lost an image answers 404 until the next sync puts the bytes back', async () => {
+      const store = t.app.get<ContentStore>(CONTENT_STORE);
+      if (!(store instanceof FsContentStore)) throw new Error('the test app uses the fs content store');
+      const markdown = (await t.app.inject({ method: 'GET', url: '/api/content/lessons/lidar/content' })).body;
+      const url = /\/api\/content\/assets\/[0-9a-f]{64}\.svg/.exec(markdown)?.[0] as string;
+      rmSync(store.assetPathOf(url.slice(-68, -4)));
+      expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(404);
+      const again = await sync.sync(RULES_BOOK);
+      expect(again.writes).toBe(1);
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(200);
+      expect(sha256Hex(res.rawPayload)).toBe(url.slice(-68, -4));
     });
   });
 });

@@ -6,7 +6,6 @@ export { CONTENT_QUEUE, type ContentSyncPayload } from './content.jobs';
 export type { SyncSummary } from './sync/sync-plan';
 export * from './content.events';
 export { ImageOriginsService, imageOrigins } from './image-origins';
-export { BookSourceError } from './source/book-source.types';
-export { readBook } from './source/read-book';
-export { validateBook } from './source/validate-book';
 export { ContentConfig } from './content.config';
+// The importer is its own library (@lectern/importer); these stay for the callers that read books through content.
+export { BookSourceError, readBook, validateBook } from '@lectern/importer';

@@ -5,7 +5,6 @@ export { TutorService } from './tutor.service';
 export { TutorAnswerer, type Answer, type AnswerRequest } from './tutor-answerer.service';
 export { TutorRetrievalService, RELEVANCE_FLOOR } from './tutor-retrieval.service';
 export { buildTutorPrompt, TUTOR_PROMPT_VERSION, TUTOR_SYSTEM_HEADER, NOT_COVERED_ANSWER } from './prompt/tutor-prompt';
-export { DEFAULT_GLOSSARY } from './prompt/glossary';
 export { tutorEvalCommand } from './commands/tutor-eval.command';
 export { EVAL_PROFILE, checkTutorEvalFile, scoreTutorEval } from './eval/tutor-eval';
 export { TutorConfig } from './tutor.config';

@@ -8,9 +8,11 @@ export interface LayerBadge {
 
 /**
  * The badges for a layer value: one for `L2`, one per level for a part that
- * spans levels (`L2-L3`), in the book's order.
+ * spans levels (`L2-L3`), in the book's order; none in a book without layers
+ * (null).
  */
-export function layerBadges(layer: string, layers: readonly LayerDto[]): LayerBadge[] {
+export function layerBadges(layer: string | null, layers: readonly LayerDto[]): LayerBadge[] {
+  if (layer === null) return [];
   const ids = layer
     .split('-')
     .map((id) => id.trim())

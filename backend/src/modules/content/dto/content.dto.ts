@@ -27,7 +27,7 @@ export class LessonSummaryResponse implements LessonSummaryDto {
   @ApiProperty() title!: string;
   @ApiProperty({ description: 'Reading order across the book, 1-based' }) position!: number;
   @ApiProperty({ enum: ['lesson', 'lab', 'summary'] }) type!: LessonType;
-  @ApiProperty({ example: 'L2' }) layer!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'L2', description: 'null when the book has no layers' }) layer!: string | null;
   @ApiProperty() estimatedMinutes!: number;
 }
 
@@ -55,7 +55,7 @@ export class PartResponse implements PartDto {
   @ApiProperty() title!: string;
   @ApiProperty({ description: 'Not a part of the source: show no part heading' }) implicit!: boolean;
   @ApiPropertyOptional({ type: String, nullable: true, description: "Slug of the part's own overview page" }) overview!: string | null;
-  @ApiProperty({ example: 'L2-L3', description: "A layer or a range of layers ('' when the book has none)" }) layer!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'L2-L3', description: 'A layer or a range of layers; null when the book has none' }) layer!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) weeks!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) transitionCheck!: string | null;
   @ApiProperty({ type: [ChapterResponse] }) chapters!: ChapterResponse[];
@@ -75,7 +75,7 @@ export class PartSummaryResponse implements PartSummaryDto {
   @ApiProperty() number!: number;
   @ApiProperty() slug!: string;
   @ApiProperty() title!: string;
-  @ApiProperty() layer!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null when the book has no layers' }) layer!: string | null;
   @ApiProperty() chapterCount!: number;
   @ApiProperty() lessonCount!: number;
 }
@@ -95,7 +95,7 @@ export class LessonResponse implements LessonDto {
   @ApiProperty() slug!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ enum: ['lesson', 'lab', 'summary'] }) type!: LessonType;
-  @ApiProperty() layer!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null when the book has no layers' }) layer!: string | null;
   @ApiProperty() partNumber!: number;
   @ApiProperty() partTitle!: string;
   @ApiProperty() chapterNumber!: number;

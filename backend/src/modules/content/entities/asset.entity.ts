@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-/** An image or file of the book, addressed by the SHA-256 of its bytes (served at /api/content/assets/{sha256}.{ext}). */
+/**
+ * An image or file of the book, addressed by the SHA-256 of its bytes (served
+ * at /api/content/assets/{sha256}.{ext}). The bytes are in the content store
+ * (ContentStore.putAsset); this row records how to serve them.
+ */
 @Entity({ name: 'content_assets' })
 export class ContentAssetEntity {
   @PrimaryColumn({ type: 'char', length: 64, primaryKeyConstraintName: 'PK_content_assets_sha256' })
@@ -14,9 +18,6 @@ export class ContentAssetEntity {
 
   @Column({ type: 'integer' })
   size!: number;
-
-  @Column({ type: 'bytea', select: false })
-  data!: Buffer;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

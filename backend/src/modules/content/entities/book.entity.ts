@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { LayerDef } from '../source/book-source.types';
+import type { LayerDef } from '@lectern/importer';
 
 /** The imported book. Lectern serves one book; a sync of another book replaces it. */
 @Entity({ name: 'books' })

@@ -1,6 +1,6 @@
 import type { LearningGoal } from '@lectern/api-types';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { LessonType } from '../source/book-source.types';
+import type { LessonType } from '@lectern/importer';
 import { BookEntity } from './book.entity';
 import { ChapterEntity } from './chapter.entity';
 
@@ -48,8 +48,9 @@ export class LessonEntity {
   @Column({ type: 'varchar', length: 16 })
   type!: LessonType;
 
-  @Column({ type: 'varchar', length: 8 })
-  layer!: string;
+  /** The lesson's layer id; null in a book without layers. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  layer!: string | null;
 
   @Column({ name: 'estimated_minutes', type: 'integer' })
   estimatedMinutes!: number;

@@ -23,9 +23,9 @@ export class PartEntity {
   @Column({ type: 'varchar', length: 300 })
   title!: string;
 
-  /** A layer id (`L1`) or a range (`L2-L3`). */
-  @Column({ type: 'varchar', length: 16 })
-  layer!: string;
+  /** A layer id (`L1`) or a range (`L2-L3`); null in a book without layers. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  layer!: string | null;
 
   /** Not a part of the source (top-level docs, a book without part folders): the reader shows no part title. */
   @Column({ type: 'boolean', default: false })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { JobHandler } from '@lectern/infra';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ContentSyncPayload } from '../content.jobs';
-import { BookSourceError } from '../source/book-source.types';
+import { BookSourceError } from '@lectern/importer';
 import { ContentSyncService } from './content-sync.service';
 import type { SyncSummary } from './sync-plan';
 

@@ -10,8 +10,7 @@ import { LessonEntity } from '../entities/lesson.entity';
 import { PartEntity } from '../entities/part.entity';
 import { countWords, headings, parseMarkdown } from '@lectern/markdown';
 import { ContentAssetEntity } from '../entities/asset.entity';
-import { readBook } from '../source/read-book';
-import type { SourceBook } from '../source/book-source.types';
+import { readBook, type SourceBook } from '@lectern/importer';
 import { emptySummary, sameFields, type LessonFields, type SyncSummary } from './sync-plan';
 
 export type SyncProgress = (done: number, total: number, phase: 'reading' | 'storing' | 'writing') => void | Promise<void>;
@@ -176,7 +175,12 @@ export class ContentSyncService {
     return current;
   }
 
-  /** The book's images and files, content-addressed: only bytes not stored yet are written. */
+  /**
+   * The book's images and files: their bytes into the content store under
+   * their SHA-256 (a put of bytes already there writes nothing, so a store
+   * that lost them, or a database migrated from bytes in PostgreSQL, gets
+   * them back), and a row saying how to serve them. Counts what was written.
+   */
   private async storeAssets(manager: EntityManager, book: SourceBook): Promise<number> {
     const assets = book.assets ?? [];
     if (assets.length === 0) return 0;
@@ -185,8 +189,11 @@ export class ContentSyncService {
     );
     let writes = 0;
     for (const asset of assets) {
+      const put = await this.store.putAsset(asset.data);
+      if (put.hash !== asset.sha256) throw new Error(`asset ${asset.path}: the content store hashed it to ${put.hash}, not ${asset.sha256}`);
+      if (put.created) writes += 1;
       if (known.has(asset.sha256)) continue;
-      await manager.insert(ContentAssetEntity, { sha256: asset.sha256, ext: asset.ext, contentType: asset.contentType, size: asset.data.length, data: asset.data });
+      await manager.insert(ContentAssetEntity, { sha256: asset.sha256, ext: asset.ext, contentType: asset.contentType, size: asset.data.length });
       writes += 1;
     }
     return writes;

@@ -1,18 +1,13 @@
-import type { Root } from 'mdast';
-import remarkDirective from 'remark-directive';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import { parseMarkdown as parseShared, type Root } from '@lectern/markdown';
 
 /**
- * The one place the fidelity check parses Markdown: unified + remark-parse
- * with GFM (tables, autolink literals) and directives (`:::note` boxes).
- * Kept alone in this file so it can be swapped for the shared
- * `@lectern/markdown` parser (same mdast Root) without touching the check.
- * Front matter is removed by the caller before parsing.
+ * The one place the fidelity check parses Markdown: the backend's shared
+ * parser (@lectern/markdown: remark-parse, GFM, directives), so the check,
+ * the importer, the search chunker and the anchors agree on what is code, a
+ * heading or a link. A rewrite has no front matter of its own (the caller
+ * removes the lesson's before parsing), so a leading `---` stays a thematic
+ * break instead of swallowing the text below it.
  */
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkDirective);
-
 export function parseMarkdown(text: string): Root {
-  return processor.parse(text);
+  return parseShared(text, { frontmatter: false }).root;
 }

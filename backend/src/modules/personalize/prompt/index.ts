@@ -7,8 +7,6 @@ export {
   MIN_MAX_TOKENS,
   PROFILE_RULES,
   PROMPT_VERSION,
-  URDU_GLOSSARY,
-  URDU_KEEP_IN_ENGLISH,
   buildPersonalizationPrompt,
   continuationMessages,
   describeProfile,

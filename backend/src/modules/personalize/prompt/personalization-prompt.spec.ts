@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   AI_ML_EXPERIENCE,
   EDUCATION_LEVELS,
@@ -6,14 +8,13 @@ import {
   PROGRAMMING_EXPERIENCE,
   type OnboardingAnswers,
 } from '@lectern/api-types';
+import { parse } from 'yaml';
 import {
   InvalidProfileError,
   LESSON_END_MARKER,
   LESSON_START_MARKER,
   PROFILE_RULES,
   PROMPT_VERSION,
-  URDU_KEEP_IN_ENGLISH,
-  URDU_GLOSSARY,
   CONTINUE_INSTRUCTION,
   MAX_MAX_TOKENS,
   MIN_MAX_TOKENS,
@@ -24,6 +25,9 @@ import {
   validateProfile,
   type PersonalizationPromptInput,
 } from './index';
+
+/** The sample book's glossary (content/book.yaml): the book, not the code, lists the terms kept in English. */
+const SAMPLE_GLOSSARY = (parse(readFileSync(join(__dirname, '../../../../../content/book.yaml'), 'utf8')) as { glossary: string[] }).glossary;
 
 const profile: OnboardingAnswers = {
   educationLevel: 'undergraduate',
@@ -152,7 +156,7 @@ describe('buildPersonalizationPrompt', () => {
   });
 
   it('an Urdu profile asks for Urdu, right-to-left, and lists the terms kept in English', () => {
-    const text = system({ profile: { ...profile, preferredLanguage: 'ur' } });
+    const text = system({ profile: { ...profile, preferredLanguage: 'ur' }, glossary: SAMPLE_GLOSSARY });
     expect(text).toMatch(/in Urdu/);
     expect(text).toMatch(/right-to-left/);
     expect(text).toMatch(/left-to-right/);
@@ -178,9 +182,9 @@ describe('buildPersonalizationPrompt', () => {
       'LLM',
       'transformer',
     ]) {
-      expect(URDU_KEEP_IN_ENGLISH).toContain(term);
+      expect(SAMPLE_GLOSSARY).toContain(term);
     }
-    expect(text).toContain(URDU_KEEP_IN_ENGLISH.join(', '));
+    expect(text).toContain(SAMPLE_GLOSSARY.join(', '));
     expect(text).toMatch(/only where the word is used in its technical sense/);
     expect(text).toMatch(/English term in brackets on its first use/);
     expect(system({ profile: { ...profile, preferredLanguage: 'en' } })).not.toMatch(/Urdu/);
@@ -378,12 +382,15 @@ describe('prompt v2 (issue 18)', () => {
     expect(all()).toMatch(/Add no images, no HTML, no forms or buttons, and no links to other sites/);
   });
 
-  it('takes the glossary from the caller (the book), default the built-in list', () => {
+  it('takes the glossary from the caller (the book); a book without one has no term list', () => {
     const urdu = { ...profile, preferredLanguage: 'ur' as const };
     const own = system({ profile: urdu, glossary: ['torque', 'ROS 2'] });
     expect(own).toContain('in its technical sense (in its everyday sense, write it in Urdu): torque, ROS 2.');
-    expect(own).not.toContain(URDU_GLOSSARY.join(', '));
-    expect(system({ profile: urdu })).toContain(URDU_GLOSSARY.join(', '));
+    expect(own).not.toContain(SAMPLE_GLOSSARY.join(', '));
+    const none = system({ profile: urdu });
+    expect(none).not.toMatch(/The book's glossary/);
+    expect(none).not.toContain('Gazebo');
+    expect(none).toMatch(/with the English term in brackets on its first use/);
     expect(system({ profile: { ...profile, preferredLanguage: 'en' }, glossary: ['torque'] })).not.toContain('torque');
   });
 

@@ -59,7 +59,8 @@ export interface PersonalizationPromptInput {
   previousFailures?: string[];
   /**
    * The book's glossary: terms an Urdu rewrite keeps in English, in their
-   * technical sense only (from the book's manifest; default URDU_GLOSSARY).
+   * technical sense only (book.yaml / lectern.yaml `glossary:`). A book
+   * without a glossary has none: no term list is given.
    */
   glossary?: readonly string[];
 }
@@ -82,66 +83,6 @@ export class InvalidProfileError extends Error {
 // ---------------------------------------------------------------------------
 // The rules of ONBOARDING.md, one entry per enumerated value
 // ---------------------------------------------------------------------------
-
-/**
- * The default glossary: technical terms an Urdu rewrite keeps in English, in
- * their technical sense only (a ROS 2 "action", not an action in everyday
- * speech). The book's own glossary (book.yaml `glossary`) replaces it when the
- * caller passes one. Code, commands, paths and identifiers are kept in English
- * as well; see the `ur` rules.
- */
-export const URDU_GLOSSARY: readonly string[] = [
-  'ROS 2',
-  'Gazebo',
-  'Isaac Sim',
-  'Isaac ROS',
-  'Unity',
-  'Nav2',
-  'MoveIt',
-  'URDF',
-  'SDF',
-  'USD',
-  'SLAM',
-  'DDS',
-  'QoS',
-  'Python',
-  'C++',
-  'rclpy',
-  'node',
-  'topic',
-  'service',
-  'action',
-  'message',
-  'publisher',
-  'subscriber',
-  'parameter',
-  'launch file',
-  'package',
-  'executor',
-  'callback',
-  'joint',
-  'link',
-  'frame',
-  'sensor',
-  'actuator',
-  'encoder',
-  'IMU',
-  'lidar',
-  'odometry',
-  'kinematics',
-  'simulation',
-  'digital twin',
-  'GPU',
-  'API',
-  'neural network',
-  'LLM',
-  'transformer',
-  'Whisper',
-  'VLA',
-];
-
-/** The name of v1, kept for callers. */
-export const URDU_KEEP_IN_ENGLISH = URDU_GLOSSARY;
 
 const EDUCATION_RULES: Record<EducationLevel, readonly string[]> = {
   high_school: [
@@ -509,7 +450,7 @@ export function buildPersonalizationPrompt(input: PersonalizationPromptInput): P
   const profile = validateProfile(input.profile);
   return {
     messages: [
-      { role: 'system', content: systemMessage(profile, input.glossary ?? URDU_GLOSSARY) },
+      { role: 'system', content: systemMessage(profile, input.glossary ?? []) },
       { role: 'user', content: userMessage(input, profile) },
     ],
     promptVersion: PROMPT_VERSION,

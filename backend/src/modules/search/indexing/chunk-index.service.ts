@@ -95,7 +95,9 @@ export class ChunkIndexService {
 
   /** Writes a lesson's chunks unless the stored ones already match. */
   private async write(lesson: LessonText): Promise<{ chunks: number; changed: boolean }> {
-    const { slug, title, layer, partSlug } = lesson;
+    const { slug, title, partSlug } = lesson;
+    // The chunk table's copy of the layer is NOT NULL: '' there for a book without layers.
+    const layer = lesson.layer ?? '';
     const chunks = chunkLesson(lesson.markdown, title);
     const changed = await this.dataSource.transaction(async (manager) => {
       // One writer per lesson at a time (two processes may sync at once).
@@ -169,7 +171,7 @@ function chunkRow(lesson: LessonText, chunk: LessonChunk): Record<string, unknow
     chunk_hash: chunk.hash,
     token_count: chunk.tokenCount,
     lesson_title: lesson.title,
-    layer: lesson.layer,
+    layer: lesson.layer ?? '',
     part_slug: lesson.partSlug,
   };
 }

@@ -7,7 +7,6 @@ import type {
   TutorAction,
 } from '@lectern/api-types';
 import type { ChatMessage } from '@lectern/infra';
-import { DEFAULT_GLOSSARY } from './glossary';
 
 /**
  * The tutor prompt. Versioned: bump TUTOR_PROMPT_VERSION on any change to the
@@ -64,7 +63,7 @@ export interface TutorPromptInput {
   selection?: { text: string; lessonTitle?: string } | null;
   /** Earlier turns, oldest first (already bounded by the caller). */
   history?: PromptTurn[];
-  /** Terms kept in English in another language; default: DEFAULT_GLOSSARY. */
+  /** The book's glossary: terms kept in English in another language (none when the book has no glossary). */
   glossary?: readonly string[];
 }
 
@@ -156,7 +155,7 @@ function block(name: DataBlock, body: string): string {
 
 /** Builds the messages: system rules, earlier turns (as data), then the sections, selection and question. */
 export function buildTutorPrompt(input: TutorPromptInput): TutorPrompt {
-  const glossary = input.glossary ?? DEFAULT_GLOSSARY;
+  const glossary = input.glossary ?? [];
   const sections = input.sections
     .map(
       (s) => `[${s.n}] ${s.lessonTitle.replace(/\s+/g, ' ')}${s.heading ? ` › ${s.heading.replace(/\s+/g, ' ')}` : ''}\n${s.text.trim()}`,

@@ -75,7 +75,7 @@ function bookView(book: BookDto, progress: ProgressSummaryDto | null) {
     description: book.description,
     lessonCount: book.parts.reduce((n, p) => n + p.chapters.reduce((m, c) => m + c.lessons.length, 0), 0),
     parts: book.parts.map((part) => {
-      const spans = part.layer.includes('-');
+      const spans = part.layer?.includes('-') ?? false;
       return {
         ...part,
         layerBadges: layerBadges(part.layer, book.layers),

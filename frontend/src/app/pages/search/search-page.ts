@@ -119,7 +119,7 @@ export class SearchPage {
     const book = this.book.hasValue() ? this.book.value() : null;
     const layers = new Map<string, string>();
     for (const part of book?.parts ?? []) {
-      for (const chapter of part.chapters) for (const lesson of chapter.lessons) layers.set(lesson.slug, lesson.layer);
+      for (const chapter of part.chapters) for (const lesson of chapter.lessons) if (lesson.layer !== null) layers.set(lesson.slug, lesson.layer);
     }
     return layers;
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LEARNING_GOALS } from '@lectern/api-types';
 import type { ReadBookResult, SourceLesson } from './book-source.types';
-import { maskCode } from './markdown';
+import { parseMarkdown, plainText, type Root } from '@lectern/markdown';
 import { readBook } from './read-book';
 
 const FIXTURE = join(__dirname, '../test-fixtures/docusaurus-book');
@@ -16,6 +16,11 @@ const lesson = (result: ReadBookResult, slug: string): SourceLesson => {
   if (!found) throw new Error(`no lesson ${slug}`);
   return found;
 };
+
+/** Each line of the document's prose (paragraphs, headings, lists; not code). */
+function proseLines(root: Root): string[] {
+  return root.children.filter((node) => node.type !== 'code').flatMap((node) => plainText(node).split('\n'));
+}
 
 describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
   let result: ReadBookResult;
@@ -35,22 +40,24 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
     }));
     expect(outline).toEqual([
       {
-        part: [1, 'basics', 'Robot Basics', '', false],
+        part: [1, 'basics', 'Robot Basics', null, false],
         chapters: [
-          [1, 1, 'sensing', 'Sensing the World', ['lidar', 'cameras', 'imu-fusion']],
-          [2, 2, 'motion', 'motion', ['wheels', 'legs', 'balance']],
-          [3, 3, 'overview', 'Overview', ['overview']],
+          // The generated index of basics/_category_.json (link: generated-index), first in its part.
+          [1, 1, 'robot-basics', 'Robot Basics', ['robot-basics']],
+          [2, 2, 'sensing', 'Sensing the World', ['lidar', 'cameras', 'imu-fusion']],
+          [3, 3, 'motion', 'motion', ['wheels', 'legs', 'balance']],
+          [4, 4, 'overview', 'Overview', ['overview']],
         ],
       },
-      { part: [2, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', '', true], chapters: [[4, 1, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', ['welcome']]] },
+      { part: [2, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', null, true], chapters: [[5, 1, 'welcome-to-the-cookbook', 'Welcome to the Cookbook', ['welcome']]] },
       {
-        part: [3, 'projects', 'Projects', '', false],
+        part: [3, 'projects', 'Projects', null, false],
         chapters: [
-          [5, 1, 'line-follower', 'Line Follower', ['line-follower', 'wiring-guide']],
-          [6, 2, 'obstacle-avoider', 'obstacle-avoider', ['obstacle-avoider-overview']],
+          [6, 1, 'line-follower', 'Line Follower', ['line-follower', 'wiring-guide']],
+          [7, 2, 'obstacle-avoider', 'obstacle-avoider', ['obstacle-avoider-overview']],
         ],
       },
-      { part: [4, 'setting-up', 'Setting Up', '', true], chapters: [[7, 1, 'setting-up', 'Setting Up', ['setup']]] },
+      { part: [4, 'setting-up', 'Setting Up', null, true], chapters: [[8, 1, 'setting-up', 'Setting Up', ['setup']]] },
     ]);
     expect(result.book.layers).toEqual([]);
     expect(result.book.parts[2].chapters[0].overview).toBe('line-follower');
@@ -59,6 +66,7 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
 
   it('takes titles from front matter, else the first H1, else sidebar_label', () => {
     expect(lessonsOf(result).map((l) => [l.slug, l.title])).toEqual([
+      ['robot-basics', 'Robot Basics'],
       ['lidar', 'LiDAR'],
       ['cameras', 'Cameras'],
       ['imu-fusion', 'IMU Fusion'],
@@ -77,9 +85,9 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
   it('gives every lesson the part layer, all five goals, type lesson, minutes and its source path', () => {
     for (const part of result.book.parts) {
       for (const l of part.chapters.flatMap((c) => c.lessons)) {
-        expect(l).toMatchObject({ layer: '', goals: [...LEARNING_GOALS], type: 'lesson', prerequisites: [] });
+        expect(l).toMatchObject({ layer: null, goals: [...LEARNING_GOALS], type: 'lesson', prerequisites: [] });
         expect(l.estimatedMinutes).toBeGreaterThanOrEqual(1);
-        expect(l.sourcePath).toMatch(/^docs\/.+\.mdx?$/);
+        expect(l.sourcePath).toMatch(/^docs\/.+\.(?:mdx?|json)$/);
       }
     }
     expect(lesson(result, 'legs').sourcePath).toBe('docs/basics/02-motion/02-legs.mdx');
@@ -130,7 +138,8 @@ describe('a Docusaurus docs tree (test-fixtures/docusaurus-book)', () => {
 
   it('turns MDX into Lectern blocks: imports, exports and comments go, Tabs become tabs, other components placeholders', () => {
     const legs = lesson(result, 'legs').markdown;
-    expect(maskCode(legs)).not.toMatch(/^(?:import|export) /m);
+    // Outside code, no line of prose is an import or export.
+    expect(proseLines(parseMarkdown(legs).root).filter((line) => /^(?:import|export) /.test(line))).toEqual([]);
     expect(legs).toMatch(/^import x from 'y';$/m);
     expect(legs).not.toContain('@theme/Tabs');
     expect(legs).not.toContain("phases: ['stance'");

@@ -24,7 +24,9 @@ export interface CategoryMeta {
   position?: number;
   collapsed?: boolean;
   /** `link: { type: 'doc', id }` → the doc id; `generated-index` → 'generated-index'. */
-  link?: { type: 'doc'; id: string } | { type: 'generated-index'; title?: string; description?: string };
+  link?: { type: 'doc'; id: string } | { type: 'generated-index'; title?: string; description?: string; slug?: string };
+  /** The `_category_` file's path (for messages). */
+  file?: string;
 }
 
 export interface PlanInput {
@@ -50,6 +52,12 @@ export interface PlannedDoc {
   titleFromHeading: boolean;
   slug?: string;
   hideTitle: boolean;
+  /**
+   * A page no file holds: the overview Docusaurus generates for a category
+   * with `link: { type: 'generated-index' }` (its title, description and the
+   * list of its items, each linked).
+   */
+  generated?: { description?: string; category: PlannedCategory; file?: string };
 }
 
 export interface PlannedCategory {
@@ -60,7 +68,7 @@ export interface PlannedCategory {
   /** The category's own page (index.md, README.md, <folder>/<folder>.md, or `link` to a doc): shown first, its title links to it. */
   overview?: PlannedDoc;
   /** `link: { type: 'generated-index' }`: the category's page lists its items. */
-  generatedIndex?: { title?: string; description?: string };
+  generatedIndex?: { title?: string; description?: string; slug?: string; file?: string };
   collapsed?: boolean;
   items: PlannedItem[];
 }
@@ -245,7 +253,32 @@ export function planBook(input: PlanInput): PlanResult {
 
 function hasDocs(category: PlannedCategory): boolean {
   category.items = category.items.filter((item) => item.kind === 'doc' || hasDocs(item));
-  return category.overview !== undefined || category.items.length > 0;
+  return (category.overview !== undefined && !category.overview.generated) || category.items.length > 0;
+}
+
+/**
+ * A category linked to a generated index gets that page as its overview, as
+ * Docusaurus does: titled `link.title` (else the label), at `link.slug` (else
+ * `/category/<label>`), listing the category's items. Its path is virtual
+ * (`<folder>/_category_` : no doc can have it, `_`-prefixed files are excluded).
+ */
+export function withGeneratedIndex(category: PlannedCategory): PlannedCategory {
+  if (!category.generatedIndex || category.overview) return category;
+  const { title, description, slug, file } = category.generatedIndex;
+  const label = title ?? category.label;
+  const folder = category.path !== '' ? category.path : `sidebars/${category.label}`;
+  category.overview = {
+    kind: 'doc',
+    id: `${folderIdPrefix(folder)}/_category_`,
+    path: `${folder}/_category_`,
+    label,
+    title: label,
+    titleFromHeading: false,
+    slug: slug ?? `/category/${category.label}`,
+    hideTitle: false,
+    generated: { ...(description !== undefined && { description }), ...(file !== undefined && { file }), category },
+  };
+  return category;
 }
 
 function buildFolders(docs: readonly PlanDoc[]): FolderNode {
@@ -307,13 +340,13 @@ function planCategory(folder: FolderNode, categories: ReadonlyMap<string, Catego
       problems.push({ path: `${folder.path}/_category_`, kind: 'category', message: `link to doc "${wanted}", which is not in this category; ignored` });
     }
   } else if (meta.link?.type === 'generated-index') {
-    generatedIndex = { title: meta.link.title, description: meta.link.description };
+    generatedIndex = { title: meta.link.title, description: meta.link.description, slug: meta.link.slug, file: meta.file };
   }
   if (!meta.link) {
     const index = folder.docs.find((doc) => isIndexDoc(doc.path));
     if (index) overview = planDoc(index);
   }
-  return {
+  return withGeneratedIndex({
     kind: 'category',
     label: meta.label ?? overview?.title ?? folderLabel(folder.name),
     path: folder.path,
@@ -321,7 +354,7 @@ function planCategory(folder: FolderNode, categories: ReadonlyMap<string, Catego
     ...(generatedIndex && { generatedIndex }),
     ...(meta.collapsed !== undefined && { collapsed: meta.collapsed }),
     items,
-  };
+  });
 }
 
 const folderIdPrefix = (path: string): string =>
@@ -418,15 +451,15 @@ function planFromSidebars(
         if (link?.type === 'doc' && typeof link.id === 'string') overview = take(link.id);
         const label = text(value.label) ?? overview?.title ?? 'Untitled';
         return [
-          {
+          withGeneratedIndex({
             kind: 'category',
             label,
             path: '',
             ...(overview && { overview }),
-            ...(link?.type === 'generated-index' && { generatedIndex: { title: text(link.title), description: text(link.description) } }),
+            ...(link?.type === 'generated-index' && { generatedIndex: { title: text(link.title), description: text(link.description), slug: text(link.slug) } }),
             ...(typeof value.collapsed === 'boolean' && { collapsed: value.collapsed }),
             items,
-          },
+          }),
         ];
       }
       case 'link':

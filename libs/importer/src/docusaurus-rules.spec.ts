@@ -92,16 +92,18 @@ describe('a five-level Docusaurus book (test-fixtures/dz-rules)', () => {
       '    level4 "Level four" [Going deeper > Level four]',
       '    fusion "Sensor fusion" [Going deeper > Level four > level5]',
       '    cameras "Cameras"',
-      'P appendix',
-      '  C5 glossary',
+      'P appendix → appendix-index',
+      '  C5 Appendix pages',
+      '    appendix-index "Appendix pages"',
+      '  C6 glossary',
       '    terms "Terms"',
-      '  C6 Sloppy MDX',
+      '  C7 Sloppy MDX',
       '    sloppy "Sloppy MDX"',
     ]);
   });
 
   it('ignores the author front matter keys named like Lectern fields; reads Lectern fields under lectern:', () => {
-    expect(lessonOf(result, 'intro')).toMatchObject({ prerequisites: [], layer: '' });
+    expect(lessonOf(result, 'intro')).toMatchObject({ prerequisites: [], layer: null });
     expect(lessonOf(result, 'quiz')).toMatchObject({ type: 'summary', prerequisites: ['lidar'] });
     expect(result.book.layers).toEqual([]);
   });
@@ -136,6 +138,21 @@ describe('a five-level Docusaurus book (test-fixtures/dz-rules)', () => {
   it('shows the first heading once when it is the title, and not at all with hide_title', () => {
     expect(lessonOf(result, 'lidar').markdown.startsWith('Laser ranging.\n')).toBe(true);
     expect(lessonOf(result, 'fusion').markdown).toBe('Five levels down.\n');
+  });
+});
+
+describe('a category linked to a generated index (test-fixtures/dz-rules, 99-appendix)', () => {
+  it('gets the overview page Docusaurus generates: its title, description and each item linked, first in the part', async () => {
+    const result = await readBook(join(FIXTURES, 'dz-rules'));
+    const appendix = result.book.parts.find((p) => p.title === 'appendix');
+    expect(appendix?.overview).toBe('appendix-index');
+    const page = appendix?.chapters[0].lessons[0];
+    expect(page).toMatchObject({
+      slug: 'appendix-index',
+      title: 'Appendix pages',
+      sourcePath: 'docs/99-appendix/_category_.json',
+      markdown: 'Reference material for the whole book.\n\n- [glossary](/lessons/terms)\n- [Sloppy MDX](/lessons/sloppy)\n',
+    });
   });
 });
 

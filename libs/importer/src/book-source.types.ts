@@ -19,8 +19,8 @@ export interface SourceLesson {
   slug: string;
   title: string;
   type: LessonType;
-  /** One layer id (a part spanning L2-L3 gives each lesson one of them); '' when the book declares no layers. */
-  layer: LayerId | '';
+  /** One layer id (a part spanning L2-L3 gives each lesson one of them); null when the book declares no layers. */
+  layer: LayerId | null;
   /** Lesson slugs this lesson needs first. */
   prerequisites: string[];
   goals: LearningGoal[];
@@ -51,8 +51,8 @@ export interface SourcePart {
   number: number;
   slug: string;
   title: string;
-  /** `L1`, or a range `L2-L3`; '' when the book declares no layers. */
-  layer: string;
+  /** `L1`, or a range `L2-L3`; null when the book declares no layers. */
+  layer: string | null;
   /** Not a part of the source (top-level docs, a book without part folders): the reader does not show its title. */
   implicit?: boolean;
   /** Slug of the part's own overview page. */

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BookSourceError, type ReadBookResult, type SourceBook, type SourceProblem } from './book-source.types';
 import { findDocsRoot, readDocusaurusBook } from './docusaurus-format';
+import { loadSiteConfig } from './docusaurus/author-code';
 import { MANIFEST_FILES, readLecternBook } from './lectern-format';
 import { assertValidBook, formatProblems } from './validate-book';
 
@@ -28,9 +29,11 @@ export async function readBook(dir: string): Promise<ReadBookResult> {
     }
   }
 
-  const docsRoot = await findDocsRoot(dir);
+  const siteProblems: SourceProblem[] = [];
+  const site = await loadSiteConfig(dir, siteProblems);
+  const docsRoot = await findDocsRoot(dir, site);
   if (docsRoot !== undefined) {
-    const { book, problems } = await readDocusaurusBook(dir, docsRoot);
+    const { book, problems } = await readDocusaurusBook(dir, docsRoot, site, siteProblems);
     assertValid(book, docsRoot || '.', problems);
     return { format: 'docusaurus', book, problems: sortProblems(problems) };
   }

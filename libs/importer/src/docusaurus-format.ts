@@ -1,25 +1,26 @@
-import { execFile } from 'node:child_process';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { LEARNING_GOALS, type LearningGoal } from '@lectern/api-types';
-import { frontMatter as frontMatterOf, headings, parseMarkdown, type Nodes, type ParsedMarkdown } from '@lectern/markdown';
+import { headings, parseMarkdown, type Nodes, type ParsedMarkdown } from '@lectern/markdown';
 import {
   BookSourceError,
   type LayerDef,
+  type LayerId,
   type SourceBook,
   type SourceChapter,
   type SourceLesson,
   type SourcePart,
   type SourceProblem,
 } from './book-source.types';
-import { planBook, type CategoryMeta, type PlanDoc, type PlannedDoc } from './docusaurus/plan';
+import { loadSidebars, type SiteConfig } from './docusaurus/author-code';
+import { planBook, type CategoryMeta, type PlanDoc, type PlannedDoc, type PlannedItem } from './docusaurus/plan';
 import { shapeBook } from './docusaurus/shape';
 import { transformDoc } from './docusaurus/transform';
 import type { ReadFormatResult } from './lectern-format';
-import { AssetCollector, assetUrl, isFileLink } from './assets';
+import { AssetCollector } from './assets';
 import { expandLayerRange, isLayerId, isLearningGoal, readLessonFields, textValue } from './lesson-fields';
-import { estimateReadingMinutes, resolveLessonLink } from './markdown';
+import { estimateReadingMinutes, firstH1, readFrontMatter, rewriteImage, rewriteLink } from './lesson-text';
 import { prettifyName, splitNumberPrefix, stripExtension, toUrlSlug, uniqueSlug } from './naming';
 import { formatProblems } from './validate-book';
 import { isRecord, parseYaml } from './yaml-source';
@@ -44,14 +45,10 @@ import { isRecord, parseYaml } from './yaml-source';
 export const OVERRIDES_FILE = 'lectern.yaml';
 const CATEGORY_FILES = ['_category_.json', '_category_.yml', '_category_.yaml'];
 const DOC_FILE = /\.mdx?$/i;
-const SIDEBARS_FILES = ['sidebars.ts', 'sidebars.js', 'sidebars.mjs', 'sidebars.cjs', 'sidebars.mts', 'sidebars.cts'];
-const CONFIG_FILES = ['docusaurus.config.ts', 'docusaurus.config.js', 'docusaurus.config.mjs', 'docusaurus.config.cjs'];
-/** The author's sidebars file may loop or hang: it gets this long, in its own process. */
-export const SIDEBARS_TIMEOUT_MS = 10_000;
 
 /** The docs root of a Docusaurus tree in `dir` (relative: `docs` or ''), or undefined if `dir` does not look like one. */
-export async function findDocsRoot(dir: string): Promise<string | undefined> {
-  const configured = await configuredDocsPath(dir);
+export async function findDocsRoot(dir: string, site?: SiteConfig): Promise<string | undefined> {
+  const configured = site?.docsPath;
   if (configured && (await isDirectory(join(dir, configured))) && (await scanForDocs(join(dir, configured))).docs) return configured;
   if ((await isDirectory(join(dir, 'docs'))) && (await scanForDocs(join(dir, 'docs'))).docs) return 'docs';
   const here = await scanForDocs(dir);
@@ -70,19 +67,18 @@ interface ScannedDoc {
 }
 
 /** Reads the Docusaurus tree whose docs root is `docsRel` (relative to `dir`). */
-export async function readDocusaurusBook(dir: string, docsRel: string): Promise<ReadFormatResult> {
-  const problems: SourceProblem[] = [];
+export async function readDocusaurusBook(dir: string, docsRel: string, site?: SiteConfig, siteProblems: readonly SourceProblem[] = []): Promise<ReadFormatResult> {
+  const problems: SourceProblem[] = [...siteProblems];
   const overrides = await readOverrides(dir);
-  const config = await readFirst(dir, CONFIG_FILES);
 
   // scan + parse
   const { docs, categories } = await scanDocs(dir, docsRel, problems);
   const sidebars = await loadSidebars(dir, problems);
-  const exclude = config === undefined ? [] : configExclude(config);
+  const exclude = site?.exclude ?? [];
 
   // plan
   const plan = planBook({
-    docs: docs.map((d): PlanDoc => ({ path: d.rel, front: d.front, firstHeading: firstHeadingText(d.parsed) })),
+    docs: docs.map((d): PlanDoc => ({ path: d.rel, front: d.front, firstHeading: firstH1(d.parsed.root) })),
     categories,
     sidebars,
     exclude,
@@ -91,7 +87,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string): Promise<
     if (problem.kind === 'excluded') continue; // the author excluded them on purpose
     problems.push({ path: problem.path === 'sidebars' ? 'sidebars' : posix.join(docsRel, problem.path), message: problem.message });
   }
-  const meta = await bookMetadata(dir, overrides, config);
+  const meta = await bookMetadata(dir, overrides, site);
   const shaped = shapeBook(plan.items, meta.title);
   const byRel = new Map(docs.map((d) => [d.rel, d]));
 
@@ -125,7 +121,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string): Promise<
   const assets = new AssetCollector(dir);
   const parts: SourcePart[] = planned.map((part) => {
     const override = overrides.parts.get(part.slug);
-    const layer = override?.layer ?? (layers.length > 0 ? layers[0].id : '');
+    const layer = override?.layer ?? (layers.length > 0 ? layers[0].id : null);
     return {
       number: part.number,
       slug: part.slug,
@@ -144,6 +140,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string): Promise<
           prerequisites: [],
           ...(chapter.overview && { overview: lessonSlugOf.get(chapter.overview.path) }),
           lessons: chapter.lessons.map(({ doc, groups, slug }) => {
+            if (doc.generated) return buildGeneratedIndex(doc, doc.generated, slug, groups, layer, layers, goals, lessonSlugOf);
             const scanned = byRel.get(doc.path);
             if (!scanned) throw new Error(`planned doc ${doc.path} was not scanned`);
             return buildLesson(scanned, doc, slug, groups, layer, layers, goals, linkIndex, problems, components, assets);
@@ -175,10 +172,6 @@ function slugFrom(folderPath: string, title: string): string {
   return toUrlSlug(title);
 }
 
-function firstHeadingText(parsed: ParsedMarkdown): string | undefined {
-  const all = headings(parsed.root);
-  return (all.find((h) => h.level === 1) ?? undefined)?.text || undefined;
-}
 
 // ---------------------------------------------------------------------------
 // Scan
@@ -249,20 +242,17 @@ async function readDoc(bookDir: string, path: string, rel: string, problems: Sou
   const text = await readFile(join(bookDir, path), 'utf8');
   const parsed = parseMarkdown(text, { mdx: /\.mdx$/i.test(path) || /^\s*(?:import|export)\s/m.test(text) || /<[A-Z]/.test(text) });
   for (const problem of parsed.problems) problems.push({ path, line: problem.line, message: problem.message });
-  const yaml = frontMatterOf(parsed.root);
+  const read = readFrontMatter(parsed);
   let front: Record<string, unknown> = {};
   let lineOfKey: (key: string) => number | undefined = () => undefined;
-  if (yaml) {
-    const result = parseYaml(yaml.yaml, yaml.line);
-    if (!result.ok) {
-      problems.push({ path, line: result.problems[0].line, message: `front matter: ${result.problems[0].message}; the doc is skipped (Docusaurus cannot build it either)` });
-      return undefined;
-    } else if (isRecord(result.value)) {
-      front = result.value;
-      lineOfKey = (key) => result.lineOf([key]);
-    } else if (result.value !== null && result.value !== undefined) {
-      problems.push({ path, line: yaml.line, message: 'front matter is not a mapping of "key: value" lines; the doc is read without it' });
-    }
+  if (!read.ok && read.kind === 'yaml') {
+    problems.push({ path, line: read.line, message: `${read.message}; the doc is skipped (Docusaurus cannot build it either)` });
+    return undefined;
+  } else if (!read.ok) {
+    problems.push({ path, line: read.line, message: `${read.message}; the doc is read without it` });
+  } else {
+    front = read.data;
+    lineOfKey = read.lineOfKey;
   }
   const lectern = isRecord(front.lectern) ? front.lectern : {};
   if (front.lectern !== undefined && !isRecord(front.lectern)) {
@@ -297,7 +287,7 @@ async function readCategory(bookDir: string, path: string, problems: SourceProbl
     problems.push({ path, message: 'must be an object with "label" and "position"; it is ignored' });
     return {};
   }
-  const category: CategoryMeta = {};
+  const category: CategoryMeta = { file: path };
   const label = textValue(value.label);
   if (label) category.label = label;
   else if (value.label !== undefined) problems.push({ path, line: lineOf('label'), message: '"label" must be a string; it is ignored' });
@@ -307,7 +297,12 @@ async function readCategory(bookDir: string, path: string, problems: SourceProbl
   if (isRecord(value.link)) {
     if (value.link.type === 'doc' && typeof value.link.id === 'string') category.link = { type: 'doc', id: value.link.id };
     else if (value.link.type === 'generated-index') {
-      category.link = { type: 'generated-index', ...(textValue(value.link.title) && { title: textValue(value.link.title) }), ...(textValue(value.link.description) && { description: textValue(value.link.description) }) };
+      category.link = {
+        type: 'generated-index',
+        ...(textValue(value.link.title) && { title: textValue(value.link.title) }),
+        ...(textValue(value.link.description) && { description: textValue(value.link.description) }),
+        ...(textValue(value.link.slug) && { slug: textValue(value.link.slug) }),
+      };
     } else problems.push({ path, line: lineOf('link'), message: '"link" must be { type: doc, id } or { type: generated-index }; it is ignored' });
   }
   return category;
@@ -316,72 +311,6 @@ async function readCategory(bookDir: string, path: string, problems: SourceProbl
 function lineOfJsonPosition(text: string, message: string): string | undefined {
   const position = /position (\d+)/.exec(message)?.[1];
   return position === undefined ? undefined : String(text.slice(0, Number(position)).split('\n').length);
-}
-
-/**
- * Evaluates the author's sidebars file in a child Node process (Node strips
- * TypeScript types itself), with a timeout: it is their code, never run in
- * the server. On any failure: a warning, and undefined (autogenerated order).
- */
-export async function loadSidebars(dir: string, problems: SourceProblem[]): Promise<unknown> {
-  let file: string | undefined;
-  for (const name of SIDEBARS_FILES) {
-    try {
-      if ((await stat(join(dir, name))).isFile()) {
-        file = name;
-        break;
-      }
-    } catch {
-      // try the next name
-    }
-  }
-  if (file === undefined) return undefined;
-  const script = [
-    "const { pathToFileURL } = require('node:url');",
-    'import(pathToFileURL(process.argv[1]).href).then(',
-    '  async (m) => { let v = m.default ?? m; if (typeof v === "function") v = await v(); process.stdout.write(JSON.stringify(v ?? null)); },',
-    '  (e) => { process.stderr.write(String(e && e.message || e)); process.exit(2); });',
-  ].join('\n');
-  const output = await new Promise<{ ok: true; stdout: string } | { ok: false; message: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--no-warnings', '-e', script, join(dir, file)],
-      // The author's code gets no environment at all (no secrets, no PATH: the Node binary is an absolute path).
-      { cwd: dir, timeout: SIDEBARS_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { NODE_OPTIONS: '' } },
-      (error, stdout, stderr) => {
-        if (error) {
-          const killed = (error as { killed?: boolean }).killed;
-          resolve({ ok: false, message: killed ? `did not finish within ${SIDEBARS_TIMEOUT_MS / 1000} s` : (stderr.trim().split('\n')[0] || error.message) });
-        } else resolve({ ok: true, stdout });
-      },
-    );
-  });
-  if (!output.ok) {
-    problems.push({ path: file, message: `could not be evaluated (${output.message}); the autogenerated order is used` });
-    return undefined;
-  }
-  try {
-    return JSON.parse(output.stdout) as unknown;
-  } catch {
-    problems.push({ path: file, message: 'did not evaluate to plain data; the autogenerated order is used' });
-    return undefined;
-  }
-}
-
-/** `docs.exclude` / `exclude:` globs of the site config, where they are written as string literals. */
-export function configExclude(config: string): string[] {
-  const match = /\bexclude\s*:\s*\[([^\]]*)\]/.exec(config);
-  if (!match) return [];
-  return [...match[1].matchAll(/(['"`])([^'"`]+)\1/g)].map((m) => m[2]);
-}
-
-/** The docs folder the site config names (`path: 'book'` in the docs preset options), if it is a string literal. */
-async function configuredDocsPath(dir: string): Promise<string | undefined> {
-  const config = await readFirst(dir, CONFIG_FILES);
-  if (config === undefined) return undefined;
-  const docsBlock = /\bdocs\s*:\s*\{([\s\S]*?)\}/.exec(config)?.[1];
-  const path = docsBlock ? /\bpath\s*:\s*(['"`])([^'"`]+)\1/.exec(docsBlock)?.[2] : undefined;
-  return path?.replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
 // ---------------------------------------------------------------------------
@@ -405,7 +334,7 @@ function buildLesson(
   doc: PlannedDoc,
   slug: string,
   groups: string[],
-  partLayer: string,
+  partLayer: string | null,
   layers: readonly LayerDef[],
   goals: readonly LearningGoal[],
   linkIndex: ReadonlyMap<string, string>,
@@ -423,6 +352,7 @@ function buildLesson(
     delete fields.layer;
   }
   const title = fields.title ?? doc.title;
+  const refs = { path, links: linkIndex, assets, problems };
   let skippedTitle = false;
   const firstH1 = scanned.parsed.root.children.find((n) => n.type === 'heading');
   const markdown = transformDoc(scanned.parsed, {
@@ -435,48 +365,70 @@ function buildLesson(
       }
       return false;
     },
-    link: (url, line) => {
-      const target = resolveLessonLink(url, path, linkIndex);
-      if (target.kind === 'lesson') return `/lessons/${target.slug}${target.anchor ? `#${target.anchor}` : ''}`;
-      if (target.kind === 'other' && isFileLink(url)) {
-        const file = assets.resolve(url, path);
-        if (file.kind === 'found') return assetUrl(file.asset);
-        if (file.kind === 'missing') problems.push({ path, line, message: `linked file "${url}" is missing (looked for ${file.tried})` });
-        if (file.kind === 'too-large') problems.push({ path, line, message: `linked file "${url}" is over 20 MB; left as written` });
-        return undefined;
-      }
-      if (target.kind === 'missing') {
-        problems.push({ path, line, message: `link "${url}" does not point at a lesson of this book (it resolves to ${target.target}, which is not an imported lesson)` });
-      }
-      return undefined;
-    },
-    image: (url, line) => {
-      const file = assets.resolve(url, path);
-      if (file.kind === 'found') return assetUrl(file.asset);
-      if (file.kind === 'missing') problems.push({ path, line, message: `image "${url}" is missing (looked for ${file.tried})` });
-      if (file.kind === 'too-large') problems.push({ path, line, message: `image "${url}" is over 20 MB; left as written` });
-      return undefined;
-    },
+    link: (url, line) => rewriteLink(url, line, refs),
+    image: (url, line) => rewriteImage(url, line, refs),
     unknownComponent: (name, line) => {
       const seen = components.get(name);
       if (seen) seen.count++;
       else components.set(name, { count: 1, first: { path, line } });
     },
   });
-  const layer = fields.layer ?? expandLayerRange(partLayer)?.[0] ?? (layers[0]?.id ?? '');
+  const layer = fields.layer ?? firstLayer(partLayer) ?? layers[0]?.id ?? null;
   return {
     slug,
     title,
     type: fields.type ?? 'lesson',
-    layer: layer as SourceLesson['layer'],
+    layer,
     prerequisites: fields.prerequisites ?? [],
     goals: fields.goals ?? [...goals],
-    estimatedMinutes: fields.estimatedMinutes ?? estimateReadingMinutes(markdown),
+    estimatedMinutes: fields.estimatedMinutes ?? estimateReadingMinutes(scanned.parsed.root),
     markdown,
     sourcePath: path,
     groups,
   };
 }
+
+/**
+ * The page Docusaurus generates for a category linked to a generated index:
+ * its description, then each item of the category linked (a sub-category
+ * links to its own overview, else to its first page).
+ */
+function buildGeneratedIndex(
+  doc: PlannedDoc,
+  generated: NonNullable<PlannedDoc['generated']>,
+  slug: string,
+  groups: string[],
+  partLayer: string | null,
+  layers: readonly LayerDef[],
+  goals: readonly LearningGoal[],
+  lessonSlugOf: ReadonlyMap<string, string>,
+): SourceLesson {
+  const firstPage = (item: PlannedItem): PlannedDoc | undefined =>
+    item.kind === 'doc' ? item : (item.overview ?? item.items.map(firstPage).find((d) => d !== undefined));
+  const lines = generated.category.items.flatMap((item) => {
+    const target = firstPage(item);
+    const targetSlug = target && lessonSlugOf.get(target.path);
+    return targetSlug ? [`- [${escapeLinkText(item.label)}](/lessons/${targetSlug})`] : [];
+  });
+  const markdown = [generated.description, lines.join('\n')].filter((block) => block !== undefined && block.trim() !== '').join('\n\n');
+  return {
+    slug,
+    title: doc.title,
+    type: 'lesson',
+    layer: firstLayer(partLayer) ?? layers[0]?.id ?? null,
+    prerequisites: [],
+    goals: [...goals],
+    estimatedMinutes: 1,
+    markdown: markdown === '' ? '' : `${markdown}\n`,
+    sourcePath: generated.file ?? 'sidebars',
+    groups,
+  };
+}
+
+/** The first layer of a part's layer or range; null for a part without one. */
+const firstLayer = (partLayer: string | null): LayerId | null => (partLayer === null ? null : (expandLayerRange(partLayer)?.[0] ?? null));
+
+const escapeLinkText = (text: string): string => text.replace(/[[\]\\]/g, '\\$&');
 
 /**
  * Every way a doc can be linked to: its file path; extension-less and
@@ -604,15 +556,13 @@ async function readOverrides(dir: string): Promise<Overrides> {
 }
 
 /** Slug, title, description and version: lectern.yaml, else docusaurus.config.*, package.json and the folder name. */
-async function bookMetadata(dir: string, overrides: Overrides, config: string | undefined): Promise<Omit<SourceBook, 'layers' | 'parts'>> {
-  const configString = (key: string): string | undefined =>
-    config === undefined ? undefined : new RegExp(`^\\s*${key}\\s*:\\s*(['"\`])(.+?)\\1`, 'm').exec(config)?.[2];
+async function bookMetadata(dir: string, overrides: Overrides, site: SiteConfig | undefined): Promise<Omit<SourceBook, 'layers' | 'parts'>> {
   const packageVersion = await readPackageVersion(dir);
-  const title = overrides.title ?? configString('title') ?? prettifyName(basename(dir));
+  const title = overrides.title ?? site?.title ?? prettifyName(basename(dir));
   return {
     slug: overrides.slug ?? (toUrlSlug(title) || 'book'),
     title,
-    description: overrides.description ?? configString('tagline') ?? '',
+    description: overrides.description ?? site?.tagline ?? '',
     version: overrides.version ?? packageVersion ?? '1.0.0',
   };
 }

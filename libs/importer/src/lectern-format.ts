@@ -12,7 +12,9 @@ import {
   type SourceProblem,
 } from './book-source.types';
 import { expandLayerRange, isLayerId, LAYER_RANGE, readLessonFields, textValue, type LessonFields } from './lesson-fields';
-import { estimateReadingMinutes, firstHeading, rewriteLessonLinks, splitFrontMatter, stripDuplicateTitle, tidyBody } from './markdown';
+import { parseMarkdown, type ParsedMarkdown } from '@lectern/markdown';
+import { AssetCollector } from './assets';
+import { estimateReadingMinutes, lessonBody, readFrontMatter, titleHeading } from './lesson-text';
 import { prettifyName, toUrlSlug } from './naming';
 import { formatProblems } from './validate-book';
 import { formatYamlPath, isRecord, parseYaml, type YamlPath } from './yaml-source';
@@ -38,6 +40,13 @@ import { formatYamlPath, isRecord, parseYaml, type YamlPath } from './yaml-sourc
  * such as `L2-L3`); goals all five; type `lesson`; estimatedMinutes from the
  * text (200 prose words a minute, 10 code lines a minute, at least 1).
  *
+ * Each lesson file is read once into the shared syntax tree
+ * (@lectern/markdown) and printed back through the same transform as a
+ * Docusaurus doc (lesson-text.ts): front matter dropped, a leading H1 that
+ * repeats the title dropped, links to other lessons rewritten to
+ * `/lessons/<slug>`, images and linked files beside the lessons taken into the
+ * content store (a missing one is reported with its line).
+ *
  * A malformed manifest throws a BookSourceError naming every problem and its
  * line. A lesson whose file is missing or whose front matter is broken is
  * reported as a SourceProblem and skipped; prerequisites naming a skipped
@@ -62,7 +71,9 @@ interface ManifestChapter extends Omit<SourceChapter, 'lessons'> {
   lessons: ManifestLesson[];
 }
 
-interface ManifestPart extends Omit<SourcePart, 'chapters'> {
+interface ManifestPart extends Omit<SourcePart, 'chapters' | 'layer'> {
+  /** Required in book.yaml. */
+  layer: string;
   chapters: ManifestChapter[];
 }
 
@@ -88,22 +99,24 @@ export async function readLecternBook(dir: string, manifestName: string): Promis
   const loadedSlugs = new Set([...files.keys()].map((lesson) => lesson.slug));
   const skipped = new Set(entries.map(({ lesson }) => lesson.slug).filter((slug) => !loadedSlugs.has(slug)));
 
+  // Images and linked files beside the lessons (or, written `/img/x.png`, from the book folder) go into the content store.
+  const assets = new AssetCollector(dir, ['.']);
   const parts: SourcePart[] = manifest.parts.map((part) => ({
     ...part,
     chapters: part.chapters.map((chapter) => ({
       ...chapter,
       lessons: chapter.lessons.flatMap((lesson) => {
         const file = files.get(lesson);
-        return file ? [buildLesson(part, lesson, file, linkIndex, skipped, problems)] : [];
+        return file ? [buildLesson(part, lesson, file, linkIndex, assets, skipped, problems)] : [];
       }),
     })),
   }));
-  return { book: { ...manifest, parts }, problems };
+  return { book: { ...manifest, parts, assets: [...assets.assets.values()] }, problems };
 }
 
 interface LoadedLesson {
-  body: string;
-  bodyLine: number;
+  /** The file's syntax tree (front matter included: its lines are the file's). */
+  parsed: ParsedMarkdown;
   fields: LessonFields;
 }
 
@@ -123,7 +136,9 @@ async function loadLessonFile(
     problems.push({ path: lesson.file, message: `${reason} (${listed}); the lesson is skipped` });
     return undefined;
   }
-  const front = splitFrontMatter(text);
+  const parsed = parseMarkdown(text, { mdx: /\.mdx$/i.test(lesson.file) });
+  for (const problem of parsed.problems) problems.push({ path: lesson.file, line: problem.line, message: problem.message });
+  const front = readFrontMatter(parsed);
   if (!front.ok) {
     problems.push({ path: lesson.file, line: front.line, message: `${front.message}; the lesson is skipped` });
     return undefined;
@@ -144,7 +159,7 @@ async function loadLessonFile(
       message: `front matter slug "${ownSlug}" is ignored: the slug comes from ${manifestName} ("${lesson.slug}")`,
     });
   }
-  return { body: front.body, bodyLine: front.bodyLine, fields };
+  return { parsed, fields };
 }
 
 function buildLesson(
@@ -152,14 +167,13 @@ function buildLesson(
   entry: ManifestLesson,
   file: LoadedLesson,
   linkIndex: ReadonlyMap<string, string>,
+  assets: AssetCollector,
   skipped: ReadonlySet<string>,
   problems: SourceProblem[],
 ): SourceLesson {
   const fields: LessonFields = { ...entry.fields, ...file.fields };
-  const title = fields.title ?? firstHeading(file.body) ?? prettifyName(entry.slug);
-  const links = rewriteLessonLinks(file.body, entry.file, linkIndex, { firstLine: file.bodyLine });
-  problems.push(...links.problems);
-  const markdown = tidyBody(stripDuplicateTitle(links.markdown, title));
+  const title = fields.title ?? titleHeading(file.parsed.root) ?? prettifyName(entry.slug);
+  const markdown = lessonBody(file.parsed, title, { path: entry.file, links: linkIndex, assets, problems });
 
   const prerequisites = (fields.prerequisites ?? []).filter((slug) => {
     if (!skipped.has(slug)) return true;
@@ -173,7 +187,7 @@ function buildLesson(
     layer: fields.layer ?? defaultLayer(part.layer),
     prerequisites,
     goals: fields.goals ?? [...LEARNING_GOALS],
-    estimatedMinutes: fields.estimatedMinutes ?? estimateReadingMinutes(markdown),
+    estimatedMinutes: fields.estimatedMinutes ?? estimateReadingMinutes(file.parsed.root),
     markdown,
     sourcePath: entry.file,
   };

@@ -120,6 +120,20 @@ describe('validateBook', () => {
     ]);
   });
 
+  it('a book without layers has null layers (valid); a book with layers needs one on every part and lesson', () => {
+    const none = book();
+    none.layers = [];
+    for (const part of none.parts) {
+      part.layer = null;
+      for (const lesson of part.chapters.flatMap((c) => c.lessons)) lesson.layer = null;
+    }
+    expect(messages(none)).toEqual([]);
+    const b = book();
+    lessonOf(b, 'a').layer = null;
+    b.parts[1].layer = null;
+    expect(messages(b)).toEqual(['part 2 (part-two): has no layer, but the book declares layers (L1, L2, L3)', 'lesson "a": has no layer, but the book declares layers (L1, L2, L3)']);
+  });
+
   it('rejects chapter numbers that repeat or do not ascend, and wrong local numbers', () => {
     const b = book();
     chapterOf(b, 5).number = 3;

@@ -67,7 +67,10 @@ function checkParts(book: SourceBook, layerIds: ReadonlySet<string>, problem: Si
     if (!URL_SAFE_SLUG.test(part.slug)) problem(`${name}: slug "${part.slug}" is not URL-safe`);
     else if (slugs.has(part.slug)) problem(`part slug "${part.slug}" is used twice`);
     slugs.add(part.slug);
-    if (part.layer === '' && layerIds.size === 0) continue;
+    if (part.layer === null) {
+      if (layerIds.size > 0) problem(`${name}: has no layer, but the book declares layers (${[...layerIds].join(', ')})`);
+      continue;
+    }
     const range = expandLayerRange(part.layer);
     if (!range) problem(`${name}: layer "${part.layer}" must be a layer (L2) or a range (L2-L3)`);
     else {
@@ -120,12 +123,12 @@ function checkLessons(book: SourceBook, layerIds: ReadonlySet<string>, problems:
     else firstPath.set(lesson.slug, lesson.sourcePath);
     if (lesson.title.trim() === '') problem('has no title');
     if (!LESSON_TYPES.includes(lesson.type)) problem(`type "${lesson.type}" is not one of ${LESSON_TYPES.join(', ')}`);
-    if (lesson.layer === '' && layerIds.size === 0) {
-      // no layers in this book
+    if (lesson.layer === null) {
+      if (layerIds.size > 0) problem(`has no layer, but the book declares layers (${[...layerIds].join(', ')})`);
     } else if (!layerIds.has(lesson.layer)) problem(`layer ${lesson.layer} is not one of the book's layers (${[...layerIds].join(', ')})`);
     else {
-      const range = expandLayerRange(part.layer);
-      if (range && lesson.layer !== '' && !range.includes(lesson.layer)) problem(`layer ${lesson.layer} is outside its part's layers (${part.layer})`);
+      const range = part.layer === null ? undefined : expandLayerRange(part.layer);
+      if (range && !range.includes(lesson.layer)) problem(`layer ${lesson.layer} is outside its part's layers (${part.layer})`);
     }
     if (lesson.goals.length === 0) problem('has no goals');
     const unknownGoals = lesson.goals.filter((g) => !isLearningGoal(g));

@@ -1,0 +1,1 @@
+module.exports = require('../../jest.backend.cjs').backendJestConfig(__dirname, 'importer');
