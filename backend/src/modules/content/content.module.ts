@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IMAGE_ORIGINS, type ImageOriginsSource } from '@lectern/infra';
 import { ContentAdminController } from './content-admin.controller';
 import { ContentController } from './content.controller';
 import { ContentService } from './content.service';
@@ -19,8 +20,14 @@ const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity
 @Module({
   imports: [entities],
   controllers: [ContentController, ContentAdminController],
-  providers: [ContentService, ContentSyncService, ImageOriginsService],
-  exports: [ContentService, ContentSyncService, ImageOriginsService],
+  providers: [
+    ContentService,
+    ContentSyncService,
+    ImageOriginsService,
+    // The page's image policy (infra/http) asks through this port, never the table.
+    { provide: IMAGE_ORIGINS, inject: [ImageOriginsService], useFactory: (origins: ImageOriginsService): ImageOriginsSource => () => origins.all() },
+  ],
+  exports: [ContentService, ContentSyncService, ImageOriginsService, IMAGE_ORIGINS],
 })
 export class ContentModule {}
 
