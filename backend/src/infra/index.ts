@@ -16,6 +16,7 @@ export * from './redis/redis.module';
 export * from './health/health.module';
 export * from './http/create-app';
 export * from './http/openapi';
+export { IMAGE_ORIGINS, type ImageOriginsSource } from './http/static-site';
 export * from './http/logger';
 export * from './infra.module';
 export * from './queue';

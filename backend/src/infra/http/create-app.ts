@@ -2,15 +2,13 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import { createValidationPipe } from '../errors/validation';
 import { createLogger } from './logger';
 import { MetricsService } from '../metrics/metrics.service';
-import { registerStaticSite, type ImageOriginsSource } from './static-site';
+import { IMAGE_ORIGINS, registerStaticSite, type ImageOriginsSource } from './static-site';
 import { clientErrorHandler, registerInputLimits } from './input-limits';
 import { openApiDocument } from './openapi';
 
@@ -83,12 +81,16 @@ export async function createHttpApp(
   return app;
 }
 
-/** The image origins the content sync collected (lesson_image_origins), read with the app's database connection. */
+/** The book's image origins, from whichever module provides IMAGE_ORIGINS (content); none when no module does. */
 function imageOriginsFrom(app: INestApplication): ImageOriginsSource {
   return async () => {
-    const dataSource = app.get<DataSource>(getDataSourceToken(), { strict: false });
-    const rows: Array<{ origin: string }> = await dataSource.query('SELECT DISTINCT origin FROM lesson_image_origins ORDER BY origin');
-    return rows.map((r) => r.origin);
+    let source: ImageOriginsSource;
+    try {
+      source = app.get<ImageOriginsSource>(IMAGE_ORIGINS, { strict: false });
+    } catch {
+      return [];
+    }
+    return source();
   };
 }
 

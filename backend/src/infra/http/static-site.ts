@@ -10,6 +10,12 @@ const SERVER_PREFIXES = ['/api', '/health', '/metrics', '/admin'];
 /** Origins (scheme://host[:port]) the book's lessons load images from; the page may load images from them. */
 export type ImageOriginsSource = () => Promise<string[]>;
 
+/**
+ * Where the app finds its ImageOriginsSource: provided by the domain that
+ * knows the book's images (content), so infra reads no domain's table.
+ */
+export const IMAGE_ORIGINS = Symbol('IMAGE_ORIGINS');
+
 /** How long the page's policy is reused before the image origins are read again (a sync shows within this). */
 const POLICY_TTL_MS = 60_000;
 

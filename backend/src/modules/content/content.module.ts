@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { provideConfigSlice, QueueModule } from '@lectern/infra';
+import { IMAGE_ORIGINS, provideConfigSlice, QueueModule, type ImageOriginsSource } from '@lectern/infra';
 import { CONTENT_QUEUE } from './content.jobs';
 import { ContentAdminController } from './content-admin.controller';
 import { ContentController } from './content.controller';
@@ -22,8 +22,15 @@ const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity
 @Module({
   imports: [entities, QueueModule.register(CONTENT_QUEUE)],
   controllers: [ContentController, ContentAdminController],
-  providers: [ContentService, ContentSyncService, ImageOriginsService, provideConfigSlice(ContentConfig)],
-  exports: [ContentConfig, ContentService, ContentSyncService, ImageOriginsService],
+  providers: [
+    ContentService,
+    ContentSyncService,
+    ImageOriginsService,
+    provideConfigSlice(ContentConfig),
+    // The page's image policy (infra/http) asks through this port, never the table.
+    { provide: IMAGE_ORIGINS, inject: [ImageOriginsService], useFactory: (origins: ImageOriginsService): ImageOriginsSource => () => origins.all() },
+  ],
+  exports: [ContentConfig, ContentService, ContentSyncService, ImageOriginsService, IMAGE_ORIGINS],
 })
 export class ContentModule {}
 

@@ -69,18 +69,19 @@ export class TutorRetrievalService {
   ) {}
 
   async retrieve(request: RetrievalRequest): Promise<Retrieval> {
-    const chunksOf = new Map<string, Promise<{ title: string; chunks: LessonChunk[] } | null>>();
-    const lessonChunks = (slug: string) => {
-      let found = chunksOf.get(slug);
-      if (!found) {
-        found = this.content.lesson(slug).then(
-          async (lesson) => ({ title: lesson.title, chunks: chunkLesson(await this.content.textOf(lesson), lesson.title) }),
-          () => null,
-        );
-        chunksOf.set(slug, found);
-      }
-      return found;
-    };
+    const query = (request.selection ? `${request.query} ${request.selection.text.slice(0, 300)}` : request.query)
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, SEARCH_QUERY_MAX_LENGTH);
+    const response =
+      contentWords(query).length > 0
+        ? await this.search.search({ query, limit: SEARCH_RESULTS })
+        : { mode: 'fulltext' as const, results: [] };
+    // Every lesson needed (the selection's and the results'), looked up in one batch.
+    const lessonChunks = await this.chunksOf([
+      ...(request.selection ? [request.selection.lessonSlug] : []),
+      ...response.results.map((r) => r.lessonSlug),
+    ]);
 
     const picked: Array<Omit<RetrievedSection, 'n'>> = [];
     const seen = new Set<string>();
@@ -92,7 +93,7 @@ export class TutorRetrievalService {
     };
 
     if (request.selection) {
-      const lesson = await lessonChunks(request.selection.lessonSlug);
+      const lesson = lessonChunks.get(request.selection.lessonSlug);
       if (lesson) {
         const chunk = selectionChunk(lesson.chunks, request.selection.text, request.selection.anchor);
         if (chunk) {
@@ -105,17 +106,9 @@ export class TutorRetrievalService {
       }
     }
 
-    const query = (request.selection ? `${request.query} ${request.selection.text.slice(0, 300)}` : request.query)
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, SEARCH_QUERY_MAX_LENGTH);
-    const response =
-      contentWords(query).length > 0
-        ? await this.search.search({ query, limit: SEARCH_RESULTS })
-        : { mode: 'fulltext' as const, results: [] };
     const candidates: Array<Omit<RetrievedSection, 'n'> & { order: number }> = [];
     for (const [order, result] of response.results.entries()) {
-      const lesson = await lessonChunks(result.lessonSlug);
+      const lesson = lessonChunks.get(result.lessonSlug);
       if (!lesson) continue;
       const section = sectionFrom(result.lessonSlug, lesson.title, lesson.chunks, result.anchor, result.heading);
       const relevance = lexicalRelevance(request.query, `${section.lessonTitle} ${section.heading} ${section.text}`);
@@ -135,6 +128,19 @@ export class TutorRetrievalService {
       covered: picked.length > 0,
       sections: picked.map((section, i) => ({ ...section, n: i + 1 })),
     };
+  }
+
+  /** Title and chunks of each lesson, with one look-up of the book; a lesson not in the book, or whose text cannot be read, is left out. */
+  private async chunksOf(slugs: readonly string[]): Promise<Map<string, { title: string; chunks: LessonChunk[] }>> {
+    const lessons = await this.content.lessonsBySlug(slugs);
+    const found = new Map<string, { title: string; chunks: LessonChunk[] }>();
+    await Promise.all(
+      [...lessons.values()].map(async (lesson) => {
+        const markdown = await this.content.textOf(lesson).catch(() => null);
+        if (markdown !== null) found.set(lesson.slug, { title: lesson.title, chunks: chunkLesson(markdown, lesson.title) });
+      }),
+    );
+    return found;
   }
 }
 

@@ -15,10 +15,12 @@ import { SearchIndexHandler, SearchJobsModule, SearchModule, INDEX_QUEUE } from 
 import {
   bearer,
   createLearner,
+  CONTENT_TABLES,
   createTestApp,
   fakeTutorAnswer,
   fakeTutorInventsCitation,
   fakeTutorResponder,
+  queriesDuring,
   startFakeOpenAI,
   startPrivateRedis,
   type FakeOpenAI,
@@ -31,6 +33,7 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NOT_COVERED_ANSWER } from './prompt/tutor-prompt';
+import { TutorRetrievalService, type Retrieval } from './tutor-retrieval.service';
 import { TutorHandler } from './tutor.handler';
 import { TutorJobsModule, TutorModule } from './tutor.module';
 import { TUTOR_QUEUE } from './tutor.jobs';
@@ -278,6 +281,21 @@ describe('tutor (real PostgreSQL, a private Redis, BullMQ worker, fake OpenAI se
     expect(sent.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     const detail = await thread(learner.token, id);
     expect(detail.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  it('retrieval looks the book up once for the selection and every lesson search returns', async () => {
+    const selection = {
+      lessonSlug: 'nodes-topics-services-actions',
+      text: 'A service is a remote procedure call: a client sends a request, a server does some work and returns a response.',
+      anchor: 'services-request-and-response',
+    };
+    let retrieval: Retrieval | undefined;
+    const queries = await queriesDuring(CONTENT_TABLES, async () => {
+      retrieval = await t.app.get(TutorRetrievalService).retrieve({ query: 'How do ROS 2 services and actions differ from topics?', selection });
+    });
+    expect(queries).toHaveLength(1);
+    expect(retrieval?.sections[0]).toMatchObject({ n: 1, lessonSlug: selection.lessonSlug, anchor: selection.anchor, selected: true });
+    expect(retrieval?.covered).toBe(true);
   });
 
   it("another learner's thread answers 403; deleting a thread removes its messages", async () => {
