@@ -26,6 +26,7 @@ import { ContentApi } from '../../content/content.api';
 import { goalLabel, layerBadges, typeLabel } from '../../content/layers';
 import { statusOf } from '../../core/http-errors';
 import { revealAnchor } from '../../lesson/anchor';
+import { highlightTerms, searchTerms } from '../../lesson/highlight-terms';
 import { MarkdownRenderer } from '../../lesson/markdown-renderer.service';
 import { MarkdownView } from '../../lesson/markdown-view';
 import { PersonalizedLesson } from '../../personalize/personalized-lesson';
@@ -35,7 +36,7 @@ import { AskButton } from '../../tutor/ask-button';
 import { SelectionMenu } from '../../tutor/selection-menu';
 import { BookNav } from '../../reader/book-nav';
 import { ReaderViewService, isReaderView } from '../../reader/reader-view.service';
-import { canonicalAnchor, currentHeading } from '../../reader/scroll-spy';
+import { SPY_OFFSET_PX, canonicalAnchor, currentHeading } from '../../reader/scroll-spy';
 
 export const LESSON_TABS = [
   { id: 'original', label: 'Original' },
@@ -83,6 +84,10 @@ export class LessonPage {
   protected readonly slug = toSignal(this.route.paramMap.pipe(map((params) => params.get('slug') ?? '')), { requireSync: true });
   private readonly fragment = toSignal(this.route.fragment, { initialValue: null });
   private readonly urlView = toSignal(this.route.queryParamMap.pipe(map((params) => params.get('view'))), { requireSync: true });
+  /** A search's words to mark in the section it opened (`?highlight=…`, from the search pop-up and page). */
+  private readonly highlight = toSignal(this.route.queryParamMap.pipe(map((params) => params.get('highlight')?.trim() || null)), {
+    requireSync: true,
+  });
 
   protected readonly lesson = rxResource({ params: () => this.slug(), stream: ({ params }) => this.api.lesson(params) });
   protected readonly markdown = rxResource({ params: () => this.slug(), stream: ({ params }) => this.api.lessonContent(params) });
@@ -178,6 +183,8 @@ export class LessonPage {
   private keep: { anchor: string; top: number; tab: LessonTab } | null = null;
   /** A section asked for (table of contents) that the view on screen does not show yet. */
   private pendingAnchor: string | null = null;
+  /** The search whose first match was scrolled into view (once per lesson, search and view). */
+  private highlightShown: string | null = null;
 
   constructor() {
     effect(() => {
@@ -232,13 +239,15 @@ export class LessonPage {
           revealAnchor(this.document, id);
         }
       }
-      if (!body || !fragment) return;
-      const key = `${tab}#${fragment}`;
-      if (this.revealed === key) return;
-      const anchor = canonicalAnchor(fragment);
-      if (!this.shows(idIn(tab, anchor))) return; // not shown yet
-      this.revealed = key;
-      revealAnchor(this.document, idIn(tab, anchor));
+      if (body && fragment) {
+        const key = `${tab}#${fragment}`;
+        const anchor = canonicalAnchor(fragment);
+        if (this.revealed !== key && this.shows(idIn(tab, anchor))) {
+          this.revealed = key;
+          revealAnchor(this.document, idIn(tab, anchor));
+        }
+      }
+      if (body) this.markSearchTerms(tab, fragment);
     });
 
     // Scroll-spy: the table of contents follows the section being read.
@@ -361,6 +370,27 @@ export class LessonPage {
   private spy(): void {
     const heading = currentHeading(this.visiblePanel());
     this.activeSection.set(heading ? canonicalAnchor(heading.id) : null);
+  }
+
+  /**
+   * Marks a search's words (`?highlight=`) in the section the result pointed
+   * at, in the view on screen once it shows its final text (not a draft), and
+   * brings the first mark into view the first time.
+   */
+  private markSearchTerms(tab: LessonTab, fragment: string | null): void {
+    const query = this.highlight();
+    if (!query) return;
+    const selector = tab === 'personalized' ? '[data-testid="personalized-body"] .markdown' : '[data-testid="lesson-body"] .markdown';
+    const container = this.visiblePanel()?.querySelector<HTMLElement>(selector);
+    if (!container || container.querySelector('mark.search-hit')) return; // not shown yet, or already marked
+    const anchor = fragment ? canonicalAnchor(fragment) : null;
+    const marks = highlightTerms(container, searchTerms(query), anchor ? idIn(tab, anchor) : null);
+    const key = `${this.slug()}|${query}|${tab}`;
+    if (!marks.length || this.highlightShown === key) return;
+    this.highlightShown = key;
+    const view = this.document.defaultView;
+    const box = marks[0].getBoundingClientRect();
+    if (view && (box.top < SPY_OFFSET_PX || box.bottom > view.innerHeight)) marks[0].scrollIntoView?.({ block: 'center' });
   }
 
   /** Puts the section kept across a switch back at its height, once the new view shows it. */
