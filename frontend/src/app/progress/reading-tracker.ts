@@ -20,8 +20,8 @@ export const READING = {
    * time a heartbeat can credit before the start, so little reading is lost.
    */
   startAfterSeconds: 10,
-  /** A heading whose top is at most this far below the top of the viewport (px) is the current section. */
-  sectionTopOffset: 96,
+  /** A heading whose top is at most this far below the top of the viewport (px) is the current section (the scroll-spy's line: below the sticky header and view switch). */
+  sectionTopOffset: 110,
 } as const;
 
 /** Activity that shows the learner is there. */

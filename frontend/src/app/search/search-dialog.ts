@@ -230,7 +230,9 @@ function failure(error: unknown): string {
                 [id]="'lx-search-option-' + i"
                 [attr.aria-selected]="i === active()"
                 data-testid="search-dialog-recent-item"
+                tabindex="-1"
                 (click)="pick(i)"
+                (keydown.enter)="pick(i)"
                 (mousemove)="active.set(i)"
               >
                 {{ q }}

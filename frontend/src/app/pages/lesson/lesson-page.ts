@@ -79,6 +79,7 @@ export class LessonPage {
   private readonly document = inject(DOCUMENT);
   private readonly tracker = inject(ReadingTracker);
   private readonly readerView = inject(ReaderViewService);
+  private readonly destroyRef = inject(DestroyRef);
 
   protected readonly tabs = LESSON_TABS;
   protected readonly slug = toSignal(this.route.paramMap.pipe(map((params) => params.get('slug') ?? '')), { requireSync: true });
@@ -179,7 +180,11 @@ export class LessonPage {
   private readonly personalizedShown = signal(0);
   private lastBody: string | null = null;
   private revealed: string | null = null;
-  /** After a switch of view: the section to keep at the same height once the other view shows it. */
+  /**
+   * After a switch of view: the section held at the height it had, in the
+   * other view, as that view fills (the draft, then the checked text, images)
+   * — until the learner scrolls, types, taps or picks another section.
+   */
   private keep: { anchor: string; top: number; tab: LessonTab } | null = null;
   /** A section asked for (table of contents) that the view on screen does not show yet. */
   private pendingAnchor: string | null = null;
@@ -273,6 +278,23 @@ export class LessonPage {
       this.tab();
       this.personalizedShown();
       if (this.body.hasValue()) this.spy();
+    });
+
+    // The section kept across a switch follows every change of the page's
+    // height (a growing draft, the checked text, an image) until the learner
+    // moves on their own: wheel, touch, keys, pointer.
+    afterNextRender(() => {
+      const view = this.document.defaultView;
+      if (!view) return;
+      const release = () => (this.keep = null);
+      const inputs = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
+      for (const type of inputs) view.addEventListener(type, release, { capture: true, passive: true });
+      const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.applyKeep()) : null;
+      resized?.observe(this.document.body);
+      this.destroyRef.onDestroy(() => {
+        for (const type of inputs) view.removeEventListener(type, release, { capture: true });
+        resized?.disconnect();
+      });
     });
   }
 
@@ -393,15 +415,19 @@ export class LessonPage {
     if (view && (box.top < SPY_OFFSET_PX || box.bottom > view.innerHeight)) marks[0].scrollIntoView?.({ block: 'center' });
   }
 
-  /** Puts the section kept across a switch back at its height, once the new view shows it. */
+  /**
+   * Puts the section kept across a switch at its height, in the view now on
+   * screen: in the checked text, else in the draft being written; not shown
+   * yet, it is tried again at the next change.
+   */
   private applyKeep(): void {
     const keep = this.keep;
     if (!keep || keep.tab !== this.tab()) return;
-    const id = idIn(keep.tab, keep.anchor);
-    if (!this.shows(id)) return; // not shown yet: tried again when it is
-    const target = this.document.getElementById(id) as HTMLElement;
-    this.keep = null;
-    this.document.defaultView?.scrollBy({ top: target.getBoundingClientRect().top - keep.top, behavior: 'instant' });
+    const ids = keep.tab === 'personalized' ? [idIn(keep.tab, keep.anchor), `draft-${keep.anchor}`] : [keep.anchor];
+    const id = ids.find((candidate) => this.shows(candidate));
+    if (!id) return;
+    const delta = (this.document.getElementById(id) as HTMLElement).getBoundingClientRect().top - keep.top;
+    if (Math.abs(delta) >= 1) this.document.defaultView?.scrollBy({ top: delta, behavior: 'instant' });
   }
 
   /**
