@@ -21,7 +21,7 @@ export const READING = {
    */
   startAfterSeconds: 10,
   /** A heading whose top is at most this far below the top of the viewport (px) is the current section (the scroll-spy's line: below the sticky header and view switch). */
-  sectionTopOffset: 110,
+  sectionTopOffset: 120,
 } as const;
 
 /** Activity that shows the learner is there. */
