@@ -92,9 +92,9 @@ void describe('the learner journey', () => {
       await page.getByTestId('tab-original').click();
       await page.waitForFunction(() => document.querySelector('[data-testid="tab-original"]')?.getAttribute('aria-selected') === 'true');
 
-      // Ctrl+K → type → Enter → results → open the lesson's result at its section.
+      // Ctrl+K → type → Enter (no result picked in the pop-up) → the search page → open the lesson's result at its section.
       await page.keyboard.press('Control+K');
-      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'search-box');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'search-dialog-input');
       await page.keyboard.type(QUERY);
       await page.keyboard.press('Enter');
       await page.waitForURL('**/search?q=*');
@@ -105,7 +105,7 @@ void describe('the learner journey', () => {
       const anchor = await result.getAttribute('data-anchor');
       assert.ok(anchor, 'the result names its section');
       await result.getByRole('link').click();
-      await page.waitForURL(`**/lessons/${LESSON}#${anchor}`);
+      await page.waitForURL((url) => url.pathname === `/lessons/${LESSON}` && url.hash === `#${anchor}` && url.searchParams.get('highlight') === QUERY);
       await page.getByTestId('lesson-title').filter({ hasText: LESSON_TITLE }).waitFor();
       await page.getByTestId('lesson-body').locator(`[id="${anchor}"]`).waitFor();
       await page.waitForFunction((id) => {

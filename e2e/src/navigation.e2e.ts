@@ -46,6 +46,11 @@ async function scrollHeadingToTop(page: Page, id: string): Promise<void> {
   }, id);
 }
 
+/** Resolves after two animation frames: what the page does after a change (layout, resize observers) has run. */
+async function frames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+}
+
 async function currentTocEntry(page: Page): Promise<string | null> {
   return page.evaluate(
     () => document.querySelector('[data-testid="lesson-toc"] a[aria-current="location"]')?.getAttribute('href')?.split('#')[1] ?? null,
@@ -152,7 +157,7 @@ void describe('book navigation', () => {
 });
 
 void describe('the Personalized view', () => {
-  void it('stays chosen: reload, Next, the table of contents; the draft streams before the checked text', async () => {
+  void it('stays chosen: reload, Next, the table of contents; switching keeps the section; the draft streams before the checked text', async () => {
     const { context, page, errors } = await newVisitor(browser, lectern.baseUrl);
     try {
       await onboard(page);
@@ -164,16 +169,32 @@ void describe('the Personalized view', () => {
         .evaluateAll((hs) => hs.map((h) => h.id));
       const section = ids[1];
 
-      // Reading the second section in Original, then switching.
+      // Reading the second section in Original, then switching: the same section stays in view.
       await scrollHeadingToTop(page, section);
+      const before = await topOf(page, `[id="${section}"]`);
       await page.getByTestId('tab-personalized').click();
       // The draft appears while the rewrite is written, then the checked text replaces it.
       await page.getByTestId('personalized-draft').waitFor({ timeout: 30_000 });
       assert.equal(await page.getByTestId('personalized-body').count(), 0, 'the draft shows before the final text');
       await page.getByTestId('personalized-body').waitFor({ timeout: 60_000 });
       assert.equal(await page.getByTestId('personalized-draft').count(), 0, 'the final text replaced the draft');
-      // Not asserted yet: that this section stays in place once the rewrite shows (see the report of issue 13).
+      // Once the checked text is laid out (two frames: the page's resize observer has run), the section is where it was.
+      await frames(page);
+      const after = await topOf(page, `[id="personalized-${section}"]`);
+      assert.ok(before !== null && after !== null && Math.abs(after - before) < 40, `the section stayed in place (${before} → ${after})`);
       assert.match(page.url(), /[?&]view=personalized/);
+
+      // And back to Original (text already there): the same section, same place; then Personalized again.
+      await page.getByTestId('tab-original').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="tab-original"]')?.getAttribute('aria-selected') === 'true');
+      await frames(page);
+      const back = await topOf(page, `[id="${section}"]`);
+      assert.ok(back !== null && after !== null && Math.abs(back - after) < 40, `the section stayed in place going back (${after} → ${back})`);
+      await page.getByTestId('tab-personalized').click();
+      await page.getByTestId('personalized-body').waitFor();
+      await frames(page);
+      const again = await topOf(page, `[id="personalized-${section}"]`);
+      assert.ok(again !== null && back !== null && Math.abs(again - back) < 40, `and again (${back} → ${again})`);
 
       // Reload: still Personalized (the URL, and the learner's stored choice).
       await page.reload();

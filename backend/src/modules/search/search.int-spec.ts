@@ -22,7 +22,15 @@ import { SearchIndexHandler } from './search-index.handler';
 import { ChunkIndexService, REINDEX_BATCH } from './indexing/chunk-index.service';
 import { EmbeddingBackfillService } from './indexing/embedding-backfill.service';
 import { SearchJobsModule, SearchModule } from './search.module';
-import { fulltextCandidatesSql, hnswSettingsSql, RESULTS_PER_LESSON, RRF_K, vectorCandidatesSql, vectorLiteral } from './search.sql';
+import {
+  fulltextCandidatesSql,
+  hnswSettingsSql,
+  RESULTS_PER_LESSON,
+  RRF_K,
+  VECTOR_MIN_SIMILARITY,
+  vectorCandidatesSql,
+  vectorLiteral,
+} from './search.sql';
 import { INDEX_QUEUE } from './search.jobs';
 
 const SAMPLE_BOOK = resolve(__dirname, '../../../../content');
@@ -265,6 +273,21 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
       expect(question.results.length).toBeGreaterThan(0);
     });
 
+    it('answers nothing for a query the book does not cover: the semantic side has a relevance floor', async () => {
+      const query = 'sourdough bread recipe with rye flour';
+      const vectorCalls = fake.calls.embeddings;
+      const res = await ok(hybrid, { query });
+      expect(fake.calls.embeddings).toBe(vectorCalls + 1); // the query was embedded: its neighbours were looked at
+      expect(res).toEqual({ mode: 'hybrid', results: [] });
+      // Without the floor the same vectors would have answered a full page of unrelated sections.
+      const [vector] = (await hybrid.app.get(LlmService).embed([query], { purpose: 'test' })).vectors;
+      const unfloored: unknown[] = await hybrid.dataSource.transaction(async (m) => {
+        await m.query(hnswSettingsSql(40));
+        return m.query(vectorCandidatesSql('$1', '$2', '$3', '$4', 'TRUE'), [vectorLiteral(vector), 'text-embedding-3-small', 1536, 40]);
+      });
+      expect(unfloored.length).toBeGreaterThanOrEqual(10);
+    });
+
     it('caches query vectors in Redis: the same query again makes no embedding call', async () => {
       const query = 'how does a robot know where its own joints are';
       await ok(hybrid, { query });
@@ -303,14 +326,14 @@ describe('search (real PostgreSQL + pgvector, Redis, BullMQ worker, fake OpenAI 
         });
       };
       const lexical = await candidates(fulltextCandidatesSql(), [query, null, null, k, query]);
-      const semantic = await candidates(vectorCandidatesSql('$1', '$2', '$3', '$4', 'TRUE'), [
+      const semantic = await candidates(vectorCandidatesSql('$1', '$2', '$3', '$4', 'TRUE', VECTOR_MIN_SIMILARITY), [
         vectorLiteral(vector),
         'text-embedding-3-small',
         1536,
         k,
       ]);
       expect(lexical.length).toBeGreaterThan(0);
-      expect(semantic.length).toBe(k);
+      expect(semantic.length).toBeGreaterThan(0);
       const expected = reciprocalRankFusion([lexical, semantic], { k: RRF_K, perGroup: RESULTS_PER_LESSON, limit });
       const res = await ok(hybrid, { query, limit });
       expect(res.mode).toBe('hybrid');

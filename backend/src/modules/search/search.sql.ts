@@ -108,12 +108,34 @@ export function fulltextCandidatesSql(): string {
 }
 
 /**
+ * The relevance floor of the semantic side: a chunk whose cosine similarity to
+ * the query is below it is no candidate at all. Vector search always has
+ * nearest neighbours, related or not; without a floor a query the book does
+ * not cover (a typo, another subject) is answered with ten unrelated
+ * sections. Unrelated texts score about 0–0.15 (OpenAI's text-embedding-3
+ * models and the repository's fake embedder alike), a passage about the
+ * query's subject 0.25 and up. Full-text candidates need no floor: they share
+ * the query's words.
+ */
+export const VECTOR_MIN_SIMILARITY = 0.2;
+
+/**
  * Top-k chunks by cosine distance to the query vector, for one model, filtered.
  * ORDER BY the distance operator on the indexed column lets the planner walk
  * the HNSW index; with hnsw.iterative_scan (see hnswSettingsSql) the walk
- * continues past ef_search when filters reject candidates.
+ * continues past ef_search when filters reject candidates. With `minSimilarity`,
+ * the candidates below it are dropped after the walk (the nearest come first,
+ * so the ranks of those kept do not change).
  */
-export function vectorCandidatesSql(vector: string, model: string, dimensions: string, limit: string, filters = FILTERS): string {
+export function vectorCandidatesSql(
+  vector: string,
+  model: string,
+  dimensions: string,
+  limit: string,
+  filters = FILTERS,
+  minSimilarity: number | null = null,
+): string {
+  const floor = minSimilarity === null ? '' : `\n  WHERE v.distance <= ${1 - minSimilarity}`;
   return `
   SELECT id, row_number() OVER (ORDER BY distance, id) AS rank FROM (
     SELECT c.id, e.embedding <=> ${vector}::vector AS distance
@@ -122,7 +144,7 @@ export function vectorCandidatesSql(vector: string, model: string, dimensions: s
     WHERE e.model = ${model} AND e.dimensions = ${dimensions} AND ${filters}
     ORDER BY e.embedding <=> ${vector}::vector
     LIMIT ${limit}
-  ) v`;
+  ) v${floor}`;
 }
 
 /**
@@ -140,7 +162,7 @@ export function searchSql(hybrid: boolean): string {
   return `
 WITH ${FULLTEXT_PRELUDE},
 fts AS (${FULLTEXT_CANDIDATES}
-)${hybrid ? `,\nvec AS (${vectorCandidatesSql('$7', '$8', '$9', '$4')}\n)` : ''},
+)${hybrid ? `,\nvec AS (${vectorCandidatesSql('$7', '$8', '$9', '$4', FILTERS, VECTOR_MIN_SIMILARITY)}\n)` : ''},
 fused AS (
   SELECT id, sum(1.0 / (${RRF_K} + rank)) AS score, bool_or(exact) AS exact FROM (${ranked}) r GROUP BY id
 ),

@@ -3,6 +3,7 @@ export const STORAGE_KEYS = {
   token: 'lectern.token',
   userId: 'lectern.userId',
   theme: 'lectern.theme',
+  recentSearches: 'lectern.recentSearches',
 } as const;
 
 // localStorage can be missing or throw (storage disabled, private modes, quota);

@@ -40,10 +40,24 @@ describe('ReadingTracker', () => {
   const keepalives = () =>
     fetchMock.mock.calls.map(([url, init]) => ({ url, init, body: JSON.parse(String(init.body)) as LessonTimeRequest }));
 
-  async function open(section: string | null = null): Promise<TestRequest> {
-    tracker.open(SLUG, section);
+  const startUrl = (slug = SLUG) => `/api/progress/lessons/${slug}/start`;
+
+  /** Opens the lesson: its progress is read (GET), nothing is started. */
+  async function open(section: string | null = null, slug = SLUG): Promise<void> {
+    tracker.open(slug, section);
     await flush();
-    return http.expectOne({ method: 'POST', url: `/api/progress/lessons/${SLUG}/start` });
+    http.expectOne({ method: 'GET', url: `/api/progress/lessons/${slug}` }).flush(lessonProgress(slug, 'not_started'));
+    await flush();
+  }
+
+  /** Opens the lesson and reads the 10 s that start it (the start answered). */
+  async function openAndStart(section: string | null = null, slug = SLUG): Promise<TestRequest> {
+    await open(section, slug);
+    await readFor(READING.startAfterSeconds);
+    const start = http.expectOne({ method: 'POST', url: startUrl(slug) });
+    start.flush(lessonProgress(slug, 'in_progress'));
+    await flush();
+    return start;
   }
 
   beforeEach(() => {
@@ -73,8 +87,30 @@ describe('ReadingTracker', () => {
     document.body.innerHTML = '';
   });
 
-  it('starts the lesson on open, with the deep link’s section, and shows the answer', async () => {
-    const start = await open('try-it');
+  it('reads the progress on open and starts nothing: a lesson opened and left alone is not reported', async () => {
+    await open();
+    expect(tracker.progress()?.status).toBe('not_started');
+    await wait(5 * 60); // no scroll, key or pointer: the learner never read it
+    expect(http.match({ method: 'POST', url: startUrl() })).toHaveLength(0);
+    expect(heartbeats()).toHaveLength(0);
+    tracker.close();
+    expect(keepalives()).toEqual([]);
+  });
+
+  it('reports nothing for a lesson glanced at for less than 10 s, even with activity', async () => {
+    await open();
+    await readFor(READING.startAfterSeconds - 1);
+    tracker.close();
+    expect(http.match({ method: 'POST', url: startUrl() })).toHaveLength(0);
+    expect(keepalives()).toEqual([]);
+  });
+
+  it('starts the lesson after 10 s of reading, with the deep link’s section, and shows the answer', async () => {
+    await open('try-it');
+    await readFor(READING.startAfterSeconds - 1);
+    expect(http.match({ method: 'POST', url: startUrl() })).toHaveLength(0);
+    await readFor(1);
+    const start = http.expectOne({ method: 'POST', url: startUrl() });
     expect(start.request.body).toEqual({ section: 'try-it' });
     expect(start.request.headers.get('Authorization')).toBe('Bearer tok-1');
     start.flush(lessonProgress(SLUG, 'in_progress'));
@@ -82,17 +118,35 @@ describe('ReadingTracker', () => {
     expect(tracker.progress()?.status).toBe('in_progress');
   });
 
+  it('starts at once when the learner scrolls on to another section than the one it opened at', async () => {
+    const body = document.createElement('div');
+    body.innerHTML = '<p>Intro</p><h2 id="two-kinds">A</h2><h2 id="try-it">B</h2>';
+    document.body.append(body);
+    const tops: Record<string, number> = { 'two-kinds': 50, 'try-it': 700 };
+    for (const heading of Array.from(body.querySelectorAll('h2'))) {
+      vi.spyOn(heading, 'getBoundingClientRect').mockImplementation(() => ({ top: tops[heading.id] }) as DOMRect);
+    }
+    tracker.watchSections(() => body);
+    await open('two-kinds'); // a deep link: being at its section is not reading yet
+    window.dispatchEvent(new Event('scroll'));
+    await wait(2);
+    expect(http.match({ method: 'POST', url: startUrl() })).toHaveLength(0);
+    Object.assign(tops, { 'two-kinds': -600, 'try-it': 40 });
+    window.dispatchEvent(new Event('scroll'));
+    await wait(1);
+    http.expectOne({ method: 'POST', url: startUrl() }).flush(lessonProgress(SLUG, 'in_progress'));
+    expect(http.match({ method: 'POST', url: startUrl() })).toHaveLength(0);
+  });
+
   it('starts with an empty body without a section, and ignores a fragment that is not an anchor', async () => {
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
-    tracker.close();
-    tracker.open('controllers', 'not an anchor');
-    await flush();
-    expect(http.expectOne('/api/progress/lessons/controllers/start').request.body).toEqual({});
+    await open('not an anchor', 'controllers');
+    await readFor(READING.startAfterSeconds);
+    expect(http.expectOne(startUrl('controllers')).request.body).toEqual({});
   });
 
   it('sends a heartbeat every 30 s of reading, with the counted seconds', async () => {
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
-    await readFor(29);
+    await openAndStart();
+    await readFor(19);
     expect(heartbeats()).toHaveLength(0);
     await readFor(1);
     const [first] = heartbeats();
@@ -107,16 +161,14 @@ describe('ReadingTracker', () => {
   });
 
   it('stops counting after a minute without activity, and counts again on scroll, key or pointer', async () => {
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
-    await wait(5 * 60); // opened, then left alone: only the first minute counts
+    await openAndStart();
+    await wait(5 * 60); // left alone after the last scroll: only its first minute counts
     expect(heartbeats().map((r) => r.request.body)).toEqual([{ seconds: 30 }, { seconds: 30 }]);
     tracker.close();
     expect(keepalives()).toEqual([]); // nothing left to report
 
-    tracker.open('controllers');
-    await flush();
-    http.expectOne('/api/progress/lessons/controllers/start').flush(lessonProgress('controllers', 'in_progress'));
-    await wait(70);
+    await openAndStart(null, 'controllers');
+    await wait(60);
     http.match('/api/progress/lessons/controllers/time'); // the first minute's two heartbeats
     await wait(60);
     expect(http.match('/api/progress/lessons/controllers/time')).toHaveLength(0);
@@ -128,8 +180,8 @@ describe('ReadingTracker', () => {
   });
 
   it('does not count while the tab is hidden, and flushes with a keepalive request when it is hidden', async () => {
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
-    await readFor(12);
+    await openAndStart();
+    await readFor(2);
     setVisibility('hidden');
     expect(keepalives()).toEqual([
       {
@@ -151,8 +203,8 @@ describe('ReadingTracker', () => {
   });
 
   it('flushes what is left on pagehide and when the lesson is closed (leaving the page)', async () => {
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
-    await readFor(35);
+    await openAndStart();
+    await readFor(25);
     heartbeats().forEach((r) => r.flush(lessonProgress(SLUG, 'in_progress')));
     window.dispatchEvent(new Event('pagehide'));
     expect(keepalives().map((k) => k.body)).toEqual([{ seconds: 5 }]);
@@ -166,12 +218,12 @@ describe('ReadingTracker', () => {
   });
 
   it('flushes the previous lesson when another one opens', async () => {
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
+    await openAndStart();
     await readFor(9);
     tracker.open('controllers');
-    expect(keepalives().map((k) => [k.url, k.body])).toEqual([[TIME_URL, { seconds: 9 }]]);
+    expect(keepalives().map((k) => [k.url, k.body])).toEqual([[TIME_URL, { seconds: 19 }]]);
     await flush();
-    http.expectOne('/api/progress/lessons/controllers/start').flush(lessonProgress('controllers', 'in_progress'));
+    http.expectOne('/api/progress/lessons/controllers').flush(lessonProgress('controllers', 'not_started'));
   });
 
   it('reports the section: the last heading scrolled past the top of the viewport', async () => {
@@ -185,8 +237,12 @@ describe('ReadingTracker', () => {
     let shown = true;
     tracker.watchSections(() => (shown ? body : null));
 
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
+    await open();
     await readFor(30);
+    // Already at a section: the lesson was started at the first tick, there.
+    const start = http.expectOne({ method: 'POST', url: startUrl() });
+    expect(start.request.body).toEqual({ section: 'why-bodies' });
+    start.flush(lessonProgress(SLUG, 'in_progress'));
     expect(heartbeats().map((r) => r.request.body)).toEqual([{ seconds: 30, section: 'why-bodies' }]);
 
     tops['why-bodies'] = 500; // scrolled back up
@@ -208,8 +264,8 @@ describe('ReadingTracker', () => {
   });
 
   it('marks the lesson as complete, and a late heartbeat does not undo it', async () => {
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
-    await readFor(30);
+    await openAndStart();
+    await readFor(20);
     const [late] = heartbeats();
     const done = tracker.complete();
     await flush();
@@ -222,8 +278,8 @@ describe('ReadingTracker', () => {
   });
 
   it('counts again the seconds of a heartbeat that did not reach the server', async () => {
-    (await open()).flush(lessonProgress(SLUG, 'in_progress'));
-    await readFor(30);
+    await openAndStart();
+    await readFor(20);
     heartbeats()[0].error(new ProgressEvent('error'));
     await readFor(30);
     expect(heartbeats().map((r) => r.request.body)).toEqual([{ seconds: 60 }]);
@@ -233,5 +289,6 @@ describe('ReadingTracker', () => {
     expect(READING.tickMs).toBe(1000);
     expect(READING.heartbeatSeconds).toBe(30);
     expect(READING.idleAfterMs).toBe(60_000);
+    expect(READING.startAfterSeconds).toBe(10);
   });
 });

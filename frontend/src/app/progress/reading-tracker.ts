@@ -13,8 +13,15 @@ export const READING = {
   idleAfterMs: 60_000,
   /** A heartbeat (PUT …/time) is sent after this much counted time. */
   heartbeatSeconds: 30,
-  /** A heading whose top is at most this far below the top of the viewport (px) is the current section. */
-  sectionTopOffset: 96,
+  /**
+   * Counted reading time after which an opened lesson is "in progress" (with
+   * at least one scroll, key or pointer action of the learner since it
+   * opened). Kept at most the server's heartbeat allowance (5 s) above the
+   * time a heartbeat can credit before the start, so little reading is lost.
+   */
+  startAfterSeconds: 10,
+  /** A heading whose top is at most this far below the top of the viewport (px) is the current section (the scroll-spy's line: below the sticky header and view switch). */
+  sectionTopOffset: 120,
 } as const;
 
 /** Activity that shows the learner is there. */
@@ -42,8 +49,12 @@ export const READING_CLOCK = new InjectionToken<ReadingClock>('ReadingClock', {
 });
 
 /**
- * Reading progress of the lesson on screen, one per lesson page: opening a
- * lesson starts it (POST …/start, with the #section of a deep link); time is
+ * Reading progress of the lesson on screen, one per lesson page. Opening a
+ * lesson only reads its progress (GET); it is started (POST …/start, with the
+ * section being read) once the learner really reads: 10 s of counted time
+ * with some activity of theirs, or scrolling on to another section than the
+ * one it opened at. Time read before that and never reaching it (a lesson
+ * opened for a moment) is not reported at all. Time is
  * counted only while the tab is visible and the learner active (scroll, key
  * or pointer within the last minute) and reported every 30 counted seconds
  * with the section the learner is at; what is left is flushed when they leave
@@ -64,6 +75,14 @@ export class ReadingTracker {
   private run = 0;
   private sectionRoot: () => HTMLElement | null = () => null;
   private section: string | null = null;
+  /** The section the lesson opened at (a deep link's), null at the top. */
+  private openedAt: string | null = null;
+  /** Whether the start was sent (the lesson counts as read from then on). */
+  private started = false;
+  /** Some scroll, key or pointer action of the learner since the lesson opened. */
+  private interacted = false;
+  /** Counted time since the lesson opened. */
+  private readMs = 0;
   /** Counted time not reported yet. */
   private pendingMs = 0;
   /** Time of heartbeats that did not reach the server: sent along with the next one. */
@@ -84,14 +103,15 @@ export class ReadingTracker {
     this.close();
     this.slug = slug;
     const run = ++this.run;
-    this.section = section && SECTION_ANCHOR.test(section) ? section : null;
+    this.section = this.openedAt = section && SECTION_ANCHOR.test(section) ? section : null;
     this.progressState.set(null);
-    this.pendingMs = this.unsentMs = 0;
+    this.pendingMs = this.unsentMs = this.readMs = 0;
+    this.started = this.interacted = false;
     this.visible = this.isVisible();
     this.lastTick = this.lastActivity = this.clock.now();
     this.listen();
     this.stopTicking = this.clock.every(READING.tickMs, () => this.tick());
-    this.call(run, this.api.start(slug, this.section)).catch(() => undefined); // not fatal: heartbeats still count
+    this.call(run, this.api.lesson(slug)).catch(() => undefined); // not fatal: the status shows once it is started
   }
 
   /**
@@ -125,7 +145,24 @@ export class ReadingTracker {
   private tick(): void {
     this.account();
     if (this.isActive()) this.readSection();
+    if (!this.started) {
+      if (!this.isReading()) return;
+      this.start();
+    }
     if (this.pendingMs >= READING.heartbeatSeconds * 1000) this.heartbeat();
+  }
+
+  /** Real reading: enough counted time with some activity of the learner, or on to another section. */
+  private isReading(): boolean {
+    if (!this.interacted) return false;
+    return this.readMs >= READING.startAfterSeconds * 1000 || (this.section !== null && this.section !== this.openedAt);
+  }
+
+  private start(): void {
+    const slug = this.slug;
+    if (!slug) return;
+    this.started = true;
+    this.call(this.run, this.api.start(slug, this.section)).catch(() => undefined); // not fatal: heartbeats start it too
   }
 
   /** Adds the time since the last tick when the learner was reading. */
@@ -133,7 +170,10 @@ export class ReadingTracker {
     const now = this.clock.now();
     // A late tick (a sleeping laptop) counts at most two ticks' worth.
     const elapsed = Math.min(Math.max(0, now - this.lastTick), READING.tickMs * 2);
-    if (this.isActive(now)) this.pendingMs += elapsed;
+    if (this.isActive(now)) {
+      this.pendingMs += elapsed;
+      this.readMs += elapsed;
+    }
     this.lastTick = now;
   }
 
@@ -164,7 +204,7 @@ export class ReadingTracker {
 
   private flushOnLeave(): void {
     const slug = this.slug;
-    if (!slug) return;
+    if (!slug || !this.started) return; // a lesson only glanced at is not reported
     this.readSection();
     const seconds = this.takeSeconds();
     if (seconds >= 1) this.api.sendTimeOnLeave(slug, this.body(seconds));
@@ -193,7 +233,10 @@ export class ReadingTracker {
       target.addEventListener(type, handler, { passive: true, capture: true });
       this.listeners.push(() => target.removeEventListener(type, handler, { capture: true }));
     };
-    const active = () => (this.lastActivity = this.clock.now());
+    const active = () => {
+      this.lastActivity = this.clock.now();
+      this.interacted = true;
+    };
     for (const type of ACTIVITY_EVENTS) on(view, type, active);
     on(this.document, 'visibilitychange', () => this.onVisibilityChange());
     on(view, 'pagehide', () => {

@@ -7,8 +7,8 @@ export function canonicalAnchor(id: string): string {
   return id;
 }
 
-/** Below the sticky header: a heading whose top is above this line (px from the viewport top) has been reached. */
-export const SPY_OFFSET_PX = 110;
+/** Below the sticky header and the lesson's view switch: a heading whose top is above this line (px from the viewport top) has been reached. */
+export const SPY_OFFSET_PX = 120;
 
 /**
  * The heading being read in `root`: the last `h2`/`h3` whose top has passed

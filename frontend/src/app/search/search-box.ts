@@ -1,7 +1,5 @@
 import { DOCUMENT } from '@angular/common';
-import { ChangeDetectionStrategy, Component, ElementRef, inject, signal, viewChild } from '@angular/core';
-import { Router } from '@angular/router';
-import { SEARCH_QUERY_MAX_LENGTH } from '@lectern/api-types';
+import { ChangeDetectionStrategy, Component, Injector, inject, signal } from '@angular/core';
 
 /** Ctrl+K, or ⌘+K on a Mac: the usual "go to search" shortcut. */
 export function isSearchShortcut(event: KeyboardEvent): boolean {
@@ -9,9 +7,10 @@ export function isSearchShortcut(event: KeyboardEvent): boolean {
 }
 
 /**
- * The header's search box. Ctrl+K / ⌘+K focuses it from anywhere (also from
- * another text field: that is the convention); Enter opens /search?q=…;
- * Escape clears it and gives focus back to the page.
+ * The header's search button. It, or Ctrl+K / ⌘+K from anywhere (also from
+ * another text field: that is the convention), opens the search pop-up
+ * (SearchDialog). The pop-up and Angular CDK's Dialog load the first time
+ * it opens: no page pays for them before.
  */
 @Component({
   selector: 'lx-search-box',
@@ -22,100 +21,121 @@ export function isSearchShortcut(event: KeyboardEvent): boolean {
       display: block;
     }
 
-    form {
-      position: relative;
+    button {
       display: flex;
       align-items: center;
-    }
-
-    input {
+      gap: 0.5rem;
       width: 100%;
-      min-width: 10rem;
+      min-width: 2.75rem;
       min-height: 2.75rem;
-      padding: 0 3.25rem 0 0.75rem;
+      padding: 0 0.5rem 0 0.75rem;
       border: 1px solid var(--border);
       border-radius: 0.5rem;
       background: var(--surface);
-      color: var(--text);
+      color: var(--muted);
       font: inherit;
+      cursor: pointer;
+    }
+
+    button:hover {
+      border-color: var(--accent);
+    }
+
+    .label {
+      flex: 1;
+      text-align: start;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
 
     kbd {
-      position: absolute;
-      inset-inline-end: 0.5rem;
       padding: 0.05rem 0.375rem;
       border: 1px solid var(--border-subtle);
       border-radius: 0.25rem;
-      color: var(--muted);
       font: inherit;
       font-size: 0.75rem;
-      pointer-events: none;
     }
 
-    input:focus + kbd {
-      display: none;
+    svg {
+      flex: none;
+      width: 1.125rem;
+      height: 1.125rem;
+    }
+
+    /* Phones: the magnifier alone (its name stays for screen readers). */
+    @media (max-width: 63.99rem) {
+      button {
+        justify-content: center;
+        padding: 0;
+      }
+
+      .label,
+      kbd {
+        display: none;
+      }
     }
   `,
   template: `
-    <form role="search" aria-label="Book" (submit)="submit($event)">
-      <label for="header-search" class="visually-hidden">Search the book</label>
-      <input
-        #input
-        id="header-search"
-        type="search"
-        name="q"
+    <div role="search" aria-label="Book">
+      <button
+        type="button"
         data-testid="search-box"
-        placeholder="Search the book"
-        autocomplete="off"
-        enterkeyhint="search"
+        aria-haspopup="dialog"
         aria-keyshortcuts="Control+K Meta+K"
-        [maxLength]="maxLength"
-        [value]="query()"
-        (input)="query.set(input.value)"
-        (keydown.escape)="clear($event)"
-      />
-      <kbd aria-hidden="true">{{ shortcutHint }}</kbd>
-    </form>
+        aria-label="Search the book"
+        [attr.aria-expanded]="open()"
+        (click)="openDialog()"
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2" />
+          <path d="m15.5 15.5 5 5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+        </svg>
+        <span class="label" aria-hidden="true">Search the book</span>
+        <kbd aria-hidden="true">{{ shortcutHint }}</kbd>
+      </button>
+    </div>
   `,
 })
 export class SearchBox {
-  private readonly router = inject(Router);
-  private readonly input = viewChild.required<ElementRef<HTMLInputElement>>('input');
+  private readonly injector = inject(Injector);
 
-  protected readonly maxLength = SEARCH_QUERY_MAX_LENGTH;
-  protected readonly query = signal('');
-  protected readonly shortcutHint = /Mac|iPhone|iPad/i.test(inject(DOCUMENT).defaultView?.navigator.platform ?? '') ? '⌘K' : 'Ctrl K';
-
-  /** Focuses the box (and selects what is in it). */
-  focus(): void {
-    const input = this.input().nativeElement;
-    input.focus();
-    input.select();
-  }
+  /** Whether the pop-up is open. */
+  protected readonly open = signal(false);
+  private opening: Promise<void> | null = null;
+  protected readonly shortcutHint = /Mac|iPhone|iPad/i.test(inject(DOCUMENT).defaultView?.navigator?.platform ?? '') ? '⌘K' : 'Ctrl K';
 
   protected onDocumentKeydown(event: KeyboardEvent): void {
     if (!isSearchShortcut(event) || event.defaultPrevented) return;
     event.preventDefault(); // the browser's own Ctrl+K (search the web) is not wanted here
-    this.focus();
+    void this.openDialog();
   }
 
-  protected async submit(event: Event): Promise<void> {
-    event.preventDefault();
-    const q = this.query().trim();
-    this.reset();
-    await this.router.navigate(['/search'], { queryParams: q ? { q } : {} });
+  /** Opens the search pop-up (again: nothing; it is already open). Focus returns to where it was when it closes. */
+  openDialog(): Promise<void> {
+    if (this.open()) return Promise.resolve();
+    this.opening ??= this.load().finally(() => (this.opening = null));
+    return this.opening;
   }
 
-  protected clear(event: Event): void {
-    event.preventDefault();
-    this.reset();
-  }
-
-  /** Empties the box and hands focus back to the page. */
-  private reset(): void {
-    const input = this.input().nativeElement;
-    this.query.set('');
-    input.value = '';
-    input.blur();
+  private async load(): Promise<void> {
+    const [{ Dialog }, { createGlobalPositionStrategy }, { SearchDialog }] = await Promise.all([
+      import('@angular/cdk/dialog'),
+      import('@angular/cdk/overlay'),
+      import('./search-dialog'),
+    ]);
+    if (this.open()) return;
+    const ref = this.injector.get(Dialog).open(SearchDialog, {
+      ariaLabel: 'Search the book',
+      ariaModal: true,
+      autoFocus: '#lx-search-dialog-input',
+      restoreFocus: true, // back to what had focus (the button, or the page where Ctrl+K was pressed)
+      hasBackdrop: true,
+      closeOnNavigation: true,
+      // Near the top (as search pop-ups are): the results grow downwards without moving the box.
+      positionStrategy: createGlobalPositionStrategy(this.injector).top('8vh').centerHorizontally(),
+    });
+    this.open.set(true);
+    ref.closed.subscribe(() => this.open.set(false));
   }
 }

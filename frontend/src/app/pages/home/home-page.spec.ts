@@ -32,7 +32,7 @@ describe('HomePage', () => {
     if (progress === 'fail') summary.flush({ statusCode: 500, error: 'x', message: 'x' }, { status: 500, statusText: 'Server Error' });
     else summary.flush(progress);
     const recs = http.expectOne((r) => r.url === '/api/progress/recommendations');
-    expect(recs.request.params.get('limit')).toBe('3');
+    expect(recs.request.params.get('limit')).toBe('4'); // one more: the lesson to continue is left out
     recs.flush(recommendations);
     await settle();
     await fixture.whenStable();
@@ -44,7 +44,7 @@ describe('HomePage', () => {
     await open();
     const welcome = byTestId(root, 'home-welcome');
     expect(welcome.textContent?.replace(/\s+/g, ' ')).toContain(
-      'Welcome! Lessons will be written for a graduate · beginner programmer · new to robotics · AI/ML: no experience · goals: hobby, research · in English',
+      'Welcome back! Lessons will be written for a graduate · beginner programmer · new to robotics · AI/ML: no experience · goals: hobby, research · in English',
     );
   });
 
@@ -55,6 +55,10 @@ describe('HomePage', () => {
     const link = byTestId(card, 'continue-link');
     expect(link.textContent?.trim()).toBe('Lab: Try With AI');
     expect(link.getAttribute('href')).toBe('/lessons/lab-try-with-ai#steps');
+    // It leads the page, and the welcome's book link steps back.
+    expect(root.querySelector('section > .card')).toBe(card);
+    expect(byTestId(root, 'home-start-reading').textContent?.trim()).toBe('Browse the book');
+    expect(byTestId(root, 'home-start-reading').classList.contains('btn-primary')).toBe(false);
   });
 
   it('links the lesson alone when no section is known, and shows no card with nothing to resume', async () => {
@@ -63,15 +67,21 @@ describe('HomePage', () => {
     TestBed.resetTestingModule();
     await open({ ...PROGRESS, resume: null });
     expect(root.querySelector('[data-testid="continue-card"]')).toBeNull();
+    expect(root.querySelector('section > .card')).toBe(byTestId(root, 'home-welcome'));
+    expect(byTestId(root, 'home-welcome').querySelector('h1')?.textContent?.trim()).toBe('Welcome!');
+    expect(byTestId(root, 'home-start-reading').classList.contains('btn-primary')).toBe(true);
+    // With nothing to continue, every recommendation is listed (three).
+    expect(root.querySelectorAll('[data-testid="recommendation"]')).toHaveLength(3);
   });
 
-  it('shows the top three recommendations compactly, each with its first reason', async () => {
+  it('shows three recommendations compactly, each with its first reason, never the lesson Continue offers', async () => {
     await open();
     const items = Array.from(byTestId(root, 'home-recommendations').querySelectorAll<HTMLElement>('[data-testid="recommendation"]'));
-    expect(items.map((i) => i.dataset['slug'])).toEqual(['lab-try-with-ai', 'spawning-a-robot', 'controllers']);
-    expect(items[1].querySelector('a')?.getAttribute('href')).toBe('/lessons/spawning-a-robot');
-    expect(items[1].textContent).toContain('20 min');
-    expect(items[1].textContent).toContain('Its prerequisites are done');
+    // lab-try-with-ai is recommended first, but it is the lesson to continue: not repeated.
+    expect(items.map((i) => i.dataset['slug'])).toEqual(['spawning-a-robot', 'controllers', 'twin-summary']);
+    expect(items[0].querySelector('a')?.getAttribute('href')).toBe('/lessons/spawning-a-robot');
+    expect(items[0].textContent).toContain('20 min');
+    expect(items[0].textContent).toContain('Its prerequisites are done');
     expect(byTestId(root, 'home-progress-link').getAttribute('href')).toBe('/progress');
   });
 

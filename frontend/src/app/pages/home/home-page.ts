@@ -12,8 +12,9 @@ import { ProgressApi } from '../../progress/progress.api';
 export const HOME_RECOMMENDATIONS = 3;
 
 /**
- * Welcomes the learner with what their profile means for the lessons, offers
- * to continue where they left off, and the next lessons recommended to them.
+ * Leads with "Continue where you left off" when a lesson is in progress,
+ * then welcomes the learner with what their profile means for the lessons and
+ * the next lessons recommended to them (never the one Continue offers).
  */
 @Component({
   selector: 'lx-home-page',
@@ -65,8 +66,20 @@ export const HOME_RECOMMENDATIONS = 3;
   `,
   template: `
     <section class="page home" aria-labelledby="home-title">
+      @if (resume(); as r) {
+        <section class="card continue" aria-labelledby="continue-title" data-testid="continue-card">
+          <h2 id="continue-title">Continue where you left off</h2>
+          <p>
+            <a class="btn btn-primary continue-link" data-testid="continue-link" [routerLink]="r.commands" [fragment]="r.fragment">{{ r.title }}</a>
+          </p>
+          @if (r.fragment) {
+            <p class="muted">Back at the section you were reading.</p>
+          }
+        </section>
+      }
+
       <div class="card welcome" data-testid="home-welcome">
-        <h1 id="home-title">Welcome!&ngsp;</h1>
+        <h1 id="home-title">{{ resume() ? 'Welcome back!' : 'Welcome!' }}&ngsp;</h1>
         @if (summary(); as text) {
           <p class="summary" data-testid="home-summary">{{ text }}</p>
         } @else if (failed()) {
@@ -76,21 +89,13 @@ export const HOME_RECOMMENDATIONS = 3;
         }
         <p><a routerLink="/profile">Change your answers</a> at any time.</p>
         <p class="actions">
-          <a class="btn btn-primary" routerLink="/book" data-testid="home-start-reading">Start reading</a>
+          @if (resume()) {
+            <a class="btn" routerLink="/book" data-testid="home-start-reading">Browse the book</a>
+          } @else {
+            <a class="btn btn-primary" routerLink="/book" data-testid="home-start-reading">Start reading</a>
+          }
         </p>
       </div>
-
-      @if (resume(); as r) {
-        <section class="card continue" aria-labelledby="continue-title" data-testid="continue-card">
-          <h2 id="continue-title">Continue where you left off</h2>
-          <p>
-            <a class="continue-link" data-testid="continue-link" [routerLink]="r.commands" [fragment]="r.fragment">{{ r.title }}</a>
-          </p>
-          @if (r.fragment) {
-            <p class="muted">Back at the section you were reading.</p>
-          }
-        </section>
-      }
 
       @if (recommended(); as list) {
         @if (list.length) {
@@ -127,17 +132,23 @@ export class HomePage {
   // Neither is essential to the page: when they fail, their cards are not shown.
   private readonly progress = rxResource({ stream: () => this.progressApi.summary().pipe(catchError(() => of(null))) });
   private readonly recommendations = rxResource({
-    stream: () => this.progressApi.recommendations(HOME_RECOMMENDATIONS).pipe(catchError(() => of(null))),
+    // One more than shown: the lesson Continue offers is left out of them.
+    stream: () => this.progressApi.recommendations(HOME_RECOMMENDATIONS + 1).pipe(catchError(() => of(null))),
   });
 
   protected readonly resume = computed(() => {
     const resume = this.progress.hasValue() ? this.progress.value()?.resume : null;
-    return resume ? { title: resume.title, ...resumeLink(resume) } : null;
+    return resume ? { title: resume.title, slug: resume.lessonSlug, ...resumeLink(resume) } : null;
   });
 
-  protected readonly recommended = computed(() =>
-    this.recommendations.hasValue() ? (this.recommendations.value()?.recommendations.slice(0, HOME_RECOMMENDATIONS) ?? null) : null,
-  );
+  /** The recommendations, without the lesson "Continue" already offers (it is not repeated below it). */
+  protected readonly recommended = computed(() => {
+    if (!this.recommendations.hasValue()) return null;
+    const list = this.recommendations.value()?.recommendations;
+    if (!list) return null;
+    const continuing = this.resume()?.slug;
+    return list.filter((r) => r.lesson.slug !== continuing).slice(0, HOME_RECOMMENDATIONS);
+  });
 
   constructor() {
     void this.load();

@@ -65,12 +65,23 @@ describe('LessonPage', () => {
 
   afterEach(() => vi.unstubAllGlobals());
 
-  /** Answers POST …/start, which opening a lesson sends; returns its body. */
-  async function answerStart(slug = SLUG, status: LessonStatus = 'in_progress'): Promise<unknown> {
+  /** Answers GET …/progress/lessons/:slug, which opening a lesson sends (it starts nothing). */
+  async function answerProgress(slug = SLUG, status: LessonStatus = 'in_progress'): Promise<void> {
+    await until(() => http.match({ method: 'GET', url: `/api/progress/lessons/${slug}` }).map((r) => r.flush(lessonProgress(slug, status))).length > 0);
+  }
+
+  /** The POST …/start sent once the learner really reads; returns its body. */
+  async function startRequest(slug = SLUG): Promise<TestRequest> {
     let start: TestRequest | undefined;
     await until(() => ([start] = http.match({ method: 'POST', url: `/api/progress/lessons/${slug}/start` })).length > 0);
-    start?.flush(lessonProgress(slug, status));
-    return start?.request.body;
+    return start as TestRequest;
+  }
+
+  /** Where the lesson's headings are on screen (jsdom lays nothing out). */
+  function placeHeadings(tops: Record<string, number>): void {
+    for (const heading of Array.from(byTestId(root, 'lesson-body').querySelectorAll('h2, h3'))) {
+      vi.spyOn(heading, 'getBoundingClientRect').mockImplementation(() => ({ top: tops[heading.id] ?? 2000 }) as DOMRect);
+    }
   }
 
   async function open(
@@ -78,7 +89,7 @@ describe('LessonPage', () => {
     lesson: LessonDto = LESSON,
     markdown = LESSON_MARKDOWN,
     status: LessonStatus = 'in_progress',
-  ): Promise<unknown> {
+  ): Promise<void> {
     TestBed.configureTestingModule({
       providers: [
         provideHttpClient(),
@@ -105,9 +116,8 @@ describe('LessonPage', () => {
     await until(
       () => http.match('/api/progress').map((request) => request.flush(null, { status: 503, statusText: 'Unavailable' })).length > 0,
     );
-    const started = await answerStart(lesson.slug, status);
+    await answerProgress(lesson.slug, status);
     await until(() => !!root.querySelector('[data-testid="lesson-body"] h2'));
-    return started;
   }
 
   /** Answers the questionnaire, preferences and POST /api/personalize calls the Personalized tab makes. */
@@ -273,7 +283,7 @@ describe('LessonPage', () => {
     await settle();
     http.expectOne('/api/content/lessons/lab-try-with-ai').flush({ ...LESSON, slug: 'lab-try-with-ai', title: 'Lab: Try With AI' });
     http.expectOne('/api/content/lessons/lab-try-with-ai/content').flush('## Steps\n');
-    await answerStart('lab-try-with-ai');
+    await answerProgress('lab-try-with-ai');
     root = harness.routeNativeElement as HTMLElement;
     await until(() => root.querySelector('[data-testid="lesson-title"]')?.textContent?.trim() === 'Lab: Try With AI');
     expect(root.querySelector('lx-personalized-lesson')).toBeNull();
@@ -288,18 +298,37 @@ describe('LessonPage', () => {
     expect(byTestId(root, 'lesson-body').contains(document.activeElement)).toBe(true);
   });
 
-  it('starts the lesson on opening it, at a deep link’s section, and shows its status near the title', async () => {
-    expect(await open(`/lessons/${SLUG}#try-it`)).toEqual({ section: 'try-it' });
+  it('opening a lesson starts nothing; 10 s of reading start it at the deep link’s section; its status shows near the title', async () => {
+    await open(`/lessons/${SLUG}#try-it`, LESSON, LESSON_MARKDOWN, 'not_started');
     await until(() => !!root.querySelector('[data-testid="lesson-status"]'));
     const status = byTestId(root, 'lesson-status');
-    expect(status.textContent?.trim()).toBe('In progress');
+    expect(status.textContent?.trim()).toBe('Not started');
+    placeHeadings({ 'two-kinds-of-ai': -900, 'why-bodies-matter': -500, 'try-it': 40 });
+    clock.advance(20); // open, but no scroll, key or pointer: not read
+    expect(http.match({ method: 'POST', url: `/api/progress/lessons/${SLUG}/start` })).toHaveLength(0);
+    expect(http.match({ method: 'PUT', url: `/api/progress/lessons/${SLUG}/time` })).toHaveLength(0);
+    TestBed.resetTestingModule();
+    await open(`/lessons/${SLUG}#try-it`, LESSON, LESSON_MARKDOWN, 'not_started');
+    placeHeadings({ 'two-kinds-of-ai': -900, 'why-bodies-matter': -500, 'try-it': 40 });
+    window.dispatchEvent(new Event('scroll'));
+    clock.advance(9);
+    expect(http.match({ method: 'POST', url: `/api/progress/lessons/${SLUG}/start` })).toHaveLength(0);
+    clock.advance(1);
+    const start = await startRequest();
+    expect(start.request.body).toEqual({ section: 'try-it' });
+    start.flush(lessonProgress(SLUG, 'in_progress'));
+    await until(() => byTestId(root, 'lesson-status').textContent?.trim() === 'In progress');
     expect(status.closest('header')).not.toBeNull();
     expect(byTestId(root, 'lesson-complete').textContent?.trim()).toBe('Mark as complete');
     expect(root.querySelector('[data-testid="lesson-completed"]')).toBeNull();
   });
 
   it('starts without a section when the fragment is not one of the lesson’s headings', async () => {
-    expect(await open(`/lessons/${SLUG}#part-1`)).toEqual({});
+    await open(`/lessons/${SLUG}#part-1`, LESSON, LESSON_MARKDOWN, 'not_started');
+    placeHeadings({});
+    window.dispatchEvent(new Event('scroll'));
+    clock.advance(10);
+    expect((await startRequest()).request.body).toEqual({});
   });
 
   /** The POST …/complete the button sent. */
@@ -358,11 +387,12 @@ describe('LessonPage', () => {
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
     try {
       await open();
-      const tops: Record<string, number> = { 'two-kinds-of-ai': -300, 'why-bodies-matter': 400, 'try-it': 900 };
-      for (const heading of Array.from(byTestId(root, 'lesson-body').querySelectorAll('h2, h3'))) {
-        vi.spyOn(heading, 'getBoundingClientRect').mockImplementation(() => ({ top: tops[heading.id] }) as DOMRect);
-      }
+      placeHeadings({ 'two-kinds-of-ai': -300, 'why-bodies-matter': 400, 'try-it': 900 });
+      window.dispatchEvent(new Event('scroll')); // the learner scrolled into the first section: reading
       clock.advance(12);
+      const start = await startRequest();
+      expect(start.request.body).toEqual({ section: 'two-kinds-of-ai' });
+      start.flush(lessonProgress(SLUG, 'in_progress'));
       expect(fetchMock).not.toHaveBeenCalled();
       await TestBed.inject(Router).navigateByUrl('/book');
       await settle();

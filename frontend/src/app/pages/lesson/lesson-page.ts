@@ -26,6 +26,7 @@ import { ContentApi } from '../../content/content.api';
 import { goalLabel, layerBadges, typeLabel } from '../../content/layers';
 import { statusOf } from '../../core/http-errors';
 import { revealAnchor } from '../../lesson/anchor';
+import { highlightTerms, searchTerms } from '../../lesson/highlight-terms';
 import { MarkdownRenderer } from '../../lesson/markdown-renderer.service';
 import { MarkdownView } from '../../lesson/markdown-view';
 import { PersonalizedLesson } from '../../personalize/personalized-lesson';
@@ -35,7 +36,7 @@ import { AskButton } from '../../tutor/ask-button';
 import { SelectionMenu } from '../../tutor/selection-menu';
 import { BookNav } from '../../reader/book-nav';
 import { ReaderViewService, isReaderView } from '../../reader/reader-view.service';
-import { canonicalAnchor, currentHeading } from '../../reader/scroll-spy';
+import { SPY_OFFSET_PX, canonicalAnchor, currentHeading } from '../../reader/scroll-spy';
 
 export const LESSON_TABS = [
   { id: 'original', label: 'Original' },
@@ -78,11 +79,16 @@ export class LessonPage {
   private readonly document = inject(DOCUMENT);
   private readonly tracker = inject(ReadingTracker);
   private readonly readerView = inject(ReaderViewService);
+  private readonly destroyRef = inject(DestroyRef);
 
   protected readonly tabs = LESSON_TABS;
   protected readonly slug = toSignal(this.route.paramMap.pipe(map((params) => params.get('slug') ?? '')), { requireSync: true });
   private readonly fragment = toSignal(this.route.fragment, { initialValue: null });
   private readonly urlView = toSignal(this.route.queryParamMap.pipe(map((params) => params.get('view'))), { requireSync: true });
+  /** A search's words to mark in the section it opened (`?highlight=…`, from the search pop-up and page). */
+  private readonly highlight = toSignal(this.route.queryParamMap.pipe(map((params) => params.get('highlight')?.trim() || null)), {
+    requireSync: true,
+  });
 
   protected readonly lesson = rxResource({ params: () => this.slug(), stream: ({ params }) => this.api.lesson(params) });
   protected readonly markdown = rxResource({ params: () => this.slug(), stream: ({ params }) => this.api.lessonContent(params) });
@@ -174,10 +180,16 @@ export class LessonPage {
   private readonly personalizedShown = signal(0);
   private lastBody: string | null = null;
   private revealed: string | null = null;
-  /** After a switch of view: the section to keep at the same height once the other view shows it. */
+  /**
+   * After a switch of view: the section held at the height it had, in the
+   * other view, as that view fills (the draft, then the checked text, images)
+   * — until the learner scrolls, types, taps or picks another section.
+   */
   private keep: { anchor: string; top: number; tab: LessonTab } | null = null;
   /** A section asked for (table of contents) that the view on screen does not show yet. */
   private pendingAnchor: string | null = null;
+  /** The search whose first match was scrolled into view (once per lesson, search and view). */
+  private highlightShown: string | null = null;
 
   constructor() {
     effect(() => {
@@ -232,13 +244,15 @@ export class LessonPage {
           revealAnchor(this.document, id);
         }
       }
-      if (!body || !fragment) return;
-      const key = `${tab}#${fragment}`;
-      if (this.revealed === key) return;
-      const anchor = canonicalAnchor(fragment);
-      if (!this.shows(idIn(tab, anchor))) return; // not shown yet
-      this.revealed = key;
-      revealAnchor(this.document, idIn(tab, anchor));
+      if (body && fragment) {
+        const key = `${tab}#${fragment}`;
+        const anchor = canonicalAnchor(fragment);
+        if (this.revealed !== key && this.shows(idIn(tab, anchor))) {
+          this.revealed = key;
+          revealAnchor(this.document, idIn(tab, anchor));
+        }
+      }
+      if (body) this.markSearchTerms(tab, fragment);
     });
 
     // Scroll-spy: the table of contents follows the section being read.
@@ -264,6 +278,23 @@ export class LessonPage {
       this.tab();
       this.personalizedShown();
       if (this.body.hasValue()) this.spy();
+    });
+
+    // The section kept across a switch follows every change of the page's
+    // height (a growing draft, the checked text, an image) until the learner
+    // moves on their own: wheel, touch, keys, pointer.
+    afterNextRender(() => {
+      const view = this.document.defaultView;
+      if (!view) return;
+      const release = () => (this.keep = null);
+      const inputs = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
+      for (const type of inputs) view.addEventListener(type, release, { capture: true, passive: true });
+      const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.applyKeep()) : null;
+      resized?.observe(this.document.body);
+      this.destroyRef.onDestroy(() => {
+        for (const type of inputs) view.removeEventListener(type, release, { capture: true });
+        resized?.disconnect();
+      });
     });
   }
 
@@ -363,15 +394,40 @@ export class LessonPage {
     this.activeSection.set(heading ? canonicalAnchor(heading.id) : null);
   }
 
-  /** Puts the section kept across a switch back at its height, once the new view shows it. */
+  /**
+   * Marks a search's words (`?highlight=`) in the section the result pointed
+   * at, in the view on screen once it shows its final text (not a draft), and
+   * brings the first mark into view the first time.
+   */
+  private markSearchTerms(tab: LessonTab, fragment: string | null): void {
+    const query = this.highlight();
+    if (!query) return;
+    const selector = tab === 'personalized' ? '[data-testid="personalized-body"] .markdown' : '[data-testid="lesson-body"] .markdown';
+    const container = this.visiblePanel()?.querySelector<HTMLElement>(selector);
+    if (!container || container.querySelector('mark.search-hit')) return; // not shown yet, or already marked
+    const anchor = fragment ? canonicalAnchor(fragment) : null;
+    const marks = highlightTerms(container, searchTerms(query), anchor ? idIn(tab, anchor) : null);
+    const key = `${this.slug()}|${query}|${tab}`;
+    if (!marks.length || this.highlightShown === key) return;
+    this.highlightShown = key;
+    const view = this.document.defaultView;
+    const box = marks[0].getBoundingClientRect();
+    if (view && (box.top < SPY_OFFSET_PX || box.bottom > view.innerHeight)) marks[0].scrollIntoView?.({ block: 'center' });
+  }
+
+  /**
+   * Puts the section kept across a switch at its height, in the view now on
+   * screen: in the checked text, else in the draft being written; not shown
+   * yet, it is tried again at the next change.
+   */
   private applyKeep(): void {
     const keep = this.keep;
     if (!keep || keep.tab !== this.tab()) return;
-    const id = idIn(keep.tab, keep.anchor);
-    if (!this.shows(id)) return; // not shown yet: tried again when it is
-    const target = this.document.getElementById(id) as HTMLElement;
-    this.keep = null;
-    this.document.defaultView?.scrollBy({ top: target.getBoundingClientRect().top - keep.top, behavior: 'instant' });
+    const ids = keep.tab === 'personalized' ? [idIn(keep.tab, keep.anchor), `draft-${keep.anchor}`] : [keep.anchor];
+    const id = ids.find((candidate) => this.shows(candidate));
+    if (!id) return;
+    const delta = (this.document.getElementById(id) as HTMLElement).getBoundingClientRect().top - keep.top;
+    if (Math.abs(delta) >= 1) this.document.defaultView?.scrollBy({ top: delta, behavior: 'instant' });
   }
 
   /**

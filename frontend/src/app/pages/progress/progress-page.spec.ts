@@ -67,7 +67,9 @@ describe('ProgressPage', () => {
       'Part 1, Physical AI Foundations: 50% complete, 1 of 2 lessons done, 1 in progress',
       'Part 2, The Digital Twin: 0% complete, 0 of 3 lessons done',
     ]);
-    expect(bars[0].querySelector<HTMLElement>('.bar-done')?.style.width).toBe('50%');
+    // Each bar is exactly the percentage beside it: nothing else is drawn in it.
+    expect(bars.map((b) => Array.from(b.querySelectorAll<HTMLElement>('[role="img"] > *')).map((s) => s.style.width))).toEqual([['50%'], ['0%']]);
+    expect(bars.map((b) => text(b.querySelector('.bar-value')))).toEqual(['50%', '0%']);
     expect(byTestId(root, 'progress-chart').tagName).toBe('FIGURE');
 
     const table = byTestId<HTMLTableElement>(root, 'progress-parts');

@@ -13,11 +13,9 @@ export const PROGRESS_PAGE_RECOMMENDATIONS = 5;
 
 function partView(part: PartProgressDto) {
   const done = part.completionPercentage;
-  const started = part.totalLessons ? Math.round((part.inProgressLessons / part.totalLessons) * 1000) / 10 : 0;
   return {
     ...part,
     name: `Part ${part.number} · ${part.title}`,
-    started,
     /** The bar's text alternative. */
     description:
       `Part ${part.number}, ${part.title}: ${done}% complete, ${lessonsOf(part.completedLessons, part.totalLessons)} done` +

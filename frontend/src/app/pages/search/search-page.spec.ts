@@ -101,13 +101,13 @@ describe('SearchPage', () => {
     expect(text(byTestId(root, 'search-status'))).toBe('3 sections found');
   });
 
-  it('links each result to its lesson at the section (no # for an introduction)', async () => {
+  it('links each result to its lesson at the section (no # for an introduction), with the words to highlight', async () => {
     await open('/search?q=robot');
     await answer();
     expect(links().map((a) => a.getAttribute('href'))).toEqual([
-      '/lessons/controllers#pid-loops',
-      '/lessons/digital-ai-vs-physical-ai',
-      '/lessons/spawning-a-robot#launch-files',
+      '/lessons/controllers?highlight=robot#pid-loops',
+      '/lessons/digital-ai-vs-physical-ai?highlight=robot',
+      '/lessons/spawning-a-robot?highlight=robot#launch-files',
     ]);
   });
 
@@ -210,19 +210,19 @@ describe('SearchPage', () => {
 
     press(input, 'ArrowDown');
     expect(press(links()[0], 'Enter').defaultPrevented).toBe(true);
-    await until(() => router.url === '/lessons/controllers#pid-loops');
+    await until(() => /^\/lessons\/controllers\?highlight=[^#]+#pid-loops$/.test(router.url));
     http.match(() => true); // the lesson page's own requests
   });
 
-  it('opens the lesson scrolled to the matching section', async () => {
-    await open('/search?q=try');
+  it('opens the lesson scrolled to the matching section, the words marked there', async () => {
+    await open('/search?q=keeping%20notes');
     await answer({
       mode: 'fulltext',
-      results: [{ lessonSlug: LESSON.slug, lessonTitle: LESSON.title, heading: 'Try it', anchor: 'try-it', snippet: '<mark>Try</mark> it', score: 1 }],
+      results: [{ lessonSlug: LESSON.slug, lessonTitle: LESSON.title, heading: 'Try it', anchor: 'try-it', snippet: '<mark>Keep</mark> <mark>notes</mark>', score: 1 }],
     });
     expect(text(byTestId(root, 'search-mode'))).toBe('Search mode: full-text');
     links()[0].click();
-    await until(() => router.url === `/lessons/${LESSON.slug}#try-it`);
+    await until(() => router.url === `/lessons/${LESSON.slug}?highlight=keeping%20notes#try-it`);
     await settle();
     http.expectOne(`/api/content/lessons/${LESSON.slug}`).flush(LESSON);
     http.expectOne(`/api/content/lessons/${LESSON.slug}/content`).flush(LESSON_MARKDOWN);
@@ -230,12 +230,19 @@ describe('SearchPage', () => {
     // The lesson page asks for the learner's reading view and the sidebar's check marks.
     await until(() => http.match('/api/user/reader-view').map((r) => r.flush({ view: 'original' })).length > 0);
     await until(() => http.match('/api/progress').map((r) => r.flush(null, { status: 503, statusText: 'Unavailable' })).length > 0);
-    let start: TestRequest | undefined;
-    await until(() => ([start] = http.match({ method: 'POST', url: `/api/progress/lessons/${LESSON.slug}/start` })).length > 0);
-    expect(start?.request.body).toEqual({ section: 'try-it' });
-    start?.flush(lessonProgress(LESSON.slug, 'in_progress'));
+    // Its progress is read (opening a lesson starts nothing).
+    await until(
+      () =>
+        http.match({ method: 'GET', url: `/api/progress/lessons/${LESSON.slug}` }).map((r) => r.flush(lessonProgress(LESSON.slug, 'not_started')))
+          .length > 0,
+    );
     await until(() => document.activeElement?.id === 'try-it');
-  });
+    // "keeping" finds "Keep" (its stem), "notes" itself; only in the "Try it" section.
+    await until(() => document.querySelectorAll('[data-testid="lesson-body"] mark.search-hit').length > 0);
+    const marks = Array.from(document.querySelectorAll('[data-testid="lesson-body"] mark.search-hit'));
+    expect(marks.map((m) => m.textContent)).toEqual(['Keep', 'notes']);
+    expect(marks.every((m) => m.closest('.admonition'))).toBe(true);
+  }, 20_000); // two pages, the lesson's renderer loaded on the way
 
   it('says when no section matches', async () => {
     await open('/search?q=xyzzy&layer=L5');

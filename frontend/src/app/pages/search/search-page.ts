@@ -149,6 +149,8 @@ export class SearchPage {
       return {
         ...r,
         fragment: r.anchor || undefined,
+        /** The opened lesson marks the search's words in the section. */
+        queryParams: { highlight: state.query },
         html: snippetHtml(r.snippet),
         layerBadges: layer && book ? layerBadges(layer, book.layers) : [],
       };
@@ -230,7 +232,7 @@ export class SearchPage {
       case 'Enter': {
         const result = this.results()[index];
         if (!result || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return; // new tab/window: the browser's
-        void this.router.navigate(['/lessons', result.lessonSlug], { fragment: result.fragment });
+        void this.router.navigate(['/lessons', result.lessonSlug], { fragment: result.fragment, queryParams: result.queryParams });
         break;
       }
       default:
