@@ -72,12 +72,12 @@ export function run(script, args, env) {
   });
 }
 
-/** Starts a long-running process; resolves once `ready()` answers true. */
-export async function startProcess(args, env, ready, label) {
+/** Starts a long-running process; resolves once `ready()` answers true (within `timeoutMs`: more on a loaded machine). */
+export async function startProcess(args, env, ready, label, timeoutMs = 30_000) {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + timeoutMs;
   while (!(await ready().catch(() => false))) {
     if (child.exitCode !== null) throw new Error(`${label} exited ${child.exitCode}: ${err}`);
     if (Date.now() > deadline) throw new Error(`${label} did not start: ${err}`);

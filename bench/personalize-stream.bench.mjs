@@ -43,7 +43,8 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 try {
   await run('dist/backend/cli.js', ['migrate'], env);
   await run('dist/backend/cli.js', ['content', 'sync', 'content', '--json'], env);
-  processes.push(await startProcess([join(ROOT, 'dist/backend/main.js')], env, async () => (await fetch(`${base}/health/ready`)).ok, 'api'));
+  // A shared or loaded machine may need minutes to start the api: the figures below are measured once it runs.
+  processes.push(await startProcess([join(ROOT, 'dist/backend/main.js')], env, async () => (await fetch(`${base}/health/ready`)).ok, 'api', 300_000));
   processes.push(await startProcess([join(ROOT, 'dist/backend/worker.js')], env, async () => true, 'worker'));
 
   // The shortest and the longest lesson, by the length of their text.

@@ -32,7 +32,7 @@ export class ProgressApi {
     return this.asLearner(() => this.http.get<LessonProgressDto>(lessonUrl(slug)));
   }
 
-  /** Opening a lesson starts it (idempotent: the first `startedAt` is kept). */
+  /** Starts the lesson, once the learner really reads it (ReadingTracker); idempotent: the first `startedAt` is kept. */
   start(slug: string, section?: string | null): Observable<LessonProgressDto> {
     const body: StartLessonRequest = section ? { section } : {};
     return this.asLearner(() => this.http.post<LessonProgressDto>(`${lessonUrl(slug)}/start`, body));
