@@ -91,6 +91,7 @@ describe('a site as fetched, without node_modules, its docs beside it (website/ 
         "import { createRequire } from 'node:module';",
         'const require = createRequire(import.meta.url);',
         "const i18n = yaml.load('locales: [en]');",
+        "const npm2yarn = require('@docusaurus/remark-plugin-npm2yarn');",
         'export default {',
         "  title: 'Fetched ' + versions[0],",
         '  i18n,',

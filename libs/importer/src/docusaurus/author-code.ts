@@ -74,7 +74,7 @@ async function evaluate(dir: string, file: string, pick = '(v) => v', timeoutMs 
     'const resolveFilename = Module._resolveFilename;',
     'Module._resolveFilename = function (request, ...rest) { try { return resolveFilename.call(this, request, ...rest); } catch (e) { if (bare(request)) return "lectern-stub:" + request; throw e; } };',
     'const load = Module._load;',
-    'Module._load = function (request, ...rest) { if (request.startsWith("lectern-stub:")) return globalThis.__lecternStub; try { return load.call(this, request, ...rest); } catch (e) { if (bare(request) && e.code === "MODULE_NOT_FOUND") return globalThis.__lecternStub; throw e; } };',
+    'Module._load = function (request, parent, ...rest) { if (bare(request)) { try { resolveFilename.call(Module, request, parent); } catch { return globalThis.__lecternStub; } } return load.call(this, request, parent, ...rest); };',
     `Module.register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(ESM_HOOKS)}));`,
     `const pick = ${pick};`,
     'import(pathToFileURL(process.argv[1]).href).then(',
