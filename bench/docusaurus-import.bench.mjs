@@ -115,7 +115,7 @@ try {
     const again = performance.now();
     const second = JSON.parse(cli('content', 'sync', site, '--json').trim().split('\n').pop());
     const secondWall = performance.now() - again;
-    const docsDir = ['docs', '.'].map((d) => join(site, d)).find((d) => existsSync(d) && statSync(d).isDirectory());
+    const docsDir = ['docs', '../docs', '.'].map((d) => join(site, d)).find((d) => existsSync(d) && statSync(d).isDirectory());
     const byKind = new Map();
     const components = new Map();
     for (const p of first.problems) {

@@ -19,6 +19,11 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Component } from '@angular/core';
 export const probe = [Injectable, Entity, Queue, Redis, Component];"
+  "libs/importer/src/__boundary_probe__.ts|no-restricted-imports|the importer importing a framework (it is framework-free)|import { Injectable } from '@nestjs/common';
+import { Entity } from 'typeorm';
+export const probe = [Injectable, Entity];"
+  "libs/importer/src/__boundary_probe_domain__.ts|@nx/enforce-module-boundaries|the importer importing a backend domain|import { ContentService } from '@lectern/content';
+export const probe = ContentService;"
   "backend/src/infra/__boundary_probe__.ts|@nx/enforce-module-boundaries|infra importing a domain|import { ContentService } from '@lectern/content';
 export const probe = ContentService;"
   "backend/src/modules/recommendations/__boundary_probe__.ts|no-restricted-imports|a domain importing another domain's entity|import { LessonEntity } from '@lectern/content';

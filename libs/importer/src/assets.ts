@@ -67,9 +67,11 @@ export class AssetCollector {
   private readonly byPath = new Map<string, AssetLookup>();
 
   /** `bookDir`: the site folder (holding static/); paths are relative to it. */
+  /** `docsRel`: the docs folder, relative to `bookDir`; it may lie beside the site (`../docs`), and its files are the book's too. */
   constructor(
     private readonly bookDir: string,
     private readonly staticDirs: readonly string[] = ['static'],
+    private readonly docsRel = '',
   ) {}
 
   /** `fromPath`: the doc's book-relative path. */
@@ -84,7 +86,8 @@ export class AssetCollector {
       for (const dir of this.staticDirs) candidates.push(posix.join(dir, target));
     } else candidates.push(posix.normalize(posix.join(posix.dirname(fromPath), target)));
     for (const candidate of candidates) {
-      if (candidate.startsWith('../')) continue;
+      const inBook = !candidate.startsWith('../') || (this.docsRel.startsWith('../') && candidate.startsWith(`${this.docsRel}/`));
+      if (!inBook) continue;
       const cached = this.byPath.get(candidate);
       if (cached) return cached;
       const found = this.read(candidate);

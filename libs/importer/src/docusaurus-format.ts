@@ -73,7 +73,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string, site?: Si
 
   // scan + parse
   const { docs, categories } = await scanDocs(dir, docsRel, problems);
-  const sidebars = await loadSidebars(dir, problems);
+  const sidebars = await loadSidebars(dir, problems, undefined, site?.sidebarPath);
   const exclude = site?.exclude ?? [];
 
   // plan
@@ -118,7 +118,7 @@ export async function readDocusaurusBook(dir: string, docsRel: string, site?: Si
   const goals = overrides.goals ?? [...LEARNING_GOALS];
   const layers = overrides.layers ?? [];
   const components = new Map<string, { count: number; first: { path: string; line: number } }>();
-  const assets = new AssetCollector(dir);
+  const assets = new AssetCollector(dir, ['static'], docsRel);
   const parts: SourcePart[] = planned.map((part) => {
     const override = overrides.parts.get(part.slug);
     const layer = override?.layer ?? (layers.length > 0 ? layers[0].id : null);

@@ -63,6 +63,18 @@ describe('parseMarkdown', () => {
     expect(parseMarkdown('---\ntitle: x\n---\n<Tabs>\n\nHi\n\n</Tabs>\n', { mdx: true, frontmatter: false }).root.children[0].type).toBe('thematicBreak');
   });
 
+  it('reads HTML comments in MDX as comments (Docusaurus does), and keeps them as written in code', () => {
+    const text = '# Post\n\nIntro.\n\n<!-- truncate -->\n\nMore `<!-- inline -->`.\n\n```html\n<!-- in code -->\n<b>x</b>\n```\n';
+    const { root, mdx, problems, source } = parseMarkdown(text, { mdx: true });
+    expect([mdx, problems]).toEqual([true, []]);
+    expect(source).toBe(text);
+    expect(root.children.map((n) => n.type)).toEqual(['heading', 'paragraph', 'mdxFlowExpression', 'paragraph', 'code']);
+    expect(codeBlocks(root)[0].code).toBe('<!-- in code -->\n<b>x</b>');
+    expect(plainText(root.children[3])).toBe('More <!-- inline -->.');
+    const comment = root.children[2];
+    expect(text.slice(comment.position?.start.offset, comment.position?.end.offset)).toBe('<!-- truncate -->');
+  });
+
   it('keeps Docusaurus explicit heading ids in MDX, offsets unchanged', () => {
     const text = '## Set up {#setup}\n\n## Set up\n';
     const { root, source } = parseMarkdown(text, { mdx: true });

@@ -55,9 +55,24 @@ const HEADING_ID_LINE = /^( {0,3}#{1,6}[ \t].*?)\{(#[^\s{}]+)\}([ \t]*)$/gm;
 const ID_OPEN = '\uE010';
 const ID_CLOSE = '\uE011';
 
-function restoreHeadingIds(root: Root): void {
-  visit(root, 'text', (node) => {
-    if (node.value.includes(ID_OPEN)) node.value = node.value.replaceAll(ID_OPEN, '{').replaceAll(ID_CLOSE, '}');
+/**
+ * An HTML comment, `<!-- truncate -->`: Docusaurus accepts it in MDX, the MDX
+ * parser does not. It becomes an MDX comment of the same length,
+ * `{/*\uE012 truncate *\/}`, so offsets stay valid; where the stand-in lands
+ * in code (an HTML example), the comment is put back as written.
+ */
+const HTML_COMMENT = /<!--([\s\S]*?)-->/g;
+const COMMENT_MARK = '\uE012';
+const HIDDEN_COMMENT = /\{\/\*\uE012([\s\S]*?)\*\/\}/g;
+
+function restoreHidden(root: Root): void {
+  visit(root, (node) => {
+    const withValue = node as { value?: unknown };
+    if (typeof withValue.value !== 'string') return;
+    let value = withValue.value;
+    if (value.includes(ID_OPEN)) value = value.replaceAll(ID_OPEN, '{').replaceAll(ID_CLOSE, '}');
+    if (value.includes(COMMENT_MARK)) value = value.replace(HIDDEN_COMMENT, '<!--$1-->');
+    withValue.value = value;
   });
 }
 
@@ -75,9 +90,11 @@ export function parseMarkdown(text: string, options: ParseOptions = {}): ParsedM
   if (!options.mdx) return { root: markdownProcessor.parse(source), source, mdx: false, problems: [] };
   try {
     // Docusaurus hides explicit heading ids from MDX; so do we, with stand-ins of the same length (offsets stay valid).
-    const hidden = source.replace(HEADING_ID_LINE, (_all, head: string, id: string, tail: string) => `${head}${ID_OPEN}${id}${ID_CLOSE}${tail}`);
+    const hidden = source
+      .replace(HEADING_ID_LINE, (_all, head: string, id: string, tail: string) => `${head}${ID_OPEN}${id}${ID_CLOSE}${tail}`)
+      .replace(HTML_COMMENT, (_all, body: string) => (body.includes('*/') ? _all : `{/*${COMMENT_MARK}${body}*/}`));
     const root = mdxProcessor.parse(hidden);
-    restoreHeadingIds(root);
+    restoreHidden(root);
     return { root, source, mdx: true, problems: [] };
   } catch (error) {
     return { root: markdownProcessor.parse(source), source, mdx: false, problems: [mdxProblem(error)] };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceLesson, SourceProblem } from '../book-source.types';
@@ -6,6 +6,9 @@ import { readBook } from '../read-book';
 import { configFromText, loadSidebars, loadSiteConfig } from './author-code';
 
 const FIXTURES = join(__dirname, '../../test-fixtures');
+
+// Each case starts Node processes: on a loaded machine that takes a while (no assertion is on time).
+jest.setTimeout(60_000);
 
 describe('docusaurus.config evaluated in a child process (test-fixtures/dz-config)', () => {
   it('finds a computed docs path, exclusions, title and tagline', async () => {
@@ -42,16 +45,16 @@ describe('when the author code cannot run', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a config importing a package that is not installed: one warning, the literal values from its text', async () => {
+  it('a config that fails (a missing file of its own): one warning, the literal values from its text', async () => {
     writeFileSync(
       join(dir, 'docusaurus.config.js'),
-      "import { themes } from 'prism-react-renderer';\nexport default {\n  title: 'Literal Title',\n  tagline: 'Plain',\n  presets: [['classic', { docs: { path: 'guide', exclude: ['**/old/**'] } }]],\n  themeConfig: { prism: { theme: themes.github } },\n};\n",
+      "import { themes } from './theme-of-my-own.js';\nexport default {\n  title: 'Literal Title',\n  tagline: 'Plain',\n  presets: [['classic', { docs: { path: 'guide', exclude: ['**/old/**'] } }]],\n  themeConfig: { prism: { theme: themes.github } },\n};\n",
     );
     const problems: SourceProblem[] = [];
     const site = await loadSiteConfig(dir, problems);
     expect(site).toEqual({ file: 'docusaurus.config.js', source: 'text', title: 'Literal Title', tagline: 'Plain', docsPath: 'guide', exclude: ['**/old/**'] });
     expect(problems).toEqual([
-      { path: 'docusaurus.config.js', message: expect.stringMatching(/^could not be evaluated \(.*prism-react-renderer.*\); its title, tagline, docs path and docs\.exclude are read from the text/) },
+      { path: 'docusaurus.config.js', message: expect.stringMatching(/^could not be evaluated \(.*theme-of-my-own\.js.*\); its title, tagline, docs path and docs\.exclude are read from the text/) },
     ]);
   });
 
@@ -73,7 +76,65 @@ describe('when the author code cannot run', () => {
   });
 });
 
+describe('a site as fetched, without node_modules, its docs beside it (website/ + ../docs, like jest and prettier)', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'lectern-site-'));
+    mkdirSync(join(root, 'website'));
+    mkdirSync(join(root, 'docs/img'), { recursive: true });
+    writeFileSync(
+      join(root, 'website/docusaurus.config.mjs'),
+      [
+        "import { themes as prismThemes } from 'prism-react-renderer';",
+        "import * as yaml from 'js-yaml';",
+        "import versions from './versions.json';",
+        "import { createRequire } from 'node:module';",
+        'const require = createRequire(import.meta.url);',
+        "const i18n = yaml.load('locales: [en]');",
+        "const npm2yarn = require('@docusaurus/remark-plugin-npm2yarn');",
+        'export default {',
+        "  title: 'Fetched ' + versions[0],",
+        '  i18n,',
+        "  presets: [['classic', { docs: { path: '../docs', sidebarPath: require.resolve('./sidebars.json'), editUrl: ({ docPath }) => docPath } }]],",
+        '  themeConfig: { prism: { theme: prismThemes.github } },',
+        '};',
+      ].join('\n'),
+    );
+    writeFileSync(join(root, 'website/versions.json'), '["v2"]');
+    writeFileSync(join(root, 'website/sidebars.json'), JSON.stringify({ docs: { Basics: ['second', 'first'] } }));
+    writeFileSync(join(root, 'docs/first.md'), '# First\n\n![Diagram](./img/diagram.png)\n');
+    writeFileSync(join(root, 'docs/second.md'), '# Second\n\nSee [first](first.md).\n');
+    writeFileSync(join(root, 'docs/img/diagram.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('evaluates the config with stand-ins for packages that are not installed', async () => {
+    const problems: SourceProblem[] = [];
+    const site = await loadSiteConfig(join(root, 'website'), problems);
+    expect(problems).toEqual([]);
+    expect(site).toMatchObject({ source: 'evaluated', title: 'Fetched v2', docsPath: '../docs', sidebarPath: 'sidebars.json' });
+  });
+
+  it('imports the docs beside the site, in the order of its sidebars.json, with their images', async () => {
+    const result = await readBook(join(root, 'website'));
+    expect(result.problems).toEqual([]);
+    const lessons = result.book.parts.flatMap((p) => p.chapters.flatMap((c) => c.lessons));
+    expect(lessons.map((l) => [l.slug, l.title, l.sourcePath])).toEqual([
+      ['second', 'Second', '../docs/second.md'],
+      ['first', 'First', '../docs/first.md'],
+    ]);
+    expect(lessons[0].markdown).toBe('See [first](/lessons/first).\n');
+    expect(lessons[1].markdown).toMatch(/^!\[Diagram\]\(\/api\/content\/assets\/[0-9a-f]{64}\.png\)\n$/);
+    expect(result.book.assets?.map((a) => a.path)).toEqual(['../docs/img/diagram.png']);
+  });
+});
+
 describe('configFromText', () => {
+  it('finds the docs path and sidebarPath inside a docs block with nested braces', () => {
+    const text = "presets: [['classic', {\n  docs: {\n    sidebarPath: path.resolve(__dirname, './sidebars.json'),\n    editUrl: ({ docPath }) => `x/${docPath}`,\n    path: '../docs',\n  },\n}]]";
+    expect(configFromText(text)).toMatchObject({ docsPath: '../docs', sidebarPath: 'sidebars.json' });
+  });
+
   it('reads only literals', () => {
     expect(configFromText("const x = 1;\nexport default {\n  title: `Book`,\n  presets: [['classic', { docs: { exclude: [`a/**`, \"b.md\"] } }]] }")).toEqual({
       title: 'Book',
