@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { fnv1a } from './embeddings.ts';
 import { invalid } from './faults.ts';
 import { DEFAULT_LESSON_END_MARKER, DEFAULT_LESSON_START_MARKER, WORDS_PER_STREAM_CHUNK } from './types.ts';
-import type { FakeChatAnswer, FakeChatMessage, FakeRewriteMode } from './types.ts';
+import type { FakeChatMessage, FakeRewriteMode } from './types.ts';
 
 // ---------------------------------------------------------------------------
 // Deterministic text helpers (exported so tests can predict answers)
