@@ -3,7 +3,8 @@
 // the changed project, directly or through others (computed here from the
 // source files themselves, not from Nx's graph), plus their implicit
 // dependencies (project.json). And, by name:
-//   - a personalize change does not re-test search (search's tests import no personalize code);
+//   - a personalize change does not re-test search (search's tests import no personalize code), and a
+//     change to search's own queue (search.jobs.ts) does not re-test personalize;
 //   - a content-store change leaves out the projects that do not import the
 //     infrastructure (the shared types, migrations, the web app, the book).
 // Run by npm test (scripts/test.sh).
@@ -20,6 +21,16 @@ const CHECKS = [
   },
   {
     file: 'backend/src/infra/content-store/content-store.ts',
+    mustNotList: ['api-types', 'migrations', 'frontend', 'book'],
+  },
+  {
+    // A domain's queue is its own: changing search's jobs re-tests search and what imports it (tutor, the app), not personalize.
+    file: 'backend/src/modules/search/search.jobs.ts',
+    mustNotList: ['backend-personalize', 'backend-content', 'backend-progress', 'backend-users'],
+  },
+  {
+    // The generic queue code in infra: every project importing infra, nothing else.
+    file: 'backend/src/infra/queue/queue-definition.ts',
     mustNotList: ['api-types', 'migrations', 'frontend', 'book'],
   },
 ];

@@ -4,489 +4,62 @@
  * official `openai` SDK expects, on loopback, with switches for misbehaviour
  * (errors, hangs, slow streams, unfaithful or hostile rewrites).
  *
- * This file imports nothing but `node:` built-ins and uses erasable
- * TypeScript only (no enums, namespaces or parameter properties), so it also
- * runs as is under `node --experimental-strip-types` (see `main.ts`).
+ * Split by concern: `types.ts` (behaviours, options), `chat.ts` (chat
+ * answers and lesson rewrites), `embeddings.ts`, `faults.ts` (fault modes),
+ * `tutor.ts` (answers to tutor prompts); this file is the HTTP server.
+ * `nx run fake-llm:serve` (main.ts) runs it for a demo.
+ *
+ * These files import nothing but `node:` built-ins and each other (by their
+ * `.ts` file names) and use erasable TypeScript only (no enums, namespaces or
+ * parameter properties), so they also run as is under
+ * `node --experimental-strip-types` (see `main.ts`).
  */
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { approximateTokens, fakeChatAnswer, findLesson, isArray, isRecord, parseMessages, streamPieces } from './chat.ts';
+import { embeddingToBase64, fakeEmbedding, parseEmbeddingInputs } from './embeddings.ts';
+import { activate, HttpProblem, invalid, normalLike, rewriteMode, sleep, STATUS_ERRORS, untilAborted } from './faults.ts';
+import type { ActiveBehaviour } from './faults.ts';
+import {
+  BODY_LIMIT_BYTES,
+  DEFAULT_DIMENSIONS,
+  DEFAULT_LESSON_END_MARKER,
+  DEFAULT_LESSON_START_MARKER,
+  FAKE_OPENAI_DEFAULT_MODELS,
+  FAKE_OPENAI_PLACEHOLDER_KEY,
+  MAX_DIMENSIONS,
+  NATIVE_DIMENSIONS,
+  SYSTEM_FINGERPRINT,
+} from './types.ts';
+import type {
+  FakeBehaviour,
+  FakeBehaviourScope,
+  FakeChatAnswer,
+  FakeChatRequest,
+  FakeEndpoint,
+  FakeOpenAI,
+  FakeOpenAICalls,
+  FakeOpenAIOptions,
+  FakeRequestLogEntry,
+} from './types.ts';
 
-// ---------------------------------------------------------------------------
-// Public types
-// ---------------------------------------------------------------------------
-
-/** The endpoints whose behaviour can be switched. */
-export type FakeEndpoint = 'chat' | 'embeddings';
-/** Where `setBehaviour` applies. */
-export type FakeBehaviourScope = FakeEndpoint | 'all';
-/** HTTP statuses the `status` behaviour can answer with. */
-export type FakeErrorStatus = 429 | 500 | 503;
-
-/**
- * How the server answers chat and embedding requests. Every variant accepts
- * `delayMs`, a fixed latency before answering (overrides `options.delayMs`).
- *
- * - `normal`: answer properly.
- * - `status`: the first `times` requests (all of them when `times` is
- *   undefined) fail with `status` and OpenAI's error JSON, with a
- *   `retry-after` header when `retryAfterSeconds` is given; then `normal`.
- *   With scope `'all'`, chat and embeddings share one `times` budget.
- * - `hang`: read the request and never answer, until the client goes away or
- *   the server is closed.
- * - `slow-stream`: streamed chat answers wait `chunkDelayMs` before each
- *   server-sent event after the first (non-streamed and embedding requests
- *   answer normally).
- * - `drop-code-block`: the lesson rewrite omits the first fenced code block.
- * - `hostile`: the lesson rewrite also contains a `<script>`, an `<img
- *   onerror>` and a `javascript:` link; everything else is kept.
- * - `truncate`: the answer is only the first 10 % of the lesson.
- * - `chatty`: the rewrite opens with the line "Here is this lesson, adapted for you.".
- * - `fenced`: the rewrite is wrapped in a ```markdown fence.
- * - `cut-off`: the answer stops after `fraction` of its text with
- *   finish_reason "length"; a continuation request (the answer so far as an
- *   assistant message after the lesson) gets the rest.
- *
- * These only change chat answers that carry a lesson. Independently of the
- * behaviour, a request with `max_tokens` gets at most that many tokens (about
- * four characters each) and finish_reason "length" when cut; a continuation
- * gets the rest of the same rewrite; and a prompt whose profile says
- * `preferredLanguage: ur` gets its prose in Urdu script (code, inline code,
- * numbers with units, link targets and acronyms kept).
- */
-export type FakeBehaviour = (
-  | { kind: 'normal' }
-  | { kind: 'status'; status: FakeErrorStatus; times?: number; retryAfterSeconds?: number }
-  | { kind: 'hang' }
-  | { kind: 'slow-stream'; chunkDelayMs: number }
-  | { kind: 'drop-code-block' }
-  | { kind: 'hostile' }
-  | { kind: 'truncate' }
-  | { kind: 'chatty' }
-  | { kind: 'fenced' }
-  | { kind: 'cut-off'; fraction: number }
-) & { delayMs?: number };
-
-/** How `fakeRewrite` transforms a lesson. */
-export type FakeRewriteMode = 'normal' | 'drop-code-block' | 'hostile' | 'truncate' | 'chatty' | 'fenced';
-
-/** A custom chat answer with its finish reason (default 'stop'). */
-export interface FakeChatAnswer {
-  content: string;
-  finishReason?: 'stop' | 'length' | 'content_filter';
-}
-
-/** A chat message with its content flattened to text. */
-export interface FakeChatMessage {
-  role: string;
-  content: string;
-}
-
-/** What a custom `chatResponder` is given. */
-export interface FakeChatRequest {
-  model: string;
-  messages: FakeChatMessage[];
-  stream: boolean;
-  /** The text between the lesson markers of the last user message, or null. */
-  lesson: string | null;
-  /** The parsed JSON body as sent. */
-  body: Record<string, unknown>;
-}
-
-export interface FakeOpenAIOptions {
-  /** Interface to listen on; default `127.0.0.1`. */
-  host?: string;
-  /** Port; default 0 (a free one). */
-  port?: number;
-  /** When set, any other bearer token is answered with 401 `invalid_api_key`. */
-  requireKey?: string;
-  /** Model ids listed by `GET /v1/models` (any model is accepted by the other endpoints). */
-  models?: readonly string[];
-  /** Marker before the lesson in the last user message; default `<<<LESSON`. */
-  lessonStartMarker?: string;
-  /** Marker after the lesson in the last user message; default `LESSON>>>`. */
-  lessonEndMarker?: string;
-  /** Latency before every chat and embedding answer, unless the behaviour sets its own. */
-  delayMs?: number;
-  /** Initial behaviour of both endpoints (and the one `reset()` restores); default `normal`. */
-  behaviour?: FakeBehaviour;
-  /** Custom chat answers: return a string (or an answer with its finish reason) to answer with it, undefined for the default. */
-  chatResponder?: (request: FakeChatRequest) => string | FakeChatAnswer | undefined;
-  /** Called with each request's log entry once its answer has started (or it was dropped). */
-  onRequest?: (entry: FakeRequestLogEntry) => void;
-}
-
-/** One received request. */
-export interface FakeRequestLogEntry {
-  endpoint: FakeEndpoint | 'models' | 'unknown';
-  method: string;
-  path: string;
-  /** The `model` of the body, when there is one. */
-  model: string | null;
-  stream: boolean;
-  /** A one-line description of the body. */
-  summary: string;
-  /** The parsed JSON body (undefined when there was none or it was not JSON). */
-  body: unknown;
-  /** When the request arrived (ms since the epoch). */
-  timestamp: number;
-  /** The HTTP status answered; null while pending, or when never answered (hang, client gone). */
-  status: number | null;
-}
-
-/**
- * Counters of received requests, whatever their answer (errors included):
- * `chat` counts every chat completion request, `chatStreamed` those with
- * `stream: true`, `embeddingInputs` the texts of all embedding requests.
- */
-export interface FakeOpenAICalls {
-  chat: number;
-  chatStreamed: number;
-  embeddings: number;
-  embeddingInputs: number;
-  models: number;
-  /** Requests answered with a non-2xx status. */
-  errors: number;
-  /** Requests being handled right now. */
-  inFlight: number;
-  /** The highest `inFlight` seen since start or `reset()`. */
-  peakConcurrent: number;
-  log: FakeRequestLogEntry[];
-}
-
-export interface FakeOpenAI {
-  /** Base URL ending in `/v1`, for `OPENAI_BASE_URL` / the SDK's `baseURL`. */
-  readonly url: string;
-  readonly port: number;
-  /** A key the server accepts: `requireKey`, or a placeholder. */
-  readonly apiKey: string;
-  /** Live counters (mutated in place, also by `reset()`). */
-  readonly calls: FakeOpenAICalls;
-  /** Switches the behaviour of one endpoint or both (default `'all'`). */
-  setBehaviour(behaviour: FakeBehaviour, scope?: FakeBehaviourScope): void;
-  /** The behaviour an endpoint currently has (a `status` with `times` turns `normal` once used up). */
-  behaviour(endpoint: FakeEndpoint): FakeBehaviour;
-  /** Zeroes the counters, empties the log, restores the initial behaviour. */
-  reset(): void;
-  /** Stops listening and drops every pending request (hung ones included). */
-  close(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------
-// Defaults
-// ---------------------------------------------------------------------------
-
-export const FAKE_OPENAI_DEFAULT_MODELS: readonly string[] = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small', 'text-embedding-3-large'];
-export const DEFAULT_LESSON_START_MARKER = '<<<LESSON';
-export const DEFAULT_LESSON_END_MARKER = 'LESSON>>>';
-/** The key `apiKey` reports when no `requireKey` is set (any bearer token is accepted then). */
-export const FAKE_OPENAI_PLACEHOLDER_KEY = 'sk-fake-openai';
-
-const NATIVE_DIMENSIONS: Readonly<Record<string, number>> = {
-  'text-embedding-3-small': 1536,
-  'text-embedding-3-large': 3072,
-  'text-embedding-ada-002': 1536,
-};
-const DEFAULT_DIMENSIONS = 1536;
-const MAX_DIMENSIONS = 65_536;
-const MAX_EMBEDDING_INPUTS = 2048;
-const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
-const SYSTEM_FINGERPRINT = 'fp_fake_openai';
-const WORDS_PER_STREAM_CHUNK = 4;
-
-// ---------------------------------------------------------------------------
-// Deterministic text helpers (exported so tests can predict answers)
-// ---------------------------------------------------------------------------
-
-/** OpenAI-ish token estimate: one token per four characters, rounded up. */
-export function approximateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** The lesson between the markers (the last start marker before the last end marker), or null. */
-export function findLesson(
-  text: string,
-  startMarker: string = DEFAULT_LESSON_START_MARKER,
-  endMarker: string = DEFAULT_LESSON_END_MARKER,
-): { lesson: string; before: string; after: string } | null {
-  const end = text.lastIndexOf(endMarker);
-  if (end < 0) return null;
-  const start = text.lastIndexOf(startMarker, end - startMarker.length);
-  if (start < 0) return null;
-  const inner = text.slice(start + startMarker.length, end);
-  const lesson = inner.replace(/^[ \t]*\r?\n/, '').replace(/\r?\n[ \t]*$/, '');
-  return { lesson, before: text.slice(0, start), after: text.slice(end + endMarker.length) };
-}
-
-type LineKind = 'text' | 'heading' | 'code';
-
-interface LineInfo {
-  kind: LineKind;
-  /** Index of the fenced code block the line belongs to (fence lines included), or -1. */
-  fence: number;
-}
-
-const FENCE_LINE = /^[ \t]*(?:>[ \t]?)*(`{3,}|~{3,})(.*)$/;
-const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]|$)/;
-const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
-
-/** Classifies Markdown lines: heading lines (ATX, or a setext underline), fenced code, the rest. */
-function classifyLines(lines: readonly string[]): LineInfo[] {
-  const info: LineInfo[] = [];
-  let open: { char: string; length: number } | null = null;
-  let fenceCount = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').replace(/\r$/, '');
-    const fence = FENCE_LINE.exec(line);
-    const marker = fence?.[1] ?? '';
-    const rest = fence?.[2] ?? '';
-    if (open) {
-      info.push({ kind: 'code', fence: fenceCount - 1 });
-      if (fence && marker[0] === open.char && marker.length >= open.length && rest.trim() === '') open = null;
-      continue;
-    }
-    if (fence && !(marker[0] === '`' && rest.includes('`'))) {
-      open = { char: marker[0] ?? '`', length: marker.length };
-      info.push({ kind: 'code', fence: fenceCount });
-      fenceCount += 1;
-      continue;
-    }
-    const previous = info[i - 1];
-    const previousLine = (lines[i - 1] ?? '').trim();
-    const setext = SETEXT_UNDERLINE.test(line) && previous?.kind === 'text' && previousLine !== '';
-    info.push({ kind: ATX_HEADING.test(line) || setext ? 'heading' : 'text', fence: -1 });
-  }
-  return info;
-}
-
-const ADAPTATION_NOTES: readonly string[] = [
-  'This part starts from a concrete, hands-on example before the theory.',
-  'Key ideas are summarised first, then explained step by step.',
-  'New terms are defined in plain language where they first appear.',
-  'Each step is linked back to what you already know.',
-  'The explanation focuses on why each step matters in practice.',
-  'A short recap closes this part so you can check your understanding.',
-];
-
-/** The profile-dependent paragraph inserted after heading number `section` (1-based; 0 = no heading). */
-export function adaptationNote(profileTag: string, section: number): string {
-  const seed = Number.parseInt(profileTag.slice(0, 6) || '0', 16) || 0;
-  const note = ADAPTATION_NOTES[(seed + section) % ADAPTATION_NOTES.length] ?? '';
-  return `> *Adapted for you:* ${note} (profile ${profileTag}, part ${section})`;
-}
-
-/** What the `hostile` behaviour injects into a rewrite. */
-export const HOSTILE_MARKDOWN: readonly string[] = [
-  '<script>alert(1)</script>',
-  '',
-  '<img src=x onerror="alert(1)">',
-  '',
-  'For more practice, [click](javascript:alert(1)).',
-];
-
-/** Short tag of a profile: the first 8 hex digits of its SHA-256. */
-export function profileTagOf(profileKey: string): string {
-  return sha256Hex(profileKey).slice(0, 8);
-}
-
-/**
- * The fake "personalized" lesson: the lesson with an adaptation note after
- * every heading (or one at the top when it has none); headings, fenced code
- * blocks and links are kept byte for byte. Deterministic in its inputs.
- */
-export function fakeRewrite(lesson: string, profileKey: string, mode: FakeRewriteMode = 'normal'): string {
-  if (mode === 'truncate') return lesson.slice(0, Math.ceil(lesson.length * 0.1));
-  if (mode === 'chatty') return `Here is this lesson, adapted for you.\n\n${fakeRewrite(lesson, profileKey)}`;
-  if (mode === 'fenced') return `\`\`\`markdown\n${fakeRewrite(lesson, profileKey)}\n\`\`\``;
-  if (URDU_PROFILE.test(profileKey)) return fakeUrdu(fakeRewrite(lesson, profileKey.replace(URDU_PROFILE, ''), mode));
-  const tag = profileTagOf(profileKey);
-  const lines = lesson.split('\n');
-  const info = classifyLines(lines);
-  const out: string[] = [];
-  let section = 0;
-  let hostileDone = mode !== 'hostile';
-  if (!info.some((line) => line.kind === 'heading')) {
-    out.push(adaptationNote(tag, 0), '');
-    if (!hostileDone) out.push(...HOSTILE_MARKDOWN, '');
-    hostileDone = true;
-  }
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const kind = info[i]?.kind ?? 'text';
-    if (mode === 'drop-code-block' && info[i]?.fence === 0) continue;
-    out.push(line);
-    if (kind !== 'heading') continue;
-    section += 1;
-    out.push('', adaptationNote(tag, section));
-    if (!hostileDone) {
-      out.push('', ...HOSTILE_MARKDOWN);
-      hostileDone = true;
-    }
-    const next = lines[i + 1];
-    if (next !== undefined && next.trim() !== '') out.push('');
-  }
-  return out.join('\n');
-}
-
-// ---------------------------------------------------------------------------
-// Urdu: what a compliant model does for `preferredLanguage: ur`
-// ---------------------------------------------------------------------------
-
-const URDU_PROFILE = /preferredLanguage:\s*ur\b/;
-const URDU_WORDS: readonly string[] = ['روبوٹ', 'سبق', 'حرکت', 'نظام', 'پیمائش', 'دنیا', 'جسم', 'سمت', 'رفتار', 'قوت', 'معلومات', 'طریقہ'];
-/** Parts of a prose line an Urdu rewrite keeps as they are. */
-const URDU_KEPT =
-  /(`[^`]*`|\]\([^)]*\)|<[^>]*>|https?:\/\/\S+|[A-Za-z]+-?\d\w*|\d[\d,.]*(?:\s?[-–]?\s?\d[\d,.]*)*(?:\s?(?:°(?:\/s)?|%|[-\s]?[A-Za-zµ/²·]+))?)/g;
-
-function urduLine(line: string): string {
-  return line
-    .split(URDU_KEPT)
-    .map((part, i) =>
-      i % 2 === 1
-        ? part
-        : part.replace(/[A-Za-z](?:[A-Za-z0-9'’-]*[A-Za-z0-9])?/g, (word) =>
-            /^[A-Z0-9]{2,}s?$/.test(word) || /\d/.test(word) ? word : (URDU_WORDS[fnv1a(word.toLowerCase()) % URDU_WORDS.length] ?? word),
-          ),
-    )
-    .join('');
-}
-
-/** The prose of a Markdown text in Urdu script: code, admonition markers, table rules and what URDU_KEPT matches stay. */
-export function fakeUrdu(markdown: string): string {
-  const lines = markdown.split('\n');
-  const info = classifyLines(lines);
-  return lines.map((line, i) => (info[i]?.kind === 'code' || /^\s*(?::::|\|?\s*:?-{3,})/.test(line) ? line : urduLine(line))).join('\n');
-}
-
-/** The default chat answer (before any custom responder). */
-export function fakeChatAnswer(
-  messages: readonly FakeChatMessage[],
-  mode: FakeRewriteMode = 'normal',
-  startMarker: string = DEFAULT_LESSON_START_MARKER,
-  endMarker: string = DEFAULT_LESSON_END_MARKER,
-): string {
-  // A continuation: the lesson in an earlier user message, the answer so far after it.
-  const lessonAt = messages.findLastIndex((m) => m.role === 'user' && findLesson(m.content, startMarker, endMarker) !== null);
-  const soFar = lessonAt >= 0 ? messages.slice(lessonAt + 1).find((m) => m.role === 'assistant') : undefined;
-  if (soFar) {
-    const full = fakeChatAnswer(messages.slice(0, lessonAt + 1), mode, startMarker, endMarker);
-    return full.startsWith(soFar.content) ? full.slice(soFar.content.length) : full.slice(Math.min(soFar.content.length, full.length));
-  }
-  const lastUser = [...messages].reverse().find((message) => message.role === 'user');
-  const found = lastUser ? findLesson(lastUser.content, startMarker, endMarker) : null;
-  if (!lastUser || !found) {
-    const hash = sha256Hex(JSON.stringify(messages.map((m) => [m.role, m.content]))).slice(0, 12);
-    const echo = (lastUser?.content ?? '').replace(/\s+/g, ' ').trim().slice(0, 160);
-    return `Fake OpenAI answer ${hash}.${echo ? ` You said: "${echo}"` : ''}`;
-  }
-  // The "profile" is everything in the prompt but the lesson: the system prompt and the instructions around it.
-  const system = messages
-    .filter((message) => message.role === 'system' || message.role === 'developer')
-    .map((message) => message.content)
-    .join('\n');
-  return fakeRewrite(found.lesson, `${system}\n${found.before}\n${found.after}`, mode);
-}
-
-// ---------------------------------------------------------------------------
-// Embeddings: bag-of-words feature hashing
-// ---------------------------------------------------------------------------
-
-const STOP_WORDS = new Set(
-  (
-    'a an and are as at be but by for from has have in is it its of on or that the this to was were will with ' +
-    'you your we our they their he she his her them it’s what which who how when where why can could would should ' +
-    'do does did not no so than then there these those into about over under also just more most very'
-  ).split(' '),
-);
-
-function fnv1a(text: string, seed = 0x811c9dc5): number {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
-
-function stem(word: string): string {
-  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
-}
-
-function featureWords(text: string): string[] {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const content = words.filter((word) => !STOP_WORDS.has(word));
-  return (content.length > 0 ? content : words).map(stem);
-}
-
-/**
- * A deterministic embedding: lower-cased words (stop words dropped, plurals
- * folded) hashed into `dimensions` signed buckets with sub-linear term
- * frequency, L2-normalised, rounded to float32. Texts sharing words have a
- * high cosine similarity; unrelated texts are near 0.
- */
-export function fakeEmbedding(text: string, dimensions: number = DEFAULT_DIMENSIONS): number[] {
-  const vector = new Float64Array(dimensions);
-  const counts = new Map<string, number>();
-  for (const word of featureWords(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
-  for (const [word, count] of counts) {
-    const bucket = fnv1a(word) % dimensions;
-    const sign = (fnv1a(word, 0x9747b28c) & 1) === 1 ? 1 : -1;
-    vector[bucket] = (vector[bucket] ?? 0) + sign * (1 + Math.log(count));
-  }
-  let norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
-  if (norm === 0) {
-    vector[fnv1a(text) % dimensions] = 1;
-    norm = 1;
-  }
-  return Array.from(vector, (value) => Math.fround(value / norm));
-}
-
-/** Cosine similarity of two vectors of the same length. */
-export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
-}
-
-/** Little-endian float32 bytes, base64-encoded (what `encoding_format: 'base64'` returns). */
-export function embeddingToBase64(vector: readonly number[]): string {
-  const bytes = Buffer.alloc(vector.length * 4);
-  vector.forEach((value, i) => bytes.writeFloatLE(value, i * 4));
-  return bytes.toString('base64');
-}
-
-/** The inverse of `embeddingToBase64`. */
-export function embeddingFromBase64(encoded: string): number[] {
-  const bytes = Buffer.from(encoded, 'base64');
-  const out: number[] = [];
-  for (let offset = 0; offset + 4 <= bytes.length; offset += 4) out.push(bytes.readFloatLE(offset));
-  return out;
-}
+export * from './types.ts';
+export {
+  adaptationNote,
+  approximateTokens,
+  fakeChatAnswer,
+  fakeRewrite,
+  fakeUrdu,
+  findLesson,
+  HOSTILE_MARKDOWN,
+  profileTagOf,
+} from './chat.ts';
+export { cosineSimilarity, embeddingFromBase64, embeddingToBase64, fakeEmbedding } from './embeddings.ts';
 
 // ---------------------------------------------------------------------------
 // Server
 // ---------------------------------------------------------------------------
-
-interface ActiveBehaviour {
-  behaviour: FakeBehaviour;
-  /** Failures left for a `status` behaviour with `times`; null = unlimited / not applicable. */
-  remaining: number | null;
-}
 
 interface Settings {
   host: string;
@@ -509,145 +82,10 @@ interface RequestContext {
   requestId: string;
 }
 
-interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
-
-class HttpProblem extends Error {
-  readonly status: number;
-  readonly body: OpenAIErrorBody;
-  constructor(status: number, message: string, type: string, code: string | null = null, param: string | null = null) {
-    super(message);
-    this.status = status;
-    this.body = { error: { message, type, param, code } };
-  }
-}
-
-function invalid(message: string, param: string | null = null): HttpProblem {
-  return new HttpProblem(400, message, 'invalid_request_error', null, param);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isArray(value: unknown): value is unknown[] {
-  return Array.isArray(value);
-}
-
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (isArray(content)) {
-    return content.map((part) => (isRecord(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('');
-  }
-  return '';
-}
-
-function parseMessages(value: unknown): FakeChatMessage[] {
-  if (!isArray(value) || value.length === 0) throw invalid("'messages' must be a non-empty array.", 'messages');
-  return value.map((message, index) => {
-    if (!isRecord(message) || typeof message['role'] !== 'string') {
-      throw invalid(`Invalid value for 'messages[${index}]': a message needs a 'role'.`, `messages[${index}]`);
-    }
-    return { role: message['role'], content: contentText(message['content']) };
-  });
-}
-
-function parseEmbeddingInputs(value: unknown): string[] {
-  const problem = invalid("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", 'input');
-  const tokens = (item: unknown[]): string => item.map((token) => String(token)).join(' ');
-  let inputs: string[];
-  if (typeof value === 'string') inputs = [value];
-  else if (isArray(value) && value.length > 0 && value.every((item) => typeof item === 'number')) inputs = [tokens(value)];
-  else if (isArray(value)) {
-    inputs = value.map((item) => {
-      if (typeof item === 'string') return item;
-      if (isArray(item) && item.every((token) => typeof token === 'number')) return tokens(item);
-      throw problem;
-    });
-  } else throw problem;
-  if (inputs.length === 0 || inputs.length > MAX_EMBEDDING_INPUTS || inputs.some((input) => input === '')) throw problem;
-  return inputs;
-}
-
-function streamPieces(content: string): string[] {
-  const words = content.match(/\S+\s*|\s+/g) ?? [];
-  const pieces: string[] = [];
-  for (let i = 0; i < words.length; i += WORDS_PER_STREAM_CHUNK) {
-    pieces.push(words.slice(i, i + WORDS_PER_STREAM_CHUNK).join(''));
-  }
-  return pieces;
-}
-
 function oneLine(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function untilAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
-function activate(behaviour: FakeBehaviour): ActiveBehaviour {
-  if (behaviour.kind === 'status' && behaviour.times !== undefined) {
-    if (behaviour.times <= 0) return { behaviour: normalLike(behaviour), remaining: null };
-    return { behaviour, remaining: behaviour.times };
-  }
-  return { behaviour, remaining: null };
-}
-
-function normalLike(behaviour: FakeBehaviour): FakeBehaviour {
-  return behaviour.delayMs === undefined ? { kind: 'normal' } : { kind: 'normal', delayMs: behaviour.delayMs };
-}
-
-function rewriteMode(behaviour: FakeBehaviour): FakeRewriteMode {
-  switch (behaviour.kind) {
-    case 'drop-code-block':
-    case 'hostile':
-    case 'truncate':
-    case 'chatty':
-    case 'fenced':
-      return behaviour.kind;
-    default:
-      return 'normal';
-  }
-}
-
-const STATUS_ERRORS: Readonly<Record<FakeErrorStatus, { message: string; type: string; code: string | null }>> = {
-  429: {
-    message: 'Rate limit reached for requests (fake OpenAI server). Please try again later.',
-    type: 'requests',
-    code: 'rate_limit_exceeded',
-  },
-  500: {
-    message: 'The server had an error while processing your request. Sorry about that! (fake OpenAI server)',
-    type: 'server_error',
-    code: null,
-  },
-  503: {
-    message: 'The engine is currently overloaded, please try again later. (fake OpenAI server)',
-    type: 'server_error',
-    code: 'service_unavailable',
-  },
-};
 
 class FakeOpenAIServer implements FakeOpenAI {
   url = '';

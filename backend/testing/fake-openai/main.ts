@@ -1,5 +1,6 @@
 /**
- * Runs the fake OpenAI-compatible server by hand:
+ * Runs the fake OpenAI-compatible server by hand (the Nx target
+ * `npx nx run fake-llm:serve` runs this file):
  *
  *   node --experimental-strip-types backend/testing/fake-openai/main.ts --port 8089
  *
