@@ -30,3 +30,4 @@ export * from './metrics/metrics.module';
 export * from './metrics/metrics-http.module';
 export * from './auth/rate-limit';
 export * from './stream';
+export * from './redis/change-channel';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentAdminController } from './content-admin.controller';
+import { ContentChanges } from './content-changes';
+import { MachineReadableController } from './machine-readable.controller';
 import { ContentController } from './content.controller';
 import { ContentService } from './content.service';
 import { ContentAssetEntity } from './entities/asset.entity';
@@ -18,8 +20,8 @@ const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity
 /** The book: structure in PostgreSQL, text in the content store; read API and sync. */
 @Module({
   imports: [entities],
-  controllers: [ContentController, ContentAdminController],
-  providers: [ContentService, ContentSyncService, ImageOriginsService],
+  controllers: [ContentController, ContentAdminController, MachineReadableController],
+  providers: [ContentService, ContentSyncService, ImageOriginsService, ContentChanges],
   exports: [ContentService, ContentSyncService, ImageOriginsService],
 })
 export class ContentModule {}

@@ -1,3 +1,4 @@
+import { RewriteTextController } from './rewrite-text.controller';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
@@ -25,7 +26,7 @@ import { PersonalizeWarmupService } from './personalize-warmup.service';
     ContentModule,
     OnboardingModule,
   ],
-  controllers: [PersonalizeController, PersonalizeStreamController, PersonalizeFeedbackController, ReaderViewController],
+  controllers: [PersonalizeController, PersonalizeStreamController, PersonalizeFeedbackController, ReaderViewController, RewriteTextController],
   providers: [
     PersonalizeService,
     PersonalizeWarmupService,
