@@ -31,6 +31,9 @@ const SECONDS = arg('--seconds', 8);
 const CONNECTIONS = arg('--connections', 16);
 const WARMUP_SECONDS = 1;
 const LEARNERS = arg('--learners', 200);
+// Each side is measured in ROUNDS slices of SECONDS / ROUNDS, Lectern and its baselines taking turns, so that a
+// change in the machine's load during the run (other processes) weighs on both alike.
+const ROUNDS = arg('--rounds', 3);
 const sql = await import(pathToFileURL(join(ROOT, 'backend/src/modules/search/search.sql.ts')).href);
 const LESSON = 'the-embodiment-hypothesis';
 const QUERY = 'sensor fusion complementary filter';
@@ -131,8 +134,8 @@ async function startBareServer(routes) {
   return `http://127.0.0.1:${port}`;
 }
 
-/** One autocannon run; everything but the expected status counts as bad. */
-async function measure(base, scenario) {
+/** One autocannon slice of `seconds`; everything but the expected status counts as bad. */
+async function measureSlice(base, scenario, seconds) {
   const result = await autocannon({
     url: `${base}${scenario.path}`,
     method: scenario.method,
@@ -152,7 +155,7 @@ async function measure(base, scenario) {
         }
       : {}),
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     timeout: 10,
     warmup: { connections: CONNECTIONS, duration: WARMUP_SECONDS },
   });
@@ -161,7 +164,8 @@ async function measure(base, scenario) {
     .filter(([code]) => Number(code) !== scenario.status)
     .reduce((sum, [, n]) => sum + n, 0);
   return {
-    rps: result.requests.total / result.duration,
+    total: result.requests.total,
+    duration: result.duration,
     p99: result.latency.p99,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -171,13 +175,40 @@ async function measure(base, scenario) {
   };
 }
 
+/** Runs each side's slices in turn for ROUNDS rounds; per side: total requests / total time, the highest slice p99. */
+async function interleaved(sides) {
+  const out = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [name, slice] of Object.entries(sides)) out[name].push(await slice(SECONDS / ROUNDS));
+  }
+  return Object.fromEntries(
+    Object.entries(out).map(([name, slices]) => {
+      const sum = (f) => slices.reduce((n, x) => n + (f(x) ?? 0), 0);
+      const statuses = {};
+      for (const x of slices) for (const [code, n] of Object.entries(x.statuses ?? {})) statuses[code] = (statuses[code] ?? 0) + n;
+      return [
+        name,
+        {
+          rps: sum((x) => x.total) / sum((x) => x.duration),
+          p99: Math.max(...slices.map((x) => x.p99)),
+          errors: sum((x) => x.errors),
+          timeouts: sum((x) => x.timeouts),
+          non2xx: sum((x) => x.non2xx),
+          unexpected: sum((x) => x.unexpected),
+          statuses,
+        },
+      ];
+    }),
+  );
+}
+
 /**
  * The search's own statement (search.sql.ts, hybrid) with the parameters the
  * service sends for QUERY — the query vector read back from the service's
  * Redis cache — through a pg pool as large as the api's, each connection with
- * the same HNSW session settings, CONNECTIONS loops for SECONDS.
+ * the same HNSW session settings: `slice(seconds)` runs CONNECTIONS loops.
  */
-async function measureSearchSql() {
+async function prepareSearchSql() {
   const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   let vector;
@@ -202,31 +233,40 @@ async function measureSearchSql() {
   const pool = new pg.Pool({ connectionString: db.url, max: poolSize });
   pool.on('connect', (client) => void client.query(sql.hnswSessionSql()));
   const statement = sql.searchSql(true);
-  try {
-    const check = await pool.query(statement, params);
-    if (check.rows.length === 0) throw new Error('the hybrid statement found nothing');
-    const latencies = [];
-    const run = async (seconds, record) => {
-      const end = performance.now() + seconds * 1000;
-      await Promise.all(
-        Array.from({ length: CONNECTIONS }, async () => {
-          while (performance.now() < end) {
-            const started = performance.now();
-            await pool.query(statement, params);
-            if (record) latencies.push(performance.now() - started);
-          }
-        }),
-      );
-    };
-    await run(WARMUP_SECONDS, false);
-    const started = performance.now();
-    await run(SECONDS, true);
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    return { rps: latencies.length / seconds, p99: latencies[Math.ceil(0.99 * latencies.length) - 1], poolSize };
-  } finally {
-    await pool.end();
-  }
+  const check = await pool.query(statement, params);
+  if (check.rows.length === 0) throw new Error('the hybrid statement found nothing');
+  const loops = async (seconds, latencies) => {
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < end) {
+          const started = performance.now();
+          await pool.query(statement, params);
+          latencies?.push(performance.now() - started);
+        }
+      }),
+    );
+  };
+  return {
+    poolSize,
+    async slice(seconds) {
+      await loops(WARMUP_SECONDS);
+      const latencies = [];
+      const started = performance.now();
+      await loops(seconds, latencies);
+      latencies.sort((a, b) => a - b);
+      return {
+        total: latencies.length,
+        duration: (performance.now() - started) / 1000,
+        p99: latencies[Math.ceil(0.99 * latencies.length) - 1],
+        errors: 0,
+        timeouts: 0,
+        non2xx: 0,
+        unexpected: 0,
+      };
+    },
+    close: () => pool.end(),
+  };
 }
 
 try {
@@ -348,18 +388,22 @@ try {
   }
   const bare = await startBareServer(routes);
 
+  const searchSql = await prepareSearchSql();
   const rows = [];
+  let ownSql;
   for (const s of scenarios) {
-    const lectern = await measure(base, s);
-    const baseline = await measure(bare, s);
-    rows.push({ s, lectern, baseline });
+    const sides = { lectern: (sec) => measureSlice(base, s, sec), baseline: (sec) => measureSlice(bare, s, sec) };
+    if (s.path === '/api/search') sides.pg = (sec) => searchSql.slice(sec);
+    const measured = await interleaved(sides);
+    if (measured.pg) ownSql = { ...measured.pg, poolSize: searchSql.poolSize };
+    rows.push({ s, lectern: measured.lectern, baseline: measured.baseline });
   }
+  await searchSql.close();
   const searchRow = rows.find((r) => r.s.path === '/api/search');
-  const ownSql = await measureSearchSql();
 
   const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   console.log(
-    `load: ${CONNECTIONS} connections, ${SECONDS} s per run (after ${WARMUP_SECONDS} s warm-up), autocannon ${createRequire(import.meta.url)('autocannon/package.json').version}, ` +
+    `load: ${CONNECTIONS} connections, ${SECONDS} s per side in ${ROUNDS} interleaved slices (each after ${WARMUP_SECONDS} s warm-up; p99: the highest slice's), autocannon ${createRequire(import.meta.url)('autocannon/package.json').version}, ` +
       `1 api + 1 worker, Node ${process.version}; bare = node:http child answering the same status, headers and bytes`,
   );
   console.log(
@@ -378,7 +422,7 @@ try {
     );
   }
   console.log('');
-  console.log(`hybrid search against its own SQL statement through pg (${CONNECTIONS} concurrent clients on a pool of ${ownSql.poolSize}, ${SECONDS} s):`);
+  console.log(`hybrid search against its own SQL statement through pg (${CONNECTIONS} concurrent clients on a pool of ${ownSql.poolSize}, interleaved with the search's slices):`);
   console.log('| what | req/s | p99 ms | Lectern/pg throughput |');
   console.log('|---|---:|---:|---:|');
   console.log(`| POST /api/search (hybrid) | ${fmt(searchRow.lectern.rps)} | ${fmt(searchRow.lectern.p99, 1)} | ${fmt(searchRow.lectern.rps / ownSql.rps, 3)} |`);

@@ -23,7 +23,7 @@ import {
 /** How long the choice of embedding space is reused: long once the current model covers every chunk, short while vectors are being written. */
 const SERVING_TTL_STEADY_MS = 30_000;
 const SERVING_TTL_CHANGING_MS = 2_000;
-/** Query vectors (as pgvector literals, about 30 KB each) kept in memory in front of the Redis cache. */
+/** Query vectors (as pgvector literals, about 30 KB each) kept in memory in front of the Redis cache (never more than Redis keeps). */
 const LOCAL_VECTORS_MAX = 256;
 const HYBRID_SQL = searchSql(true);
 const FULLTEXT_SQL = searchSql(false);
@@ -211,8 +211,10 @@ export class SearchService {
   }
 
   private remember(key: string, vector: { literal: string; space: EmbeddingSpace }): { literal: string; space: EmbeddingSpace } {
+    const max = Math.min(LOCAL_VECTORS_MAX, this.config.SEARCH_QUERY_CACHE_MAX_ENTRIES);
+    if (max === 0) return vector;
     this.localVectors.set(key, vector);
-    if (this.localVectors.size > LOCAL_VECTORS_MAX) {
+    if (this.localVectors.size > max) {
       const oldest = this.localVectors.keys().next().value;
       if (oldest !== undefined) this.localVectors.delete(oldest);
     }
