@@ -50,9 +50,9 @@ const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encodi
 
 // The whole run is bounded: whatever hangs, everything is cleaned up and the exit code is 1.
 const watchdog = setTimeout(() => {
-  console.error('load bench: gave up after 5 minutes');
+  console.error('load bench: gave up after 15 minutes');
   void cleanup().finally(() => process.exit(1));
-}, 5 * 60_000);
+}, 15 * 60_000);
 watchdog.unref();
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 
