@@ -1,10 +1,14 @@
 // Load benchmark (not a test): autocannon against the built api on loopback.
-// Five scenarios — the book tree, a lesson's content, a cached
-// personalization, the reading heartbeat and a search — each printed as
+// Scenarios — the book tree, a lesson's content, the lesson text and a ready
+// rewrite at their content-addressed URLs, a cached personalization, many
+// learners' reading heartbeats and a hybrid search — each printed as
 // requests/second and p99 latency, and as a ratio to a bare `node:http`
 // server (a child process) answering the same method and path with the same
 // status, headers and body bytes the real server returned, measured with the
-// same autocannon settings in the same run.
+// same autocannon settings in the same run. The hybrid search is also
+// compared with its own SQL statement (search.sql.ts, the same parameters and
+// session settings) run directly through `pg` with as many concurrent
+// clients, in the same run.
 //
 // One api process and one worker against a fresh database (migrated, the
 // sample book synced), the repo's fake OpenAI server as the LLM. Every
@@ -16,14 +20,21 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { freePort, freshDatabase, lecternEnv, ROOT, run, startProcess } from './lib.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const SECONDS = arg('--seconds', 8);
 const CONNECTIONS = arg('--connections', 16);
 const WARMUP_SECONDS = 1;
+const LEARNERS = arg('--learners', 200);
+// Each side is measured in ROUNDS slices of SECONDS / ROUNDS, Lectern and its baselines taking turns, so that a
+// change in the machine's load during the run (other processes) weighs on both alike.
+const ROUNDS = arg('--rounds', 3);
+const sql = await import(pathToFileURL(join(ROOT, 'backend/src/modules/search/search.sql.ts')).href);
 const LESSON = 'the-embodiment-hypothesis';
 const QUERY = 'sensor fusion complementary filter';
 const ANSWERS = {
@@ -39,9 +50,9 @@ const HOP_BY_HOP = new Set(['date', 'connection', 'keep-alive', 'transfer-encodi
 
 // The whole run is bounded: whatever hangs, everything is cleaned up and the exit code is 1.
 const watchdog = setTimeout(() => {
-  console.error('load bench: gave up after 5 minutes');
+  console.error('load bench: gave up after 15 minutes');
   void cleanup().finally(() => process.exit(1));
-}, 5 * 60_000);
+}, 15 * 60_000);
 watchdog.unref();
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 
@@ -123,15 +134,28 @@ async function startBareServer(routes) {
   return `http://127.0.0.1:${port}`;
 }
 
-/** One autocannon run; everything but the expected status counts as bad. */
-async function measure(base, scenario) {
+/** One autocannon slice of `seconds`; everything but the expected status counts as bad. */
+async function measureSlice(base, scenario, seconds) {
   const result = await autocannon({
     url: `${base}${scenario.path}`,
     method: scenario.method,
     headers: scenario.headers,
     body: scenario.body,
+    // Many learners: each request takes the next learner's token (the bare server answers them all alike).
+    ...(scenario.tokens
+      ? {
+          requests: [
+            {
+              setupRequest: (request) => {
+                scenario.next = ((scenario.next ?? 0) + 1) % scenario.tokens.length;
+                return { ...request, headers: { ...request.headers, authorization: `Bearer ${scenario.tokens[scenario.next]}` } };
+              },
+            },
+          ],
+        }
+      : {}),
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     timeout: 10,
     warmup: { connections: CONNECTIONS, duration: WARMUP_SECONDS },
   });
@@ -140,13 +164,108 @@ async function measure(base, scenario) {
     .filter(([code]) => Number(code) !== scenario.status)
     .reduce((sum, [, n]) => sum + n, 0);
   return {
-    rps: result.requests.total / result.duration,
+    total: result.requests.total,
+    duration: result.duration,
     p99: result.latency.p99,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     unexpected,
     statuses,
+  };
+}
+
+/** Runs each side's slices in turn for ROUNDS rounds; per side: total requests / total time, the highest slice p99. */
+async function interleaved(sides) {
+  const out = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [name, slice] of Object.entries(sides)) out[name].push(await slice(SECONDS / ROUNDS));
+  }
+  return Object.fromEntries(
+    Object.entries(out).map(([name, slices]) => {
+      const sum = (f) => slices.reduce((n, x) => n + (f(x) ?? 0), 0);
+      const statuses = {};
+      for (const x of slices) for (const [code, n] of Object.entries(x.statuses ?? {})) statuses[code] = (statuses[code] ?? 0) + n;
+      return [
+        name,
+        {
+          rps: sum((x) => x.total) / sum((x) => x.duration),
+          p99: Math.max(...slices.map((x) => x.p99)),
+          errors: sum((x) => x.errors),
+          timeouts: sum((x) => x.timeouts),
+          non2xx: sum((x) => x.non2xx),
+          unexpected: sum((x) => x.unexpected),
+          statuses,
+        },
+      ];
+    }),
+  );
+}
+
+/**
+ * The search's own statement (search.sql.ts, hybrid) with the parameters the
+ * service sends for QUERY — the query vector read back from the service's
+ * Redis cache — through a pg pool as large as the api's, each connection with
+ * the same HNSW session settings: `slice(seconds)` runs CONNECTIONS loops.
+ */
+async function prepareSearchSql() {
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let vector;
+  try {
+    const keys = [];
+    let cursor = '0';
+    do {
+      let found;
+      [cursor, found] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}:search:query-vector:*`, 'COUNT', 10_000);
+      keys.push(...found);
+    } while (cursor !== '0');
+    if (keys.length !== 1) throw new Error(`expected one cached query vector, found ${keys.length}`);
+    const bytes = await redis.getBuffer(keys[0]);
+    vector = Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)));
+  } finally {
+    redis.disconnect();
+  }
+  const [space] = await db.query('SELECT model, dimensions FROM chunk_embeddings GROUP BY model, dimensions ORDER BY count(*) DESC LIMIT 1');
+  const limit = 10;
+  const params = [QUERY, null, null, sql.candidatesFor(limit), sql.fallbackQuery(QUERY), limit, sql.vectorLiteral(vector), space.model, space.dimensions];
+  const poolSize = 10;
+  const pool = new pg.Pool({ connectionString: db.url, max: poolSize });
+  pool.on('connect', (client) => void client.query(sql.hnswSessionSql()));
+  const statement = sql.searchSql(true);
+  const check = await pool.query(statement, params);
+  if (check.rows.length === 0) throw new Error('the hybrid statement found nothing');
+  const loops = async (seconds, latencies) => {
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < end) {
+          const started = performance.now();
+          await pool.query(statement, params);
+          latencies?.push(performance.now() - started);
+        }
+      }),
+    );
+  };
+  return {
+    poolSize,
+    async slice(seconds) {
+      await loops(WARMUP_SECONDS);
+      const latencies = [];
+      const started = performance.now();
+      await loops(seconds, latencies);
+      latencies.sort((a, b) => a - b);
+      return {
+        total: latencies.length,
+        duration: (performance.now() - started) / 1000,
+        p99: latencies[Math.ceil(0.99 * latencies.length) - 1],
+        errors: 0,
+        timeouts: 0,
+        non2xx: 0,
+        unexpected: 0,
+      };
+    },
+    close: () => pool.end(),
   };
 }
 
@@ -168,6 +287,8 @@ try {
     LLM_REQUESTS_PER_MINUTE: '100000',
     PERSONALIZE_RATE_PER_MINUTE: '10000',
     WRITES_PER_LEARNER_PER_MINUTE: '1000000',
+    SEARCH_PER_IP_PER_MINUTE: '1000000',
+    SEARCH_PER_LEARNER_PER_MINUTE: '1000000',
     LLM_DAILY_TOKEN_BUDGET: '0',
   });
   await run('dist/backend/cli.js', ['migrate'], env);
@@ -197,8 +318,24 @@ try {
     }
     if (state !== 'completed') throw new Error('the personalization was not ready within 60 s');
   } else if (first.status !== 200) throw new Error(`personalize answered ${first.status}: ${JSON.stringify(queued)}`);
-  const started = await fetch(`${base}/api/progress/lessons/${LESSON}/start`, { method: 'POST', headers: auth, body: '{}' });
-  if (started.status !== 200) throw new Error(`start answered ${started.status}: ${await started.text()}`);
+  const rewrite = await personalize().then((r) => r.json());
+  if (rewrite.status !== 'ready') throw new Error(`the rewrite is not ready: ${JSON.stringify(rewrite)}`);
+  const lesson = await fetch(`${base}/api/content/lessons/${LESSON}`).then((r) => r.json());
+
+  // Many learners, each reading the lesson (heartbeats spread over their rows, not one contended row).
+  const tokens = [];
+  for (let i = 0; i < LEARNERS; i += 1) {
+    const res = await fetch(`${base}/api/user/create`, { method: 'POST' });
+    if (!res.ok) throw new Error(`user/create answered ${res.status}`);
+    const learner = (await res.json()).token;
+    const started = await fetch(`${base}/api/progress/lessons/${LESSON}/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${learner}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    if (started.status !== 200) throw new Error(`start answered ${started.status}: ${await started.text()}`);
+    tokens.push(learner);
+  }
 
   // Search answers hybrid once every chunk has a vector (the worker embeds them after the sync).
   let missing;
@@ -223,15 +360,18 @@ try {
       body: JSON.stringify({ lessonSlug: LESSON }),
       status: 200,
     },
+    { name: 'GET lesson text (content-addressed)', method: 'GET', path: lesson.contentUrl, status: 200 },
+    { name: 'GET rewrite (content-addressed)', method: 'GET', path: rewrite.contentUrl, status: 200 },
     {
-      name: 'PUT progress heartbeat',
+      name: `PUT progress heartbeat (${LEARNERS} learners)`,
       method: 'PUT',
       path: `/api/progress/lessons/${LESSON}/time`,
-      headers: auth,
+      headers: { ...json, authorization: `Bearer ${tokens[0]}` },
+      tokens,
       body: JSON.stringify({ seconds: 1 }),
       status: 200,
     },
-    { name: 'POST search', method: 'POST', path: '/api/search', headers: json, body: JSON.stringify({ query: QUERY }), status: 200 },
+    { name: 'POST search', method: 'POST', path: '/api/search', headers: auth, body: JSON.stringify({ query: QUERY }), status: 200 },
   ];
 
   // One real response of each, captured for the bare server.
@@ -248,16 +388,22 @@ try {
   }
   const bare = await startBareServer(routes);
 
+  const searchSql = await prepareSearchSql();
   const rows = [];
+  let ownSql;
   for (const s of scenarios) {
-    const lectern = await measure(base, s);
-    const baseline = await measure(bare, s);
-    rows.push({ s, lectern, baseline });
+    const sides = { lectern: (sec) => measureSlice(base, s, sec), baseline: (sec) => measureSlice(bare, s, sec) };
+    if (s.path === '/api/search') sides.pg = (sec) => searchSql.slice(sec);
+    const measured = await interleaved(sides);
+    if (measured.pg) ownSql = { ...measured.pg, poolSize: searchSql.poolSize };
+    rows.push({ s, lectern: measured.lectern, baseline: measured.baseline });
   }
+  await searchSql.close();
+  const searchRow = rows.find((r) => r.s.path === '/api/search');
 
   const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   console.log(
-    `load: ${CONNECTIONS} connections, ${SECONDS} s per run (after ${WARMUP_SECONDS} s warm-up), autocannon ${createRequire(import.meta.url)('autocannon/package.json').version}, ` +
+    `load: ${CONNECTIONS} connections, ${SECONDS} s per side in ${ROUNDS} interleaved slices (each after ${WARMUP_SECONDS} s warm-up; p99: the highest slice's), autocannon ${createRequire(import.meta.url)('autocannon/package.json').version}, ` +
       `1 api + 1 worker, Node ${process.version}; bare = node:http child answering the same status, headers and bytes`,
   );
   console.log(
@@ -275,6 +421,12 @@ try {
         `${fmt(lectern.rps / baseline.rps, 3)} | ${detail(lectern)} / ${detail(baseline)} |`,
     );
   }
+  console.log('');
+  console.log(`hybrid search against its own SQL statement through pg (${CONNECTIONS} concurrent clients on a pool of ${ownSql.poolSize}, interleaved with the search's slices):`);
+  console.log('| what | req/s | p99 ms | Lectern/pg throughput |');
+  console.log('|---|---:|---:|---:|');
+  console.log(`| POST /api/search (hybrid) | ${fmt(searchRow.lectern.rps)} | ${fmt(searchRow.lectern.p99, 1)} | ${fmt(searchRow.lectern.rps / ownSql.rps, 3)} |`);
+  console.log(`| its SQL via pg | ${fmt(ownSql.rps)} | ${fmt(ownSql.p99, 1)} | 1 |`);
   if (missing !== 0) console.log(`note: ${missing} chunks still had no vector when measuring`);
   if (bad > 0) {
     console.log(`FAIL: ${bad} requests errored, timed out or answered an unexpected status`);

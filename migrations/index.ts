@@ -9,6 +9,7 @@ import { ReaderViewAndFeedback1796653325755 } from './1796653325755-reader-view-
 import { Accounts1796653581018 } from './1796653581018-accounts';
 import { TutorThreads1796653655936 } from './1796653655936-tutor-threads';
 import { AbuseLimits1796653952654 } from './1796653952654-abuse-limits';
+import { HeartbeatBuffer1796665000000 } from './1796665000000-heartbeat-buffer';
 import { AssetsInContentStoreNullableLayers1796665837654 } from './1796665837654-assets-in-content-store-nullable-layers';
 
 /**
@@ -28,5 +29,6 @@ export const migrations: MixedList<Function> = [
   Accounts1796653581018,
   TutorThreads1796653655936,
   AbuseLimits1796653952654,
+  HeartbeatBuffer1796665000000,
   AssetsInContentStoreNullableLayers1796665837654,
 ];

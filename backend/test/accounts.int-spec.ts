@@ -1,6 +1,7 @@
 import type { ApiErrorBody, AuthResponse, LessonProgressDto, PreferencesDto, SessionDto, UserExportDto } from '@lectern/api-types';
 import { ContentService, ContentSyncService } from '@lectern/content';
 import { bearer, createLearner, createTestApp, SAMPLE_ANSWERS, startTestSmtp, type TestApp, type TestSmtp } from '@lectern/testing';
+import { HeartbeatBuffer } from '@lectern/progress';
 import { AccountsService, SessionService } from '@lectern/users';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
@@ -46,6 +47,8 @@ describe('accounts: sign-up, sign-in, sessions, reset, export, delete (real Post
        WHERE user_id = $1 AND lesson_slug = $2`,
       [userId, slug, seconds],
     );
+    // Once the lesson has a heartbeat buffer in Redis, the watermark is there.
+    await t.app.get(HeartbeatBuffer).backdate(userId, slug, seconds);
     return call(t, 'PUT', `/api/progress/lessons/${slug}/time`, token, { seconds });
   };
   const signUp = (body: object, token?: string, t = a) => call(t, 'POST', '/api/auth/sign-up', token, body);

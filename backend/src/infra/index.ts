@@ -34,3 +34,4 @@ export * from './metrics/metrics-http.module';
 export * from './auth/rate-limit';
 export * from './stream';
 export * from './cli';
+export * from './redis/change-channel';

@@ -102,6 +102,10 @@ export interface LessonDto {
   goals: LearningGoal[];
   estimatedMinutes: number;
   contentHash: string;
+  /** The lesson's Markdown at a content-addressed URL (`/api/content/text/{contentHash}.md`): immutable, cacheable for a year. */
+  contentUrl: string;
+  /** The lesson's Markdown at its stable URL (`/lessons/{slug}.md`): always the current text. */
+  markdownUrl: string;
   headings: HeadingDto[];
   previous: LessonLinkDto | null;
   next: LessonLinkDto | null;

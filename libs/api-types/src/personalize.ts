@@ -3,6 +3,8 @@ export interface PersonalizeReady {
   status: 'ready';
   lessonSlug: string;
   content: string;
+  /** The same rewrite at a content-addressed URL (`/api/personalize/rewrites/{id}/{sha256}.md`): immutable, cacheable for a year. */
+  contentUrl: string;
   cached: boolean;
   contentHash: string;
   preferencesHash: string;

@@ -1,9 +1,14 @@
 import { Controller, Get, Headers, Param, ParseIntPipe, Res } from '@nestjs/common';
+import { NotFoundError } from '@lectern/infra';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ContentService } from './content.service';
 import { BookResponse, ChapterResponse, LessonResponse, PartResponse, PartSummaryResponse } from './dto/content.dto';
 import { etagMatches } from './etag';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** Content-addressed answers: what is at the URL never changes. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 @ApiTags('content')
 @Controller('api/content')
@@ -14,15 +19,18 @@ export class ContentController {
   @ApiOperation({ summary: 'The whole book tree in reading order (ETag; 304 on If-None-Match)' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({ type: BookResponse })
+  @ApiProduces('application/json')
   @ApiResponse({ status: 304, description: 'Not modified' })
-  async book(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookResponse | undefined> {
-    const { tree, etag } = await this.content.snapshot();
+  async book(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | undefined> {
+    const { treeJson, etag } = await this.content.snapshot();
     void reply.header('etag', etag).header('cache-control', 'no-cache');
     if (etagMatches(ifNoneMatch, etag)) {
       void reply.status(304);
       return undefined;
     }
-    return tree;
+    // Serialized once per book version.
+    void reply.header('content-type', JSON_TYPE);
+    return treeJson;
   }
 
   @Get('parts')
@@ -48,9 +56,32 @@ export class ContentController {
 
   @Get('lessons/:slug')
   @ApiOkResponse({ type: LessonResponse })
+  @ApiProduces('application/json')
   @ApiNotFoundResponse()
-  lesson(@Param('slug') slug: string): Promise<LessonResponse> {
-    return this.content.lesson(slug);
+  async lesson(@Param('slug') slug: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const json = await this.content.lessonJson(slug);
+    void reply.header('content-type', JSON_TYPE);
+    return json;
+  }
+
+  @Get('text/:hash.md')
+  @ApiOperation({
+    summary:
+      "A lesson's Markdown by the SHA-256 of its text (a lesson's `contentUrl`): immutable, cacheable for a year; 404 once no lesson of the book has that text",
+  })
+  @ApiProduces('text/markdown')
+  @ApiOkResponse({ description: 'text/markdown; charset=utf-8' })
+  @ApiNotFoundResponse()
+  async text(@Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new NotFoundError('text_not_found', `No text "${hash}.md"`);
+    const lesson = await this.content.lessonByHash(hash);
+    const markdown = await this.content.textOf(lesson);
+    void reply
+      .header('content-type', 'text/markdown; charset=utf-8')
+      .header('cache-control', IMMUTABLE)
+      .header('etag', `"${hash}"`)
+      .header('x-content-type-options', 'nosniff');
+    return markdown;
   }
 
   @Get('assets/:file')
@@ -61,7 +92,7 @@ export class ContentController {
     const asset = await this.content.asset(file);
     void reply
       .header('content-type', asset.contentType)
-      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('cache-control', IMMUTABLE)
       .header('x-content-type-options', 'nosniff')
       // No script runs in an image opened on its own (an SVG can carry <script>); inline styles only.
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");

@@ -5,6 +5,12 @@
  */
 export const LESSON_CHANGED = 'content.lesson.changed';
 export const LESSON_REMOVED = 'content.lesson.removed';
+/** A sync committed a change of any kind (the book's contentVersion moved); emitted before the lesson events. */
+export const BOOK_CHANGED = 'content.book.changed';
+
+export interface BookChangedEvent {
+  bookSlug: string;
+}
 
 export interface LessonChangedEvent {
   slug: string;

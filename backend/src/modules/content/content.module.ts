@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IMAGE_ORIGINS, provideConfigSlice, QueueModule, type ImageOriginsSource } from '@lectern/infra';
 import { CONTENT_QUEUE } from './content.jobs';
 import { ContentAdminController } from './content-admin.controller';
+import { ContentChanges } from './content-changes';
+import { MachineReadableController } from './machine-readable.controller';
 import { ContentController } from './content.controller';
 import { ContentService } from './content.service';
 import { ContentAssetEntity } from './entities/asset.entity';
@@ -21,11 +23,12 @@ const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity
 /** The book: structure in PostgreSQL, text in the content store; read API and sync. */
 @Module({
   imports: [entities, QueueModule.register(CONTENT_QUEUE)],
-  controllers: [ContentController, ContentAdminController],
+  controllers: [ContentController, ContentAdminController, MachineReadableController],
   providers: [
     ContentService,
     ContentSyncService,
     ImageOriginsService,
+    ContentChanges,
     provideConfigSlice(ContentConfig),
     // The page's image policy (infra/http) asks through this port, never the table.
     { provide: IMAGE_ORIGINS, inject: [ImageOriginsService], useFactory: (origins: ImageOriginsService): ImageOriginsSource => () => origins.all() },

@@ -4,11 +4,27 @@ import type { BookDto, ChapterDto, LessonDto, LessonGroupDto, PartDto, PartSumma
 import { CONTENT_STORE, NotFoundError, type ContentStore } from '@lectern/infra';
 import { createHash } from 'node:crypto';
 import { Repository } from 'typeorm';
+import { ContentChanges } from './content-changes';
 import { ContentAssetEntity } from './entities/asset.entity';
 import { BookEntity } from './entities/book.entity';
 import { ChapterEntity } from './entities/chapter.entity';
 import { LessonEntity } from './entities/lesson.entity';
 import { PartEntity } from './entities/part.entity';
+import { TextCache } from './text-cache';
+
+/** Lesson texts kept in memory, at most (the sample book is about 1 MB). */
+export const TEXT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * Even while the change channel is subscribed, the book copy is checked
+ * against PostgreSQL (one small query) this often: a sync run while Redis was
+ * unreachable is seen within this delay.
+ */
+export const SNAPSHOT_REVALIDATE_MS = 10_000;
+
+/** The content-addressed URL of a lesson text. */
+export const textUrl = (contentHash: string): string => `/api/content/text/${contentHash}.md`;
+/** The stable URL of a lesson's current Markdown. */
+export const markdownUrl = (slug: string): string => `/lessons/${slug}.md`;
 
 /** The book as read by the API, rebuilt only when a sync changed something (contentVersion). */
 export interface BookSnapshot {
@@ -19,6 +35,21 @@ export interface BookSnapshot {
   lessons: Map<string, LessonDto & { storageKey: string }>;
   /** Every lesson in reading order. */
   order: LessonDto[];
+  /** The tree as JSON, serialized once per version. */
+  treeJson: string;
+  /** Each lesson's metadata as JSON, serialized once per version. */
+  lessonJson: Map<string, string>;
+  /** Each lesson's metadata by slug (what `lesson()` answers). */
+  lessonDtos: Map<string, LessonDto>;
+  /** Lessons by content hash (what the content-addressed URLs serve). */
+  byHash: Map<string, LessonDto>;
+}
+
+interface CachedSnapshot {
+  snapshot: BookSnapshot;
+  /** The change channel's generation when the copy was last known current. */
+  generation: number;
+  checkedAt: number;
 }
 
 /**
@@ -41,7 +72,9 @@ export class BookNotImportedError extends NotFoundError {
 
 @Injectable()
 export class ContentService {
-  private snapshotCache: BookSnapshot | null = null;
+  private snapshotCache: CachedSnapshot | null = null;
+  private loading: Promise<BookSnapshot> | null = null;
+  private readonly texts = new TextCache(TEXT_CACHE_MAX_BYTES);
 
   constructor(
     @InjectRepository(BookEntity) private readonly books: Repository<BookEntity>,
@@ -50,17 +83,43 @@ export class ContentService {
     @InjectRepository(LessonEntity) private readonly lessons: Repository<LessonEntity>,
     @InjectRepository(ContentAssetEntity) private readonly assets: Repository<ContentAssetEntity>,
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
+    private readonly changes: ContentChanges,
   ) {}
 
-  /** The current book; one small query when nothing changed since the last call. */
-  async snapshot(): Promise<BookSnapshot> {
+  /**
+   * The current book, from memory: no query at all while the change channel
+   * is subscribed and no sync was announced since the copy was made (and
+   * SNAPSHOT_REVALIDATE_MS has not passed); otherwise one small query for the
+   * book's version, and a rebuild only when it moved. Concurrent callers share
+   * one revalidation.
+   */
+  snapshot(): Promise<BookSnapshot> {
+    const cached = this.snapshotCache;
+    const channel = this.changes.channel;
+    if (cached && channel.listening && cached.generation === channel.generation && Date.now() - cached.checkedAt < SNAPSHOT_REVALIDATE_MS) {
+      return Promise.resolve(cached.snapshot);
+    }
+    this.loading ??= this.revalidate().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async revalidate(): Promise<BookSnapshot> {
+    // Taken before reading: a change announced while reading leaves the copy untrusted.
+    const generation = this.changes.channel.generation;
+    const checkedAt = Date.now();
     const book = await this.books.findOne({ where: {}, order: { updatedAt: 'DESC' }, select: { id: true, contentVersion: true } });
     if (!book) throw new BookNotImportedError();
-    const cached = this.snapshotCache;
-    if (cached && cached.bookId === book.id && cached.version === book.contentVersion) return cached;
-    const fresh = await this.build(book.id);
-    this.snapshotCache = fresh;
-    return fresh;
+    const cached = this.snapshotCache?.snapshot;
+    const snapshot = cached && cached.bookId === book.id && cached.version === book.contentVersion ? cached : await this.build(book.id);
+    this.snapshotCache = { snapshot, generation, checkedAt };
+    return snapshot;
+  }
+
+  /** A lesson of the current book, or undefined (no error: for callers that answer 404 themselves). */
+  async findLesson(slug: string): Promise<LessonDto | undefined> {
+    return (await this.snapshot()).lessonDtos.get(slug);
   }
 
   async partSummaries(): Promise<PartSummaryDto[]> {
@@ -90,10 +149,23 @@ export class ContentService {
   }
 
   async lesson(slug: string): Promise<LessonDto> {
-    const lesson = (await this.snapshot()).lessons.get(slug);
+    const lesson = (await this.snapshot()).lessonDtos.get(slug);
     if (!lesson) throw new NotFoundError('lesson_not_found', `No lesson "${slug}"`);
-    const { storageKey: _key, ...dto } = lesson;
-    return dto;
+    return lesson;
+  }
+
+  /** The lesson's metadata already serialized (what GET /api/content/lessons/:slug answers). */
+  async lessonJson(slug: string): Promise<string> {
+    const json = (await this.snapshot()).lessonJson.get(slug);
+    if (json === undefined) throw new NotFoundError('lesson_not_found', `No lesson "${slug}"`);
+    return json;
+  }
+
+  /** A lesson of the current book by the hash of its text; 404 for any other hash (an edited lesson's old text included). */
+  async lessonByHash(contentHash: string): Promise<LessonDto> {
+    const lesson = (await this.snapshot()).byHash.get(contentHash);
+    if (!lesson) throw new NotFoundError('text_not_found', `No lesson of the current book has the text ${contentHash}`);
+    return lesson;
   }
 
   /**
@@ -146,8 +218,12 @@ export class ContentService {
 
   /** The Markdown of a lesson already looked up (no second look-up of the book). */
   async textOf(lesson: Pick<LessonDto, 'slug' | 'contentHash'>): Promise<string> {
+    const cached = this.texts.get(lesson.contentHash);
+    if (cached !== undefined) return cached;
     const markdown = await this.store.get(lesson.contentHash);
     if (markdown === null) throw new NotFoundError('lesson_text_missing', `The text of "${lesson.slug}" is missing from the content store; re-sync the book`);
+    // The store checks the hash on read: what is kept here is the text of that hash.
+    this.texts.set(lesson.contentHash, markdown);
     return markdown;
   }
 
@@ -211,14 +287,29 @@ export class ContentService {
         goals: [...l.goals],
         estimatedMinutes: l.estimatedMinutes,
         contentHash: l.contentHash,
+        contentUrl: textUrl(l.contentHash),
+        markdownUrl: markdownUrl(l.slug),
         headings: l.headings,
         previous: prev ? { slug: prev.slug, title: prev.title } : null,
         next: next ? { slug: next.slug, title: next.title } : null,
         storageKey: l.storageKey,
       };
     });
-    const etag = `"${createHash('sha256').update(JSON.stringify(tree)).digest('hex').slice(0, 32)}"`;
-    return { bookId, version: book.contentVersion, tree, etag, lessons: new Map(order.map((l) => [l.slug, l])), order: order.map(({ storageKey: _k, ...l }) => l) };
+    const treeJson = JSON.stringify(tree);
+    const etag = `"${createHash('sha256').update(treeJson).digest('hex').slice(0, 32)}"`;
+    const dtos = order.map(({ storageKey: _k, ...l }) => l);
+    return {
+      bookId,
+      version: book.contentVersion,
+      tree,
+      etag,
+      lessons: new Map(order.map((l) => [l.slug, l])),
+      order: dtos,
+      treeJson,
+      lessonJson: new Map(dtos.map((l) => [l.slug, JSON.stringify(l)])),
+      lessonDtos: new Map(dtos.map((l) => [l.slug, l])),
+      byHash: new Map(dtos.map((l) => [l.contentHash, l])),
+    };
   }
 }
 

@@ -3,13 +3,17 @@ import { UserDataRegistry, type UserDataProvider } from '@lectern/users';
 import type { EntityManager } from 'typeorm';
 import { LearnerPreferencesEntity } from './entities/learner-preferences.entity';
 import { answersOf } from './onboarding.service';
+import { PreferencesHashCache } from './preferences-hash-cache';
 
 /** A learner's onboarding answers in the account lifecycle: on merge, the account's answers win; an account without any takes the anonymous ones. */
 @Injectable()
 export class OnboardingUserData implements UserDataProvider, OnModuleInit {
   readonly name = 'answers';
 
-  constructor(private readonly registry: UserDataRegistry) {}
+  constructor(
+    private readonly registry: UserDataRegistry,
+    private readonly hashes: PreferencesHashCache,
+  ) {}
 
   onModuleInit(): void {
     this.registry.register(this);
@@ -34,5 +38,7 @@ export class OnboardingUserData implements UserDataProvider, OnModuleInit {
 
   async delete(userId: string, manager: EntityManager): Promise<void> {
     await manager.query('DELETE FROM learner_preferences WHERE user_id = $1', [userId]);
+    // Before the commit (the caller's transaction): a copy read again meanwhile is of a learner whose sessions are being ended with them.
+    await this.hashes.changed(userId);
   }
 }

@@ -9,6 +9,7 @@ import { DataSource, Repository } from 'typeorm';
 import { OnboardingAnswersDto, type UpdatePreferencesDto } from './dto/onboarding-answers.dto';
 import { LearnerPreferencesEntity } from './entities/learner-preferences.entity';
 import { preferencesHash } from './preferences-hash';
+import { PreferencesHashCache } from './preferences-hash-cache';
 
 /** The answers as submitted: preferredLanguage may be left out (it defaults to en). */
 export type SubmittedAnswers = Omit<OnboardingAnswers, 'preferredLanguage'> & Partial<Pick<OnboardingAnswers, 'preferredLanguage'>>;
@@ -19,16 +20,29 @@ export class OnboardingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(LearnerPreferencesEntity) private readonly preferences: Repository<LearnerPreferencesEntity>,
     private readonly users: UsersService,
+    private readonly hashes: PreferencesHashCache,
   ) {}
 
   /** Stores the answers (replacing any earlier ones) and marks the learner onboarded, atomically. */
   async submit(userId: string, answers: SubmittedAnswers): Promise<LearnerPreferencesEntity> {
-    return this.dataSource.transaction(async (manager) => {
+    const stored = await this.dataSource.transaction(async (manager) => {
       await this.users.markOnboarded(userId, manager);
       const repo = manager.getRepository(LearnerPreferencesEntity);
       const row = normalise(userId, answers);
       await repo.upsert(row, { conflictPaths: ['userId'] });
       return repo.findOneByOrFail({ userId });
+    });
+    await this.hashes.changed(userId);
+    return stored;
+  }
+
+  /** The learner's preferences hash (what rewrites are cached on), or null before onboarding; from memory on the hot path. */
+  async preferencesHash(userId: string): Promise<string | null> {
+    return this.hashes.get(userId, async () => {
+      const [row] = (await this.dataSource.query('SELECT preferences_hash FROM learner_preferences WHERE user_id = $1', [userId])) as Array<{
+        preferences_hash: string;
+      }>;
+      return row?.preferences_hash ?? null;
     });
   }
 
@@ -75,7 +89,7 @@ export class OnboardingService {
     if (Object.keys(present).length === 0) {
       throw new ValidationFailedError([], 'Send at least one answer to change');
     }
-    return this.dataSource.transaction(async (manager) => {
+    const stored = await this.dataSource.transaction(async (manager) => {
       // Serializes this learner's preference changes (the preferences row may not exist yet, the user row does).
       await manager.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
       const current = await manager.getRepository(LearnerPreferencesEntity).findOneBy({ userId });
@@ -90,6 +104,8 @@ export class OnboardingService {
       await repo.upsert(normalise(userId, merged), { conflictPaths: ['userId'] });
       return repo.findOneByOrFail({ userId });
     });
+    await this.hashes.changed(userId);
+    return stored;
   }
 }
 

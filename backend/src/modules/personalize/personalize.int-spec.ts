@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OnboardingAnswers, PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
 import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
 import { LlmBudget, QueueModule, WorkerRunnerModule, jobBinding } from '@lectern/infra';
@@ -263,6 +264,49 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     // The fake model writes Urdu for an Urdu profile (numbers, code and links kept), so the added sentence comes back translated.
     expect(status.result?.content).not.toBe(ready.content);
     expect(status.result?.content).toMatch(/[\u0600-\u06FF]/);
+
+    // The content-addressed URLs: the new rewrite has its own; the old one is stale and never served again.
+    expect(status.result?.contentUrl).not.toBe(ready.contentUrl);
+    const fresh = await t.app.inject({ method: 'GET', url: status.result?.contentUrl as string });
+    expect(fresh.statusCode).toBe(200);
+    expect(fresh.body).toBe(status.result?.content);
+    expect(fresh.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await t.app.inject({ method: 'GET', url: ready.contentUrl })).statusCode).toBe(404);
+  });
+
+  it('a ready rewrite is at a content-addressed URL: immutable, no token needed, 404 for any other hash or id', async () => {
+    const { ready } = await rewriteFor({ educationLevel: 'high_school', learningGoals: ['hobby'] });
+    const [, id, hash] = /^\/api\/personalize\/rewrites\/([0-9a-f-]{36})\/([0-9a-f]{64})\.md$/.exec(ready.contentUrl) ?? [];
+    expect(hash).toBe(createHash('sha256').update(ready.content).digest('hex'));
+    const res = await t.app.inject({ method: 'GET', url: ready.contentUrl });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/markdown; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.body).toBe(ready.content);
+    for (const url of [
+      `/api/personalize/rewrites/${id}/${'0'.repeat(64)}.md`,
+      `/api/personalize/rewrites/00000000-0000-4000-8000-000000000000/${hash}.md`,
+      `/api/personalize/rewrites/not-a-uuid/${hash}.md`,
+    ]) {
+      expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(404);
+    }
+    // The same learner asking again gets the same URL (one indexed query finds the row).
+    const again = await t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer((await createLearner(t.app, { educationLevel: 'high_school', learningGoals: ['hobby'] })).token), payload: { lessonSlug: LESSON } });
+    expect(again.json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
+  });
+
+  it('a learner who changes their answers gets the rewrite for the new answers at once (the cached preferences hash is dropped)', async () => {
+    const { learner, ready } = await rewriteFor({ educationLevel: 'undergraduate', programmingExperience: 'beginner', learningGoals: ['career_change'] });
+    const changed = await t.app.inject({
+      method: 'PUT',
+      url: '/api/user/preferences',
+      headers: bearer(learner.token),
+      payload: { programmingExperience: 'advanced' },
+    });
+    expect(changed.statusCode).toBe(200);
+    const res = await post(learner.token);
+    const answer = res.statusCode === 200 ? res.json<PersonalizeReady>() : (await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).result;
+    expect(answer?.preferencesHash).not.toBe(ready.preferencesHash);
   });
 
   it('DELETE drops the cached rewrite so the next request regenerates it', async () => {
@@ -275,7 +319,9 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect(del.statusCode).toBe(204);
     const res = await post(learner.token);
     expect(res.statusCode).toBe(202);
-    expect((await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).state).toBe('completed');
+    const regenerated = await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId);
+    expect(regenerated.state).toBe('completed');
+    expect(regenerated.result?.contentUrl).toMatch(/^\/api\/personalize\/rewrites\/[0-9a-f-]{36}\/[0-9a-f]{64}\.md$/);
   });
 
   it('answers 409 before onboarding, 404 for an unknown lesson, 400 for a bad body, 401 without a token', async () => {

@@ -1,3 +1,4 @@
+import { RewriteTextController } from './rewrite-text.controller';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { provideConfigSlice, QueueModule } from '@lectern/infra';
@@ -29,7 +30,7 @@ import { PersonalizeConfig } from './personalize.config';
     OnboardingModule,
     QueueModule.register(PERSONALIZE_QUEUE),
   ],
-  controllers: [PersonalizeController, PersonalizeStreamController, PersonalizeFeedbackController, ReaderViewController],
+  controllers: [PersonalizeController, PersonalizeStreamController, PersonalizeFeedbackController, ReaderViewController, RewriteTextController],
   providers: [
     PersonalizeService,
     PersonalizeWarmupService,

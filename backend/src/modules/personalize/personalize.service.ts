@@ -16,7 +16,7 @@ import {
   type ContentStore,
 } from '@lectern/infra';
 import { OnboardingService } from '@lectern/onboarding';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
 import { ALL_LESSONS, PersonalizeVariantEntity } from './entities/personalize-variant.entity';
@@ -27,11 +27,19 @@ import { estimateRewriteTokens } from './rewrite-estimate';
 import { PERSONALIZE_QUEUE } from './personalize.jobs';
 import { PersonalizeConfig } from './personalize.config';
 
-export function readyAnswer(row: PersonalizedLessonEntity, cached: boolean): PersonalizeReady {
+/** The content-addressed URL of a rewrite: its row and the SHA-256 of its text (a new URL whenever the text differs). */
+export function rewriteUrl(id: string, content: string): string {
+  return `/api/personalize/rewrites/${id}/${createHash('sha256').update(content).digest('hex')}.md`;
+}
+
+type ReadyRow = Pick<PersonalizedLessonEntity, 'id' | 'lessonSlug' | 'content' | 'contentHash' | 'preferencesHash' | 'generatedAt' | 'model' | 'promptVersion'>;
+
+export function readyAnswer(row: ReadyRow, cached: boolean): PersonalizeReady {
   return {
     status: 'ready',
     lessonSlug: row.lessonSlug,
     content: row.content,
+    contentUrl: rewriteUrl(row.id, row.content),
     cached,
     contentHash: row.contentHash,
     preferencesHash: row.preferencesHash,
@@ -40,6 +48,29 @@ export function readyAnswer(row: PersonalizedLessonEntity, cached: boolean): Per
     promptVersion: row.promptVersion,
   };
 }
+
+interface LookupRow {
+  variant: string;
+  id: string | null;
+  content: string | null;
+  generated_at: Date | null;
+}
+
+/**
+ * The learner's variant of a lesson ('' = the shared row; the latest of the
+ * lesson's and the all-lessons one) and the current rewrite under the whole
+ * key: always one row (id null on a miss). $1 user, $2 lesson, $3 ALL_LESSONS,
+ * $4 content hash, $5 preferences hash, $6 prompt version, $7 model.
+ */
+const LOOKUP_SQL = `
+  WITH v AS (
+    SELECT COALESCE((SELECT variant FROM personalize_variants
+                     WHERE user_id = $1 AND lesson_slug IN ($2, $3) ORDER BY created_at DESC LIMIT 1), '') AS variant
+  )
+  SELECT v.variant, p.id, p.content, p.generated_at
+  FROM v LEFT JOIN personalized_lessons p
+    ON p.lesson_slug = $2 AND p.content_hash = $4 AND p.preferences_hash = $5 AND p.prompt_version = $6
+   AND p.model = $7 AND p.variant = v.variant AND p.stale_since IS NULL`;
 
 /**
  * Personalized lessons for learners: a hit is served from PostgreSQL alone
@@ -66,17 +97,53 @@ export class PersonalizeService {
 
   /** The key of the rewrite a learner would get for a lesson now (their own variant after they asked for a fresh one). */
   async keyFor(userId: string, lessonSlug: string): Promise<Required<PersonalizeKey>> {
-    const preferences = await this.onboarding.find(userId);
-    if (!preferences) throw new OnboardingRequiredError();
-    const lesson = await this.content.lesson(lessonSlug);
-    return {
+    return (await this.lookup(userId, lessonSlug)).key;
+  }
+
+  /**
+   * The learner's key for a lesson and the ready rewrite under it, if any.
+   * The lesson and the learner's preferences hash come from memory; the
+   * variant and the rewrite from one statement on two primary/unique keys.
+   */
+  private async lookup(userId: string, lessonSlug: string): Promise<{ key: Required<PersonalizeKey>; hit: ReadyRow | null }> {
+    const [preferencesHash, lesson] = await Promise.all([this.onboarding.preferencesHash(userId), this.content.lesson(lessonSlug)]);
+    if (!preferencesHash) throw new OnboardingRequiredError();
+    const partial = { lessonSlug, contentHash: lesson.contentHash, preferencesHash, promptVersion: PROMPT_VERSION, model: this.llm.model };
+    const [row] = (await this.rewrites.query(LOOKUP_SQL, [
+      userId,
       lessonSlug,
-      contentHash: lesson.contentHash,
-      preferencesHash: preferences.preferencesHash,
-      promptVersion: PROMPT_VERSION,
-      model: this.llm.model,
-      variant: await this.variantOf(userId, lessonSlug),
+      ALL_LESSONS,
+      partial.contentHash,
+      partial.preferencesHash,
+      partial.promptVersion,
+      partial.model,
+    ])) as LookupRow[];
+    const key = { ...partial, variant: row.variant };
+    if (row.id === null) return { key, hit: null };
+    return {
+      key,
+      hit: {
+        id: row.id,
+        lessonSlug,
+        content: row.content as string,
+        contentHash: partial.contentHash,
+        preferencesHash,
+        generatedAt: row.generated_at as Date,
+        model: partial.model,
+        promptVersion: partial.promptVersion,
+      },
     };
+  }
+
+  /** A ready rewrite by its content-addressed URL: 404 unless the row exists, is current and its text has that hash. */
+  async rewriteByHash(id: string, sha256: string): Promise<string> {
+    const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
+      ? await this.rewrites.findOne({ where: { id, staleSince: IsNull() }, select: { id: true, content: true } })
+      : null;
+    if (!row || createHash('sha256').update(row.content).digest('hex') !== sha256) {
+      throw new NotFoundError('rewrite_not_found', 'No current rewrite has this text');
+    }
+    return row.content;
   }
 
   /** The learner's own variant for a lesson ('' = the shared row): the latest of the lesson's and the all-lessons one. */
@@ -93,8 +160,7 @@ export class PersonalizeService {
   }
 
   async request(userId: string, lessonSlug: string): Promise<PersonalizeReady | PersonalizeQueued> {
-    const key = await this.keyFor(userId, lessonSlug);
-    const hit = await this.find(key);
+    const { key, hit } = await this.lookup(userId, lessonSlug);
     this.metrics.personalizeCache.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) return readyAnswer(hit, true);
     if (!this.llm.configured) throw new LlmNotConfiguredError();

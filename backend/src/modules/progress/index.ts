@@ -1,2 +1,3 @@
 export { ProgressModule } from './progress.module';
 export { ProgressService } from './progress.service';
+export { HeartbeatBuffer } from './heartbeat-buffer';

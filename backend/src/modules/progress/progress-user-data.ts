@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { UserDataRegistry, type UserDataProvider } from '@lectern/users';
 import type { EntityManager } from 'typeorm';
+import { HeartbeatBuffer } from './heartbeat-buffer';
 
 /**
  * A learner's reading progress in the account lifecycle. Merging an anonymous
@@ -13,13 +14,18 @@ import type { EntityManager } from 'typeorm';
 export class ProgressUserData implements UserDataProvider, OnModuleInit {
   readonly name = 'progress';
 
-  constructor(private readonly registry: UserDataRegistry) {}
+  constructor(
+    private readonly registry: UserDataRegistry,
+    private readonly buffer: HeartbeatBuffer,
+  ) {}
 
   onModuleInit(): void {
     this.registry.register(this);
   }
 
   async export(userId: string, manager: EntityManager): Promise<unknown> {
+    // Heartbeats still buffered in Redis are part of what the learner has.
+    await this.buffer.applyFor(userId, manager);
     const rows = (await manager.query(
       `SELECT lesson_slug, status, started_at, completed_at, time_spent_seconds, last_section, updated_at
        FROM lesson_progress WHERE user_id = $1 ORDER BY updated_at DESC`,
@@ -37,6 +43,9 @@ export class ProgressUserData implements UserDataProvider, OnModuleInit {
   }
 
   async merge(fromUserId: string, intoUserId: string, manager: EntityManager): Promise<void> {
+    // Both learners' buffered heartbeats into their rows first (in this transaction; applying them again later adds nothing).
+    await this.buffer.applyFor(fromUserId, manager);
+    await this.buffer.applyFor(intoUserId, manager);
     await manager.query(
       `INSERT INTO lesson_progress (user_id, lesson_slug, status, started_at, completed_at, time_spent_seconds, last_section, updated_at)
        SELECT $2, lesson_slug, status, started_at, completed_at, time_spent_seconds, last_section, updated_at
@@ -56,5 +65,6 @@ export class ProgressUserData implements UserDataProvider, OnModuleInit {
 
   async delete(userId: string, manager: EntityManager): Promise<void> {
     await manager.query('DELETE FROM lesson_progress WHERE user_id = $1', [userId]);
+    await this.buffer.drop(userId);
   }
 }

@@ -5,6 +5,7 @@ import { OnboardingModule } from '@lectern/onboarding';
 import { bearer, createLearner, createTestApp, type TestApp } from '@lectern/testing';
 import { UsersModule } from '@lectern/users';
 import { resolve } from 'node:path';
+import { FLUSH_SQL, HeartbeatBuffer } from './heartbeat-buffer';
 import { ProgressModule } from './progress.module';
 import { HEARTBEAT_ALLOWANCE_SECONDS } from './progress.service';
 
@@ -31,12 +32,15 @@ describe('progress (real PostgreSQL, the sample book)', () => {
   const lesson = async (token: string, slug: string) =>
     (await call('GET', `/api/progress/lessons/${slug}`, token)).json<LessonProgressDto>();
   /** Moves a lesson's reading watermark (its last heartbeat, else its start) `seconds` into the past: that much reading time has passed. */
-  const elapse = async (userId: string, slug: string, seconds: number) =>
-    t.dataSource.query(
+  const elapse = async (userId: string, slug: string, seconds: number, app: TestApp = t) => {
+    await app.dataSource.query(
       `UPDATE lesson_progress SET heartbeat_at = COALESCE(heartbeat_at, started_at) - make_interval(secs => $3)
        WHERE user_id = $1 AND lesson_slug = $2`,
       [userId, slug, seconds],
     );
+    // The lesson's heartbeat buffer in Redis (if it has one) holds the watermark the next heartbeat is credited from.
+    await app.app.get(HeartbeatBuffer).backdate(userId, slug, seconds);
+  };
   const summary = async (token: string) => {
     const res = await call('GET', '/api/progress', token);
     expect(res.statusCode).toBe(200);
@@ -245,5 +249,100 @@ describe('progress (real PostgreSQL, the sample book)', () => {
       })
       .catch((e: Error) => expect(e.message).toBe('rollback'));
     expect((await summary(learner.token)).completedLessons).toBe(1);
+  });
+
+  describe('heartbeats buffered in Redis, flushed in batches', () => {
+    const rowTime = async (userId: string, slug: string): Promise<number> =>
+      Number((await t.dataSource.query('SELECT time_spent_seconds FROM lesson_progress WHERE user_id = $1 AND lesson_slug = $2', [userId, slug]))[0].time_spent_seconds);
+
+    /** Resolves at the next flush that wrote rows in `app`; a generous deadline for a loaded machine. */
+    const nextFlush = (app: TestApp): Promise<void> =>
+      new Promise((done, fail) => {
+        const timer = setTimeout(() => fail(new Error('no flush within 30 s')), 30_000);
+        app.app.get(HeartbeatBuffer).once('flushed', () => {
+          clearTimeout(timer);
+          done();
+        });
+      });
+
+    it('a heartbeat takes no row lock: it is answered while another transaction holds the row', async () => {
+      const learner = await createLearner(t.app);
+      const slug = 'how-robots-sense';
+      await start(learner.token, slug);
+      await time(learner.token, slug, { seconds: 5 }); // the first one writes the row and creates the buffer
+      await elapse(learner.id, slug, 20);
+      const runner = t.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.query('BEGIN');
+        await runner.query('SELECT 1 FROM lesson_progress WHERE user_id = $1 AND lesson_slug = $2 FOR UPDATE', [learner.id, slug]);
+        const res = await time(learner.token, slug, { seconds: 20 });
+        expect(res.statusCode).toBe(200);
+        expect(res.json<LessonProgressDto>().timeSpentSeconds).toBeGreaterThanOrEqual(20);
+      } finally {
+        await runner.query('ROLLBACK');
+        await runner.release();
+      }
+    });
+
+    it('no acknowledged heartbeat is lost when the api stops before flushing: another instance flushes it, reads include it meanwhile', async () => {
+      const learner = await createLearner(t.app);
+      const slug = 'what-makes-a-digital-twin';
+      // This instance (B) does not flush until A is gone, so what reaches the rows is known.
+      const bufferB = t.app.get(HeartbeatBuffer);
+      bufferB.stop();
+      // Instance A takes the heartbeats and then stops without its final flush (as a killed process would).
+      const a = await createTestApp([QueueModule.forRoot(), UsersModule, OnboardingModule, ContentModule, ProgressModule]);
+      const bufferA = a.app.get(HeartbeatBuffer);
+      bufferA.stop();
+      const beat = (seconds: number) =>
+        a.app.inject({ method: 'PUT', url: `/api/progress/lessons/${slug}/time`, headers: bearer(learner.token), payload: { seconds } });
+      expect((await a.app.inject({ method: 'POST', url: `/api/progress/lessons/${slug}/start`, headers: bearer(learner.token) })).statusCode).toBe(200);
+      let acknowledged = 0;
+      for (let i = 0; i < 10; i += 1) {
+        await elapse(learner.id, slug, 7, a);
+        const res = await beat(7);
+        expect(res.statusCode).toBe(200);
+        acknowledged += 7;
+        expect(res.json<LessonProgressDto>().timeSpentSeconds).toBe(acknowledged);
+      }
+      jest.spyOn(bufferA, 'flushOnce').mockResolvedValue(0);
+      await a.close();
+      // Nine of the ten are only in Redis (the first one wrote the row).
+      expect(await rowTime(learner.id, slug)).toBe(7);
+
+      // Reads on another instance already include them.
+      expect((await lesson(learner.token, slug)).timeSpentSeconds).toBe(acknowledged);
+      // Instance B flushes them (A's dirty set is in Redis, shared by every instance).
+      const pending = await bufferB.pending(learner.id);
+      const flushed = nextFlush(t);
+      bufferB.start();
+      await flushed;
+      expect(await rowTime(learner.id, slug)).toBe(acknowledged);
+      // A flush that wrote the rows but died before acknowledging is done again: each buffer's credit counts once.
+      const rows = [...pending].map(([lessonSlug, e]) => ({ user_id: learner.id, lesson_slug: lessonSlug, epoch: e.epoch, credit: e.credit, wm: e.wm, at: e.at, section: e.section }));
+      await t.dataSource.query(FLUSH_SQL, [JSON.stringify(rows)]);
+      await bufferB.flush();
+      expect(await rowTime(learner.id, slug)).toBe(acknowledged);
+      expect((await lesson(learner.token, slug)).timeSpentSeconds).toBe(acknowledged);
+    });
+
+    it('the running instance flushes buffered heartbeats into the rows by itself', async () => {
+      const learner = await createLearner(t.app);
+      const slug = 'the-humanoid-body-plan';
+      await start(learner.token, slug);
+      await elapse(learner.id, slug, 30);
+      await time(learner.token, slug, { seconds: 30 });
+      await elapse(learner.id, slug, 30);
+      const flushed = nextFlush(t);
+      const res = await time(learner.token, slug, { seconds: 30, section: 'joints' });
+      expect(res.json<LessonProgressDto>().timeSpentSeconds).toBe(60);
+      await flushed;
+      const [row] = await t.dataSource.query('SELECT time_spent_seconds, last_section FROM lesson_progress WHERE user_id = $1 AND lesson_slug = $2', [
+        learner.id,
+        slug,
+      ]);
+      expect(row).toEqual({ time_spent_seconds: 60, last_section: 'joints' });
+    });
   });
 });

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '@lectern/content';
 import { UsersModule } from '@lectern/users';
 import { LessonProgressEntity } from './entities/lesson-progress.entity';
+import { HeartbeatBuffer } from './heartbeat-buffer';
 import { ProgressController } from './progress.controller';
 import { ProgressUserData } from './progress-user-data';
 import { ProgressService } from './progress.service';
@@ -16,7 +17,7 @@ import { ProgressService } from './progress.service';
 @Module({
   imports: [TypeOrmModule.forFeature([LessonProgressEntity]), ContentModule, UsersModule],
   controllers: [ProgressController],
-  providers: [ProgressService, ProgressUserData],
-  exports: [ProgressService],
+  providers: [ProgressService, ProgressUserData, HeartbeatBuffer],
+  exports: [ProgressService, HeartbeatBuffer],
 })
 export class ProgressModule {}

@@ -5,9 +5,11 @@ import { ContentService } from '@lectern/content';
 import { NotFoundError } from '@lectern/infra';
 import { QueryFailedError, Repository } from 'typeorm';
 import { LessonProgressEntity } from './entities/lesson-progress.entity';
+import { HeartbeatBuffer, pendingCredit, type BufferedLesson } from './heartbeat-buffer';
 import { lessonProgressOf, summarize, type ProgressRow } from './progress-summary';
 
-const RETURNING = 'RETURNING lesson_slug, status, started_at, completed_at, time_spent_seconds, last_section, updated_at';
+const COLUMNS = 'lesson_slug, status, started_at, completed_at, time_spent_seconds, last_section, updated_at, heartbeat_at, beats_epoch, beats_applied';
+const RETURNING = `RETURNING ${COLUMNS}`;
 const INT_MAX = 2_147_483_647;
 
 /**
@@ -77,24 +79,56 @@ interface RawRow {
   time_spent_seconds: number;
   last_section: string | null;
   updated_at: Date;
+  heartbeat_at: Date | null;
+  beats_epoch: string | null;
+  beats_applied: number;
 }
 
-const fromRaw = (r: RawRow): ProgressRow => ({
-  lessonSlug: r.lesson_slug,
-  status: r.status,
-  startedAt: r.started_at,
-  completedAt: r.completed_at,
-  timeSpentSeconds: Number(r.time_spent_seconds),
-  lastSection: r.last_section,
-  updatedAt: r.updated_at,
-});
+/** The row as the API sees it: with whatever credit is still buffered in Redis for it. */
+function fromRaw(r: RawRow, buffered?: BufferedLesson): ProgressRow {
+  const row: ProgressRow = {
+    lessonSlug: r.lesson_slug,
+    status: r.status,
+    startedAt: r.started_at,
+    completedAt: r.completed_at,
+    timeSpentSeconds: Number(r.time_spent_seconds),
+    lastSection: r.last_section,
+    updatedAt: r.updated_at,
+  };
+  if (!buffered) return row;
+  const pending = Math.max(0, pendingCredit(buffered, { beatsEpoch: r.beats_epoch, beatsApplied: Number(r.beats_applied) }));
+  row.timeSpentSeconds = Math.min(row.timeSpentSeconds + pending, INT_MAX);
+  if (buffered.at > row.updatedAt.getTime()) {
+    row.updatedAt = new Date(buffered.at);
+    row.lastSection = buffered.section ?? row.lastSection;
+  }
+  return row;
+}
+
+/** A heartbeat's answer from its buffer alone (no read of the row). */
+function fromBuffer(lessonSlug: string, e: BufferedLesson): LessonProgressDto {
+  return {
+    lessonSlug,
+    status: e.base.status,
+    startedAt: new Date(e.base.startedAt).toISOString(),
+    completedAt: e.base.completedAt === null ? null : new Date(e.base.completedAt).toISOString(),
+    timeSpentSeconds: Math.min(e.base.time + e.credit, INT_MAX),
+    lastSection: e.section ?? e.base.lastSection,
+  };
+}
+
+/** Lessons whose row took heartbeats while Redis was away: their buffer's watermark is moved up first (bounded). */
+const DIVERGED_MAX = 10_000;
 
 /** A learner's reading progress. Every method acts on the given learner only (the token's, from the controller). */
 @Injectable()
 export class ProgressService {
+  private readonly diverged = new Map<string, RawRow>();
+
   constructor(
     @InjectRepository(LessonProgressEntity) private readonly progress: Repository<LessonProgressEntity>,
     private readonly content: ContentService,
+    private readonly buffer: HeartbeatBuffer,
   ) {}
 
   /** GET /api/progress: the whole book's completion, per part and chapter, time spent and where to resume. */
@@ -106,23 +140,52 @@ export class ProgressService {
   /** One lesson's progress (`not_started` without a row); 404 for a lesson not in the book. */
   async lesson(userId: string, lessonSlug: string): Promise<LessonProgressDto> {
     await this.content.lesson(lessonSlug);
-    const row = await this.progress.findOneBy({ userId, lessonSlug });
-    return lessonProgressOf(lessonSlug, row);
+    const [raw, buffered] = await Promise.all([
+      this.progress.query(`SELECT ${COLUMNS} FROM lesson_progress WHERE user_id = $1 AND lesson_slug = $2`, [userId, lessonSlug]) as Promise<RawRow[]>,
+      this.buffer.pending(userId),
+    ]);
+    return lessonProgressOf(lessonSlug, raw[0] ? fromRaw(raw[0], buffered.get(lessonSlug)) : null);
   }
 
   /** Opening a lesson starts it; starting again keeps the first start (and records the section, if given). */
   async start(userId: string, lessonSlug: string, section?: string): Promise<LessonProgressDto> {
-    return this.write(START_SQL, userId, lessonSlug, [section ?? null]);
+    return this.writeAndRebase(START_SQL, userId, lessonSlug, [section ?? null]);
   }
 
-  /** A reading heartbeat: adds the seconds (1..3600 by the DTO), at most the time since the previous heartbeat (plus a few seconds), and records the section. */
+  /**
+   * A reading heartbeat: adds the seconds (1..3600 by the DTO), at most the
+   * time since the previous heartbeat (plus a few seconds), and records the
+   * section. Into the lesson's Redis buffer when it has one (no row lock; the
+   * buffer is flushed in batches); else — the first heartbeat, or Redis away —
+   * into the row, which then seeds the buffer.
+   */
   async addTime(userId: string, lessonSlug: string, seconds: number, section?: string): Promise<LessonProgressDto> {
-    return this.write(HEARTBEAT_SQL, userId, lessonSlug, [seconds, section ?? null]);
+    await this.content.lesson(lessonSlug); // 404 for a lesson not in the book
+    const key = `${userId}\n${lessonSlug}`;
+    let redisUp = true;
+    try {
+      const diverged = this.diverged.get(key);
+      if (diverged) {
+        await this.seedFrom(userId, diverged);
+        this.diverged.delete(key);
+      }
+      const buffered = await this.buffer.beat(userId, lessonSlug, seconds, HEARTBEAT_ALLOWANCE_SECONDS, section ?? null);
+      if (buffered) return fromBuffer(lessonSlug, buffered);
+    } catch {
+      redisUp = false;
+    }
+    const row = await this.writeRaw(HEARTBEAT_SQL, userId, lessonSlug, [seconds, section ?? null]);
+    if (redisUp) {
+      await this.seedFrom(userId, row).catch(() => undefined);
+    } else if (this.diverged.size < DIVERGED_MAX) {
+      this.diverged.set(key, row);
+    }
+    return lessonProgressOf(lessonSlug, fromRaw(row));
   }
 
   /** Mark as complete; completing again is a no-op. */
   async complete(userId: string, lessonSlug: string): Promise<LessonProgressDto> {
-    return this.write(COMPLETE_SQL, userId, lessonSlug, []);
+    return this.writeAndRebase(COMPLETE_SQL, userId, lessonSlug, []);
   }
 
   /** Status of every lesson the learner opened (lessons not in the map are not started). */
@@ -135,18 +198,37 @@ export class ProgressService {
   }
 
   private async rows(userId: string): Promise<ProgressRow[]> {
-    const raw: RawRow[] = await this.progress.query(
-      'SELECT lesson_slug, status, started_at, completed_at, time_spent_seconds, last_section, updated_at FROM lesson_progress WHERE user_id = $1',
-      [userId],
-    );
-    return raw.map(fromRaw);
+    const [raw, buffered] = await Promise.all([
+      this.progress.query(`SELECT ${COLUMNS} FROM lesson_progress WHERE user_id = $1`, [userId]) as Promise<RawRow[]>,
+      this.buffer.pending(userId),
+    ]);
+    return raw.map((r) => fromRaw(r, buffered.get(r.lesson_slug)));
   }
 
-  private async write(sql: string, userId: string, lessonSlug: string, params: unknown[]): Promise<LessonProgressDto> {
+  private async seedFrom(userId: string, row: RawRow): Promise<void> {
+    await this.buffer.seed(userId, row.lesson_slug, {
+      status: row.status,
+      startedAt: row.started_at,
+      completedAt: row.completed_at,
+      time: Number(row.time_spent_seconds),
+      lastSection: row.last_section,
+      heartbeatAt: row.heartbeat_at ?? row.started_at,
+    });
+  }
+
+  /** start / complete: the row, then the lesson's buffer answers heartbeats with the new status; the answer includes buffered time. */
+  private async writeAndRebase(sql: string, userId: string, lessonSlug: string, params: unknown[]): Promise<LessonProgressDto> {
     await this.content.lesson(lessonSlug); // 404 for a lesson not in the book
+    const row = await this.writeRaw(sql, userId, lessonSlug, params);
+    await this.buffer.rebase(userId, lessonSlug, { status: row.status, startedAt: row.started_at, completedAt: row.completed_at });
+    const buffered = await this.buffer.pending(userId);
+    return lessonProgressOf(lessonSlug, fromRaw(row, buffered.get(lessonSlug)));
+  }
+
+  private async writeRaw(sql: string, userId: string, lessonSlug: string, params: unknown[]): Promise<RawRow> {
     try {
       const [row] = (await this.progress.query(sql, [userId, lessonSlug, ...params])) as RawRow[];
-      return lessonProgressOf(lessonSlug, fromRaw(row));
+      return row;
     } catch (error) {
       // The lesson was removed by a sync between the check above and the write.
       if (isForeignKeyViolation(error, 'lesson_slug')) throw new NotFoundError('lesson_not_found', `No lesson "${lessonSlug}"`);

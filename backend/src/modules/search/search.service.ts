@@ -3,16 +3,31 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { SEARCH_LIMIT_DEFAULT, type SearchMode, type SearchRequest, type SearchResponse, type SearchResult } from '@lectern/api-types';
 import { LlmBudgetRefusedError, LlmService } from '@lectern/infra';
 import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { spaceTag, type EmbeddingSpace } from './embedding-space';
 import { EmbeddingBackfillService } from './indexing/embedding-backfill.service';
 import { QueryVectorCache } from './query-vector-cache';
-import { candidatesFor, fallbackQuery, hnswSettingsSql, MARK_END, MARK_START, searchSql, vectorLiteral } from './search.sql';
+import {
+  candidatesFor,
+  fallbackQuery,
+  HNSW_EF_SEARCH,
+  hnswSessionSql,
+  hnswSettingsSql,
+  MARK_END,
+  MARK_START,
+  searchSql,
+  vectorLiteral,
+} from './search.sql';
 import { SearchConfig } from './search.config';
 
 /** How long the choice of embedding space is reused: long once the current model covers every chunk, short while vectors are being written. */
 const SERVING_TTL_STEADY_MS = 30_000;
 const SERVING_TTL_CHANGING_MS = 2_000;
+/** Query vectors (as pgvector literals, about 30 KB each) kept in memory in front of the Redis cache (never more than Redis keeps). */
+const LOCAL_VECTORS_MAX = 256;
+const HYBRID_SQL = searchSql(true);
+const FULLTEXT_SQL = searchSql(false);
 
 interface ResultRow {
   lessonSlug: string;
@@ -60,6 +75,10 @@ export class SearchService {
   private readonly logger = new Logger(SearchService.name);
   private serving: { space: EmbeddingSpace | null; until: number } | undefined;
   private readonly lastWarning = new Map<string, number>();
+  /** Query vectors by cache key, most recently used last. */
+  private readonly localVectors = new Map<string, { literal: string; space: EmbeddingSpace }>();
+  /** Pooled connections that already carry hnswSessionSql(). */
+  private readonly tuned = new WeakSet<PoolClient>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -91,22 +110,43 @@ export class SearchService {
         }
       }
     }
-    const rows: ResultRow[] = await this.dataSource.query(searchSql(false), params);
+    const rows: ResultRow[] = await this.dataSource.query(FULLTEXT_SQL, params);
     return { mode: 'fulltext', results: rows.map(toResult) };
   }
 
-  /** One statement in a transaction whose first round trip sets the HNSW walk (SET LOCAL) for it. */
+  /**
+   * The hybrid statement. Usually one round trip on a pooled connection that
+   * already has the HNSW settings; more candidates than HNSW_EF_SEARCH (a
+   * limit above 25) need a larger walk, set for that statement alone.
+   */
   private async hybrid(params: unknown[], candidates: number, vector: { literal: string; space: EmbeddingSpace }): Promise<ResultRow[]> {
+    const values = [...params, vector.literal, vector.space.model, vector.space.dimensions];
+    if (candidates > HNSW_EF_SEARCH) return this.hybridWide(values, candidates);
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      if (!this.tuned.has(client)) {
+        await client.query(hnswSessionSql());
+        this.tuned.add(client);
+      }
+      return (await client.query<ResultRow>(HYBRID_SQL, values)).rows;
+    } catch (error) {
+      // Not knowing what state the connection is in, it is not reused.
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** One statement in a transaction whose first round trip sets a wider HNSW walk (SET LOCAL) for it. */
+  private async hybridWide(values: unknown[], candidates: number): Promise<ResultRow[]> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.query(`BEGIN; ${hnswSettingsSql(candidates)}`);
-      const rows: ResultRow[] = await runner.query(searchSql(true), [
-        ...params,
-        vector.literal,
-        vector.space.model,
-        vector.space.dimensions,
-      ]);
+      const rows: ResultRow[] = await runner.query(HYBRID_SQL, values);
       await runner.query('COMMIT');
       return rows;
     } catch (error) {
@@ -127,6 +167,12 @@ export class SearchService {
     });
     if (!space) return null;
     const key = this.cache.key(spaceTag(space), createHash('sha256').update(query).digest('hex'));
+    const local = this.localVectors.get(key);
+    if (local) {
+      this.localVectors.delete(key);
+      this.localVectors.set(key, local);
+      return local;
+    }
     let cached: Buffer | null;
     try {
       cached = await this.cache.get(key);
@@ -136,7 +182,7 @@ export class SearchService {
     }
     if (cached && cached.length === space.dimensions * 4) {
       const floats = new Float32Array(cached.buffer.slice(cached.byteOffset, cached.byteOffset + cached.length));
-      return { literal: vectorLiteral(Array.from(floats)), space };
+      return this.remember(key, { literal: vectorLiteral(Array.from(floats)), space });
     }
     let vector: number[];
     try {
@@ -162,7 +208,18 @@ export class SearchService {
     }
     const floats = Float32Array.from(vector);
     await this.cache.put(key, Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength)).catch(() => undefined);
-    return { literal: vectorLiteral(vector), space };
+    return this.remember(key, { literal: vectorLiteral(vector), space });
+  }
+
+  private remember(key: string, vector: { literal: string; space: EmbeddingSpace }): { literal: string; space: EmbeddingSpace } {
+    const max = Math.min(LOCAL_VECTORS_MAX, this.config.SEARCH_QUERY_CACHE_MAX_ENTRIES);
+    if (max === 0) return vector;
+    this.localVectors.set(key, vector);
+    if (this.localVectors.size > max) {
+      const oldest = this.localVectors.keys().next().value;
+      if (oldest !== undefined) this.localVectors.delete(oldest);
+    }
+    return vector;
   }
 
   /**

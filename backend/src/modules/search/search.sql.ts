@@ -198,6 +198,16 @@ export function hnswSettingsSql(candidates: number): string {
   return `SET LOCAL hnsw.ef_search = ${efSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order`;
 }
 
+/**
+ * The same settings for a whole pooled connection (`SET`, not `SET LOCAL`),
+ * made once per connection: a search whose candidates fit HNSW_EF_SEARCH then
+ * runs as one statement, with no transaction around it. Only searches walk
+ * the HNSW index, so no other statement is affected.
+ */
+export function hnswSessionSql(): string {
+  return `SET hnsw.ef_search = ${HNSW_EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order`;
+}
+
 /** A vector as pgvector's text literal, zero-padded to the column size (padding leaves cosine distance unchanged). */
 export function vectorLiteral(vector: readonly number[]): string {
   if (vector.length > VECTOR_COLUMN_DIMENSIONS) {

@@ -148,6 +148,8 @@ export const LESSON: LessonDto = {
   goals: ['career_change', 'research'],
   estimatedMinutes: 12,
   contentHash: 'c'.repeat(64),
+  contentUrl: `/api/content/text/${'c'.repeat(64)}.md`,
+  markdownUrl: '/lessons/digital-ai-vs-physical-ai.md',
   headings: [
     { level: 2, text: 'Two kinds of AI', id: 'two-kinds-of-ai' },
     { level: 3, text: 'Why bodies matter', id: 'why-bodies-matter' },
@@ -184,6 +186,7 @@ export const READY: PersonalizeReady = {
   status: 'ready',
   lessonSlug: 'digital-ai-vs-physical-ai',
   content: '## For you\n\nA rewrite.',
+  contentUrl: `/api/personalize/rewrites/00000000-0000-4000-8000-000000000000/${'d'.repeat(64)}.md`,
   cached: true,
   contentHash: 'c'.repeat(64),
   preferencesHash: 'a'.repeat(64),

@@ -104,6 +104,13 @@ export class LessonResponse implements LessonDto {
   @ApiProperty({ enum: LEARNING_GOALS, isArray: true }) goals!: LearningGoal[];
   @ApiProperty() estimatedMinutes!: number;
   @ApiProperty({ description: 'SHA-256 of the lesson Markdown' }) contentHash!: string;
+  @ApiProperty({
+    example: '/api/content/text/3f2a….md',
+    description: 'The Markdown at a content-addressed URL: Cache-Control public, max-age=31536000, immutable; a new URL when the text changes',
+  })
+  contentUrl!: string;
+  @ApiProperty({ example: '/lessons/the-embodiment-hypothesis.md', description: 'The current Markdown at a stable URL (ETag)' })
+  markdownUrl!: string;
   @ApiProperty({ type: [HeadingResponse] }) headings!: HeadingResponse[];
   @ApiPropertyOptional({ type: LessonLinkResponse, nullable: true }) previous!: LessonLinkResponse | null;
   @ApiPropertyOptional({ type: LessonLinkResponse, nullable: true }) next!: LessonLinkResponse | null;

@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONTENT_STORE, type ContentStore } from '@lectern/infra';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
-import { LESSON_CHANGED, LESSON_REMOVED, type LessonChangedEvent, type LessonRemovedEvent } from '../content.events';
+import { BOOK_CHANGED, LESSON_CHANGED, LESSON_REMOVED, type BookChangedEvent, type LessonChangedEvent, type LessonRemovedEvent } from '../content.events';
 import { BookEntity } from '../entities/book.entity';
 import { ChapterEntity } from '../entities/chapter.entity';
 import { LessonEntity } from '../entities/lesson.entity';
@@ -142,6 +142,8 @@ export class ContentSyncService {
       await onProgress(lessons.length, lessons.length, 'writing');
     });
 
+    // Caches of the book (in every process, through Redis) first: the lesson events' listeners read the new book.
+    if (summary.writes > 0) await this.events.emitAsync(BOOK_CHANGED, { bookSlug: book.slug } satisfies BookChangedEvent);
     for (const [name, payload] of emitted) {
       await this.events.emitAsync(name, payload);
     }

@@ -56,6 +56,17 @@ export class LessonProgressEntity {
   @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
   heartbeatAt!: Date | null;
 
+  /**
+   * Which Redis heartbeat buffer this row last took credit from, and how much
+   * of its credit is in time_spent_seconds: a flush adds only the difference,
+   * so running one twice (a flush cut short and redone) never counts twice.
+   */
+  @Column({ name: 'beats_epoch', type: 'uuid', nullable: true })
+  beatsEpoch!: string | null;
+
+  @Column({ name: 'beats_applied', type: 'integer', default: 0 })
+  beatsApplied!: number;
+
   /** Anchor id of the heading the learner was last at. */
   @Column({ name: 'last_section', type: 'varchar', length: 200, nullable: true })
   lastSection!: string | null;
