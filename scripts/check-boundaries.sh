@@ -19,11 +19,13 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Component } from '@angular/core';
 export const probe = [Injectable, Entity, Queue, Redis, Component];"
-  "libs/importer/src/__boundary_probe__.ts|no-restricted-imports|the importer importing a framework (it is framework-free)|import { Injectable } from '@nestjs/common';
+  "libs/importer/src/__boundary_probe_backend__.ts|@nx/enforce-module-boundaries|the importer library importing the backend (a domain, infra)|import { ContentService } from '@lectern/content';
+import { AppConfig } from '@lectern/infra';
+export const probe = [ContentService, AppConfig];"
+  "libs/importer/src/__boundary_probe_framework__.ts|no-restricted-imports|the importer library importing a framework (NestJS, TypeORM, BullMQ)|import { Injectable } from '@nestjs/common';
 import { Entity } from 'typeorm';
-export const probe = [Injectable, Entity];"
-  "libs/importer/src/__boundary_probe_domain__.ts|@nx/enforce-module-boundaries|the importer importing a backend domain|import { ContentService } from '@lectern/content';
-export const probe = ContentService;"
+import { Queue } from 'bullmq';
+export const probe = [Injectable, Entity, Queue];"
   "backend/src/infra/__boundary_probe__.ts|@nx/enforce-module-boundaries|infra importing a domain|import { ContentService } from '@lectern/content';
 export const probe = ContentService;"
   "backend/src/modules/recommendations/__boundary_probe__.ts|no-restricted-imports|a domain importing another domain's entity|import { LessonEntity } from '@lectern/content';
