@@ -14,7 +14,7 @@ export const SSR_TIMEOUT_MS = 5000;
 const CACHE_ENTRIES = 200;
 
 /** The built server bundle's entry (frontend/src/server.ts). */
-interface ServerBundle {
+export interface ServerBundle {
   renderPage(
     path: string,
     context: { origin: string; fetchApi(path: string): Promise<ApiAnswer> },
@@ -63,11 +63,18 @@ export async function loadPageRenderer(fastify: FastifyInstance, browserDir: str
   if (!existsSync(entry)) return undefined;
   const bundle = (await importEsm(pathToFileURL(entry).href)) as ServerBundle;
   if (typeof bundle.renderPage !== 'function') return undefined;
+  return createPageRenderer((path) => fastify.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } }), bundle);
+}
+
+/** An in-process GET on the API (`fastify.inject`). */
+export type InjectGet = (path: string) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
+
+export function createPageRenderer(inject: InjectGet, bundle: ServerBundle, timeoutMs = SSR_TIMEOUT_MS): PageRenderer {
   // In the background: the first render otherwise pays for loading the app (seconds on a busy machine).
   const warm = withTimeout(bundle.warmUp?.() ?? Promise.resolve(), 60_000).catch(() => undefined);
 
   const fetchApi = async (path: string): Promise<ApiAnswer> => {
-    const res = await fastify.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } });
+    const res = await inject(path);
     return { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), body: res.body };
   };
   const cache = new Map<string, CacheEntry>();
@@ -98,7 +105,7 @@ export async function loadPageRenderer(fastify: FastifyInstance, browserDir: str
         },
       };
       await warm;
-      const response = await withTimeout(bundle.renderPage(path, context), SSR_TIMEOUT_MS);
+      const response = await withTimeout(bundle.renderPage(path, context), timeoutMs);
       if (!response || !(response.headers.get('content-type') ?? '').includes('text/html')) return null;
       const page = { status: response.status, html: await response.text() };
       if (page.status === 200 || page.status === 404) {

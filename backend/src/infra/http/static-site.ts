@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SpaFallback } from '../errors/http-exception.filter';
+import { CompressedAssets, acceptedEncoding, compressPage } from './compression';
 import { SERVER_RENDERED, loadPageRenderer, type PageRenderer } from './ssr';
 
 /** Paths that belong to the server, never to the Angular router. */
@@ -14,6 +15,10 @@ export type ImageOriginsSource = () => Promise<string[]>;
 
 /** How long the page's policy is reused before the image origins are read again (a sync shows within this). */
 const POLICY_TTL_MS = 60_000;
+
+/** Hashed bundles (`main-Q6ISOQ3C.js`, `chunk-D_v76r4_.js`, `styles-XG37JRJS.css`) never change. */
+const HASHED = /\.[0-9A-Za-z]{8,}\.(js|css|woff2?)$|-[0-9A-Za-z_-]{8}\.(js|css)$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The app's page: `index.csr.html` when it was built with its server bundle, else `index.html`. */
 const INDEX_FILES = ['index.csr.html', 'index.html'];
@@ -50,11 +55,14 @@ export async function registerStaticSite(
     index: false,
     // Hashed bundles never change; index.html must always be revalidated.
     setHeaders: (reply, path) => {
-      void reply.header(
-        'cache-control',
-        /\.[0-9A-Za-z]{8,}\.(js|css|woff2?)$|-[0-9A-Z]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
+      void reply.header('cache-control', HASHED.test(path) ? IMMUTABLE : 'no-cache');
     },
+  });
+  const compressed = new CompressedAssets(root);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?')[0];
+    if (request.method === 'GET' && HASHED.test(path) && compressed.serve(request, reply, path, IMMUTABLE)) return;
+    done();
   });
   const html = readFileSync(index, 'utf8');
   let known: { origins: string[]; csp: string; until: number } | undefined;
@@ -87,7 +95,9 @@ export async function registerStaticSite(
       await reply.status(304).send();
       return;
     }
-    await reply.status(page.status).type('text/html; charset=utf-8').send(page.html);
+    const encoding = acceptedEncoding(request);
+    if (encoding) void reply.header('content-encoding', encoding).header('vary', 'accept-encoding');
+    await reply.status(page.status).type('text/html; charset=utf-8').send(compressPage(page.html, encoding));
   };
   // The app's page is served for `/` too (the static plugin serves files only, never the index by itself).
   return (request: FastifyRequest, reply: FastifyReply): boolean => {
