@@ -122,7 +122,6 @@ export function createPageRenderer(inject: InjectGet, bundle: ServerBundle, time
  * A real `import()` of an ES module file: the backend is compiled to CommonJS
  * and bundled, which would turn a plain `import()` into a `require()`.
  */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importEsm = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
