@@ -77,7 +77,8 @@ export async function startProcess(args, env, ready, label) {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
-  const deadline = Date.now() + 30_000;
+  // Generous, like the browser tests: a loaded 2-core machine has taken 40 s to start the API.
+  const deadline = Date.now() + 120_000;
   while (!(await ready().catch(() => false))) {
     if (child.exitCode !== null) throw new Error(`${label} exited ${child.exitCode}: ${err}`);
     if (Date.now() > deadline) throw new Error(`${label} did not start: ${err}`);

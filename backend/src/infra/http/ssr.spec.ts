@@ -73,7 +73,7 @@ describe('server-side rendering of the public pages', () => {
 
   it('gives up on a render that does not finish in time (the page is then rendered in the browser)', async () => {
     const stuck: ServerBundle = { renderPage: () => new Promise<Response | null>(() => undefined) };
-    const renderer = createPageRenderer(fakeApi(new Map()), stuck, 10);
+    const renderer = createPageRenderer(fakeApi(new Map()), stuck, { timeoutMs: 10 });
     await expect(renderer.render('/book', 'https://a.example')).rejects.toThrow(/longer than 10 ms/);
   });
 

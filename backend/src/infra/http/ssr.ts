@@ -61,17 +61,43 @@ const digest = (answer: ApiAnswer): string => `${answer.status}:${createHash('sh
 export async function loadPageRenderer(fastify: FastifyInstance, browserDir: string): Promise<PageRenderer | undefined> {
   const entry = join(resolve(browserDir), '..', 'server', 'server.mjs');
   if (!existsSync(entry)) return undefined;
-  const bundle = (await importEsm(pathToFileURL(entry).href)) as ServerBundle;
-  if (typeof bundle.renderPage !== 'function') return undefined;
+  let listening!: () => void;
+  const started = new Promise<void>((resolve) => (listening = resolve));
+  // Loaded and warmed up once the API listens: start-up (and its readiness) does not wait for it.
+  fastify.addHook('onListen', (done) => {
+    listening();
+    done();
+  });
+  const bundle = started.then(async () => {
+    const loaded = (await importEsm(pathToFileURL(entry).href)) as ServerBundle;
+    if (typeof loaded.renderPage !== 'function') throw new Error(`${entry} exports no renderPage`);
+    return loaded;
+  });
   return createPageRenderer((path) => fastify.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } }), bundle);
 }
 
 /** An in-process GET on the API (`fastify.inject`). */
 export type InjectGet = (path: string) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
 
-export function createPageRenderer(inject: InjectGet, bundle: ServerBundle, timeoutMs = SSR_TIMEOUT_MS): PageRenderer {
-  // In the background: the first render otherwise pays for loading the app (seconds on a busy machine).
-  const warm = withTimeout(bundle.warmUp?.() ?? Promise.resolve(), 60_000).catch(() => undefined);
+export interface PageRendererOptions {
+  /** A render taking longer is abandoned (default SSR_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+/** `bundle` may still be loading: renders wait for it (a bundle that fails to load fails each render: the browser renders). */
+export function createPageRenderer(
+  inject: InjectGet,
+  bundle: ServerBundle | Promise<ServerBundle>,
+  options: PageRendererOptions = {},
+): PageRenderer {
+  const timeoutMs = options.timeoutMs ?? SSR_TIMEOUT_MS;
+  // In the background, as soon as the bundle is there: the first render otherwise pays for loading the app
+  // (seconds on a busy machine).
+  const ready = Promise.resolve(bundle).then(async (loaded) => {
+    await withTimeout(loaded.warmUp?.() ?? Promise.resolve(), 60_000).catch(() => undefined);
+    return loaded;
+  });
+  ready.catch(() => undefined); // reported by each render
 
   const fetchApi = async (path: string): Promise<ApiAnswer> => {
     const res = await inject(path);
@@ -104,8 +130,8 @@ export function createPageRenderer(inject: InjectGet, bundle: ServerBundle, time
           return answer;
         },
       };
-      await warm;
-      const response = await withTimeout(bundle.renderPage(path, context), timeoutMs);
+      const loaded = await ready;
+      const response = await withTimeout(loaded.renderPage(path, context), timeoutMs);
       if (!response || !(response.headers.get('content-type') ?? '').includes('text/html')) return null;
       const page = { status: response.status, html: await response.text() };
       if (page.status === 200 || page.status === 404) {

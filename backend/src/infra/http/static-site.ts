@@ -43,10 +43,7 @@ export async function registerStaticSite(
   if (!indexFile) return undefined;
   const index = join(root, indexFile);
   const logger = new Logger('SSR');
-  const renderer: PageRenderer | undefined = await loadPageRenderer(fastify, root).catch((error: unknown) => {
-    logger.error(`The server bundle could not be loaded; pages render in the browser: ${String(error)}`);
-    return undefined;
-  });
+  const renderer: PageRenderer | undefined = await loadPageRenderer(fastify, root);
   // Loaded only when there is a site to serve (the plugin pulls in ES-module-only dependencies).
   const { default: fastifyStatic } = await import('@fastify/static');
   await fastify.register(fastifyStatic, {
