@@ -73,7 +73,8 @@ export function run(script, args, env) {
 }
 
 /** Starts a long-running process; resolves once `ready()` answers true (within `timeoutMs`: more on a loaded machine). */
-export async function startProcess(args, env, ready, label, timeoutMs = 30_000) {
+// Generous by default, like the browser tests: a loaded 2-core machine has taken 40 s to start the API.
+export async function startProcess(args, env, ready, label, timeoutMs = 120_000) {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));

@@ -24,7 +24,9 @@ process.chdir(ROOT);
 const env = { ...process.env };
 env.PORT ||= '3000';
 env.HOST ||= '127.0.0.1';
-if (env.FRONTEND_DIST === undefined && existsSync(join(ROOT, 'dist/frontend/browser/index.html'))) {
+// index.csr.html: built with the server bundle (server-side rendering, see the README); index.html: without.
+const builtPage = ['index.csr.html', 'index.html'].some((name) => existsSync(join(ROOT, 'dist/frontend/browser', name)));
+if (env.FRONTEND_DIST === undefined && builtPage) {
   env.FRONTEND_DIST = join(ROOT, 'dist/frontend/browser');
 }
 for (const entry of ['dist/backend/main.js', 'dist/backend/worker.js']) {

@@ -1,5 +1,6 @@
 import { HttpClient } from '@angular/common/http';
-import { Injectable, computed, inject, signal } from '@angular/core';
+import { isPlatformBrowser } from '@angular/common';
+import { Injectable, PLATFORM_ID, computed, inject, signal } from '@angular/core';
 import type { CreateUserResponse, UserDto } from '@lectern/api-types';
 import { firstValueFrom } from 'rxjs';
 import { statusOf } from './http-errors';
@@ -17,6 +18,7 @@ export type SessionStatus = 'idle' | 'loading' | 'ready' | 'error';
 @Injectable({ providedIn: 'root' })
 export class SessionService {
   private readonly http = inject(HttpClient);
+  private readonly browser = isPlatformBrowser(inject(PLATFORM_ID));
 
   private readonly tokenState = signal<string | null>(readStored(STORAGE_KEYS.token));
   private readonly userState = signal<UserDto | null>(null);
@@ -34,6 +36,8 @@ export class SessionService {
 
   /** The current learner, restoring or creating it on first call. */
   ensure(): Promise<UserDto> {
+    // A server-side render is nobody's: learner data loads in the browser, after hydration.
+    if (!this.browser) return Promise.reject(new Error('No learner during a server-side render'));
     const user = this.userState();
     if (user) return Promise.resolve(user);
     if (!this.pending) {

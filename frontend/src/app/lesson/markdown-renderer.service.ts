@@ -1,4 +1,5 @@
-import { Injectable } from '@angular/core';
+import { Injectable, inject } from '@angular/core';
+import { MARKDOWN_WINDOW } from '../ssr/request-context';
 import type { MarkdownEngine } from './markdown-engine';
 import type { RenderOptions, SanitizedHtml } from './sanitized-html';
 
@@ -9,6 +10,8 @@ import type { RenderOptions, SanitizedHtml } from './sanitized-html';
  */
 @Injectable({ providedIn: 'root' })
 export class MarkdownRenderer {
+  /** The browser's window, or the server-side render's (jsdom). */
+  private readonly window = inject(MARKDOWN_WINDOW, { optional: true }) ?? globalThis.window;
   private engine: Promise<MarkdownEngine> | null = null;
 
   async render(markdown: string, options?: RenderOptions): Promise<SanitizedHtml> {
@@ -21,7 +24,7 @@ export class MarkdownRenderer {
   }
 
   private load(): Promise<MarkdownEngine> {
-    this.engine ??= loadEngine().catch((error: unknown) => {
+    this.engine ??= loadEngine(this.window).catch((error: unknown) => {
       this.engine = null; // a failed chunk load (offline) is retried next time
       throw error;
     });
@@ -29,7 +32,7 @@ export class MarkdownRenderer {
   }
 }
 
-async function loadEngine(): Promise<MarkdownEngine> {
+async function loadEngine(win: Window & typeof globalThis): Promise<MarkdownEngine> {
   const [{ createMarkdownEngine }, { highlight }] = await Promise.all([import('./markdown-engine'), import('./highlighter')]);
-  return createMarkdownEngine(highlight);
+  return createMarkdownEngine(highlight, win);
 }

@@ -3,24 +3,45 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  Directive,
   ElementRef,
+  Renderer2,
   ViewEncapsulation,
-  computed,
+  effect,
   inject,
   input,
   signal,
 } from '@angular/core';
-import { DomSanitizer } from '@angular/platform-browser';
 import { Router } from '@angular/router';
 import { fragmentOf, revealAnchor } from './anchor';
-import type { SanitizedHtml } from './sanitized-html';
+import { PRERENDERED, type Prerendered, type SanitizedHtml } from './sanitized-html';
+
+/**
+ * Puts sanitized HTML into its element. Written by hand rather than bound to
+ * `[innerHTML]`: hydration sets every bound property again, which would
+ * replace the nodes the server rendered; `PRERENDERED` leaves them as they are.
+ */
+@Directive({ selector: '[lxHtml]' })
+export class SetHtml {
+  readonly lxHtml = input.required<SanitizedHtml | Prerendered>();
+
+  constructor() {
+    const element = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+    const renderer = inject(Renderer2);
+    effect(() => {
+      const html = this.lxHtml();
+      // Safe: `html` is DOMPurify's output (see markdown-engine.ts), never raw text.
+      if (html !== PRERENDERED) renderer.setProperty(element, 'innerHTML', html);
+    });
+  }
+}
 
 /** Same-origin paths that are files or API calls, not pages of the app. */
 const NOT_A_PAGE = /^\/api\/|\.[a-z0-9]{1,8}$/i;
 
 /**
  * Shows rendered lesson HTML. Only `SanitizedHtml` (DOMPurify's output) is
- * accepted, and only that is marked trusted for Angular. Clicks are handled
+ * accepted (or `PRERENDERED`: the server's rendering, already in the page). Clicks are handled
  * here: same-origin links go through the router, `#` links scroll within the
  * page, and code blocks' Copy buttons copy their code.
  */
@@ -32,23 +53,21 @@ const NOT_A_PAGE = /^\/api\/|\.[a-z0-9]{1,8}$/i;
   encapsulation: ViewEncapsulation.None,
   styleUrl: './markdown-view.css',
   host: { class: 'markdown-host', '(click)': 'onClick($event)' },
+  imports: [SetHtml],
   template: `
-    <div class="markdown" [innerHTML]="trusted()"></div>
+    <div class="markdown" [lxHtml]="html()"></div>
     <p class="visually-hidden" role="status" aria-live="polite">{{ announcement() }}</p>
   `,
 })
 export class MarkdownView {
-  readonly html = input.required<SanitizedHtml>();
+  readonly html = input.required<SanitizedHtml | Prerendered>();
 
-  private readonly sanitizer = inject(DomSanitizer);
   private readonly router = inject(Router);
   private readonly document = inject(DOCUMENT);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   protected readonly announcement = signal('');
-  // Safe: `html` is DOMPurify's output (see markdown-engine.ts), never raw text.
-  protected readonly trusted = computed(() => this.sanitizer.bypassSecurityTrustHtml(this.html()));
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.timers.forEach((timer) => clearTimeout(timer)));

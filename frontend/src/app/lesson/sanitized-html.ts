@@ -7,6 +7,14 @@ declare const sanitized: unique symbol;
  */
 export type SanitizedHtml = string & { readonly [sanitized]: true };
 
+/**
+ * Said instead of HTML when the page already holds the document: the server
+ * rendered it and the browser adopts those very nodes while hydrating
+ * (rendering it again would replace them).
+ */
+export const PRERENDERED = Symbol('prerendered');
+export type Prerendered = typeof PRERENDERED;
+
 /** What the renderer needs to know about one document. */
 export interface RenderOptions {
   /**

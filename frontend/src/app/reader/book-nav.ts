@@ -39,7 +39,7 @@ export class BookNav {
   private readonly content = inject(ContentApi);
   private readonly progress = inject(ProgressApi);
 
-  protected readonly book = rxResource({ stream: () => this.content.book() });
+  protected readonly book = rxResource({ id: 'lx-book', stream: () => this.content.book() });
   private readonly summary = rxResource({ stream: () => this.progress.summary().pipe(catchError(() => of(null))) });
 
   protected readonly completed = computed(() => {

@@ -1,11 +1,12 @@
 import { DOCUMENT } from '@angular/common';
-import { ChangeDetectionStrategy, Component, afterRenderEffect, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, afterRenderEffect, computed, effect, inject } from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { BookDto, LessonGroupDto, LessonSummaryDto, ProgressSummaryDto, StoredLessonStatus } from '@lectern/api-types';
 import { catchError, of } from 'rxjs';
 import { ContentApi } from '../../content/content.api';
 import { type LayerBadge, layerBadges, typeLabel } from '../../content/layers';
+import { PageMeta } from '../../core/page-meta';
 import { revealAnchor } from '../../lesson/anchor';
 import { ProgressApi } from '../../progress/progress.api';
 
@@ -114,7 +115,8 @@ export class BookPage {
   private readonly api = inject(ContentApi);
   private readonly progressApi = inject(ProgressApi);
 
-  protected readonly book = rxResource({ stream: () => this.api.book() });
+  // The `id` carries the server's answer to the browser, which has it at once while hydrating.
+  protected readonly book = rxResource({ id: 'lx-book', stream: () => this.api.book() });
   /** Check marks and chapter completion: the book shows without them when progress is not available. */
   private readonly progress = rxResource({
     stream: () => this.progressApi.summary().pipe(catchError(() => of(null))),
@@ -127,6 +129,16 @@ export class BookPage {
   private revealed: string | null = null;
 
   constructor() {
+    // Title, description, canonical URL and Open Graph tags (in the server's HTML too).
+    const pageMeta = inject(PageMeta);
+    effect(() => {
+      const book = this.book.hasValue() ? this.book.value() : null;
+      pageMeta.set({
+        title: book?.title ?? 'Book',
+        description: book?.description || 'The book: parts, chapters and lessons in reading order.',
+        path: '/book',
+      });
+    });
     // `/book#part-3` (the lesson breadcrumb): scroll once the tree is there.
     afterRenderEffect(() => {
       const fragment = this.fragment();

@@ -1,16 +1,20 @@
-import { DOCUMENT, NgTemplateOutlet } from '@angular/common';
+import { DOCUMENT, NgTemplateOutlet, isPlatformBrowser } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
   ElementRef,
   Injector,
+  PLATFORM_ID,
+  RESPONSE_INIT,
+  TransferState,
   afterNextRender,
   afterRenderEffect,
   computed,
   effect,
   inject,
   linkedSignal,
+  makeStateKey,
   resource,
   signal,
   untracked,
@@ -18,17 +22,18 @@ import {
   viewChildren,
 } from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
-import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { HeadingDto } from '@lectern/api-types';
 import { map } from 'rxjs';
 import { ContentApi } from '../../content/content.api';
 import { goalLabel, layerBadges, typeLabel } from '../../content/layers';
 import { statusOf } from '../../core/http-errors';
+import { PageMeta, describeMarkdown } from '../../core/page-meta';
 import { revealAnchor } from '../../lesson/anchor';
 import { highlightTerms, searchTerms } from '../../lesson/highlight-terms';
 import { MarkdownRenderer } from '../../lesson/markdown-renderer.service';
 import { MarkdownView } from '../../lesson/markdown-view';
+import { PRERENDERED, type Prerendered, type SanitizedHtml } from '../../lesson/sanitized-html';
 import { PersonalizedLesson } from '../../personalize/personalized-lesson';
 import { STATUS_LABELS } from '../../progress/format';
 import { ReadingTracker } from '../../progress/reading-tracker';
@@ -50,6 +55,9 @@ interface TocEntry extends HeadingDto {
 
 /** Lessons with at least this many headings (levels 2–3) get a table of contents. */
 export const TOC_MIN_HEADINGS = 3;
+
+/** Set by the server-side render: the slug of the lesson whose Original text is already in the page. */
+const PRERENDERED_BODY = makeStateKey<string>('lx-lesson-body');
 
 /** The heading id of an anchor in a tab's rendering. */
 function idIn(tab: LessonTab, anchor: string): string {
@@ -74,7 +82,9 @@ export class LessonPage {
   private readonly route = inject(ActivatedRoute);
   private readonly api = inject(ContentApi);
   private readonly renderer = inject(MarkdownRenderer);
-  private readonly title = inject(Title);
+  private readonly pageMeta = inject(PageMeta);
+  private readonly transferState = inject(TransferState);
+  private readonly browser = isPlatformBrowser(inject(PLATFORM_ID));
   private readonly injector = inject(Injector);
   private readonly document = inject(DOCUMENT);
   private readonly tracker = inject(ReadingTracker);
@@ -90,17 +100,39 @@ export class LessonPage {
     requireSync: true,
   });
 
-  protected readonly lesson = rxResource({ params: () => this.slug(), stream: ({ params }) => this.api.lesson(params) });
-  protected readonly markdown = rxResource({ params: () => this.slug(), stream: ({ params }) => this.api.lessonContent(params) });
-  private readonly book = rxResource({ stream: () => this.api.book() });
+  // The `id`s carry what the server read to the browser, which then has it at
+  // once while hydrating (and shows the same page instead of "Loading").
+  protected readonly lesson = rxResource({ id: 'lx-lesson', params: () => this.slug(), stream: ({ params }) => this.api.lesson(params) });
+  protected readonly markdown = rxResource({
+    id: 'lx-lesson-content',
+    params: () => this.slug(),
+    stream: ({ params }) => this.api.lessonContent(params),
+  });
+  private readonly book = rxResource({ id: 'lx-book', stream: () => this.api.book() });
+
+  /**
+   * The lesson whose Original text the server rendered into this page: the
+   * browser adopts that HTML as it is (no second rendering, no Markdown engine
+   * to download) until the reader moves to another lesson.
+   */
+  private readonly prerenderedSlug = signal(this.browser ? this.takePrerendered() : null);
 
   /** The Original text as sanitized HTML, headings carrying the server's anchor ids. */
   protected readonly body = resource({
     params: () =>
-      this.lesson.hasValue() && this.markdown.hasValue()
-        ? { markdown: this.markdown.value(), headingIds: this.lesson.value().headings.map((h) => h.id) }
+      this.lesson.hasValue() && this.markdown.hasValue() && this.prerenderedSlug() !== this.slug()
+        ? { slug: this.slug(), markdown: this.markdown.value(), headingIds: this.lesson.value().headings.map((h) => h.id) }
         : undefined,
-    loader: ({ params }) => this.renderer.render(params.markdown, { headingIds: params.headingIds }),
+    loader: async ({ params }) => {
+      const html = await this.renderer.render(params.markdown, { headingIds: params.headingIds });
+      if (!this.browser) this.transferState.set(PRERENDERED_BODY, params.slug);
+      return html;
+    },
+  });
+  /** What the Original panel shows: the rendered text, the server's (already in the page), or nothing yet. */
+  protected readonly bodyHtml = computed<SanitizedHtml | Prerendered | null>(() => {
+    if (this.lesson.hasValue() && this.prerenderedSlug() === this.slug()) return PRERENDERED;
+    return this.body.hasValue() ? this.body.value() : null;
   });
 
   protected readonly originalMarkdown = computed(() => (this.markdown.hasValue() ? this.markdown.value() : null));
@@ -178,7 +210,7 @@ export class LessonPage {
   private readonly completedNote = viewChild<ElementRef<HTMLElement>>('completedNote');
   /** Bumped when the Personalized panel shows new text: anchors waiting for it are tried again. */
   private readonly personalizedShown = signal(0);
-  private lastBody: string | null = null;
+  private lastBody: SanitizedHtml | Prerendered | null = null;
   private revealed: string | null = null;
   /**
    * After a switch of view: the section held at the height it had, in the
@@ -192,10 +224,34 @@ export class LessonPage {
   private highlightShown: string | null = null;
 
   constructor() {
+    // Title, description, canonical URL and Open Graph tags (in the server's HTML too).
     effect(() => {
       const lesson = this.lesson.hasValue() ? this.lesson.value() : null;
-      this.title.setTitle(lesson ? `${lesson.title} · Lectern` : 'Lesson · Lectern');
+      if (!lesson) {
+        this.pageMeta.set({ title: this.notFound() ? 'Lesson not found' : 'Lesson', description: 'A lesson of the book.', path: this.path() });
+        return;
+      }
+      const markdown = this.markdown.hasValue() ? this.markdown.value() : '';
+      const fallback = `${lesson.title}: a lesson of Chapter ${lesson.chapterNumber}, ${lesson.chapterTitle}.`;
+      this.pageMeta.set({ title: lesson.title, description: describeMarkdown(markdown, fallback), path: this.path(), type: 'article' });
     });
+    // A lesson that does not exist is a 404 for crawlers too.
+    const response = inject(RESPONSE_INIT, { optional: true });
+    if (response) {
+      effect(() => {
+        if (this.notFound()) response.status = 404;
+      });
+    }
+    // Once the reader is on another lesson, the server's rendering is gone from the page.
+    effect(() => {
+      const slug = this.slug();
+      untracked(() => {
+        if (this.prerenderedSlug() !== null && this.prerenderedSlug() !== slug) this.prerenderedSlug.set(null);
+      });
+    });
+
+    // Everything below is the learner's, in the browser only: the server renders the Original text.
+    if (!this.browser) return;
 
     // Without a view in the URL, the learner's stored choice applies.
     if (this.readerView.view() === null) void this.readerView.load();
@@ -228,7 +284,7 @@ export class LessonPage {
     // contents) scrolls to its heading in the view on screen once the text is
     // rendered: the router cannot, it is not there yet.
     afterRenderEffect(() => {
-      const body = this.body.hasValue() ? this.body.value() : null;
+      const body = this.bodyHtml();
       const fragment = this.fragment();
       const tab = this.tab();
       this.personalizedShown();
@@ -277,7 +333,7 @@ export class LessonPage {
     afterRenderEffect(() => {
       this.tab();
       this.personalizedShown();
-      if (this.body.hasValue()) this.spy();
+      if (this.bodyHtml()) this.spy();
     });
 
     // The section kept across a switch follows every change of the page's
@@ -296,6 +352,18 @@ export class LessonPage {
         resized?.disconnect();
       });
     });
+  }
+
+  /** The lesson's path, for its canonical URL. */
+  private path(): string {
+    return `/lessons/${encodeURIComponent(this.slug())}`;
+  }
+
+  /** The slug the server rendered the Original text of, read once (a later page of the visit renders its own). */
+  private takePrerendered(): string | null {
+    const slug = this.transferState.get(PRERENDERED_BODY, null);
+    this.transferState.remove(PRERENDERED_BODY);
+    return slug;
   }
 
   protected select(tab: LessonTab): void {

@@ -1,8 +1,10 @@
+import { isPlatformBrowser } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
   ElementRef,
+  PLATFORM_ID,
   computed,
   inject,
   linkedSignal,
@@ -24,6 +26,7 @@ import { BehaviorSubject, type Observable, catchError, combineLatest, distinctUn
 import { ContentApi } from '../../content/content.api';
 import { layerBadges } from '../../content/layers';
 import { apiErrorOf, statusOf } from '../../core/http-errors';
+import { PageMeta } from '../../core/page-meta';
 import { SearchApi } from '../../search/search.api';
 import { snippetHtml } from '../../search/snippet';
 
@@ -88,6 +91,7 @@ export class SearchPage {
   private readonly router = inject(Router);
   private readonly api = inject(SearchApi);
   private readonly content = inject(ContentApi);
+  private readonly browser = isPlatformBrowser(inject(PLATFORM_ID));
 
   protected readonly maxLength = SEARCH_QUERY_MAX_LENGTH;
   protected readonly params = toSignal(this.route.queryParamMap.pipe(map(paramsOf)), { requireSync: true });
@@ -100,7 +104,7 @@ export class SearchPage {
   private readonly retries = new BehaviorSubject(0);
 
   /** The book, for the filters' names and each result's layer; search works without it. */
-  private readonly book = rxResource({ stream: () => this.content.book().pipe(catchError(() => of(null))) });
+  private readonly book = rxResource({ id: 'lx-book', stream: () => this.content.book().pipe(catchError(() => of(null))) });
 
   protected readonly layerOptions = computed(() => {
     const layers = this.book.hasValue() ? (this.book.value()?.layers ?? []) : [];
@@ -170,6 +174,7 @@ export class SearchPage {
   private readonly resultLinks = viewChildren<ElementRef<HTMLAnchorElement>>('resultLink');
 
   constructor() {
+    inject(PageMeta).set({ title: 'Search', description: 'Search the book: every lesson, section by section.', path: '/search' });
     // The URL changed from elsewhere (the header box, back/forward): show its query.
     this.route.queryParamMap.pipe(takeUntilDestroyed()).subscribe((m) => {
       const { q } = paramsOf(m);
@@ -259,6 +264,8 @@ export class SearchPage {
   }
 
   private search(request: SearchRequest): Observable<SearchState> {
+    // The server renders the page's shell; the search itself runs in the browser.
+    if (!this.browser) return of<SearchState>({ kind: 'loading', query: request.query });
     return this.api.search(request).pipe(
       map((response): SearchState => {
         this.active.set(0);
