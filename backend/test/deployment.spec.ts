@@ -2,6 +2,7 @@ import { AppConfig, loadConfig } from '@lectern/infra';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { CONFIG_SLICES } from '../src/config-slices';
 
 /**
  * The deployment files (docker/, the CI workflow, the scripts' defaults) read
@@ -51,7 +52,7 @@ function configVariables(): string[] {
     },
   });
   try {
-    loadConfig(env);
+    loadConfig(env, {}, CONFIG_SLICES);
   } catch {
     // Required variables are missing here, on purpose.
   }
