@@ -16,10 +16,14 @@ export type RateLimitKind = 'create-user' | 'learner-write';
 const RATE_LIMIT = 'lectern:rate-limit';
 
 /**
- * Fixed-window counters in Redis, shared by every api instance: `hit` counts
- * one more event for `who` in the current window and answers the count and
- * the seconds left in the window. It throws when Redis cannot answer; the
- * caller decides whether that lets the request through or refuses it.
+ * Sliding-window counters in Redis, shared by every api instance: `hit`
+ * counts one more event for `who` and answers how many happened in the last
+ * `windowSeconds`, estimated from two fixed windows (this one, plus the
+ * previous one weighted by how much of it the sliding window still covers).
+ * A fixed window alone would let twice the limit through around its boundary
+ * (a burst at :59 and another at :00); this costs two small keys per client,
+ * whatever the request rate. It throws when Redis cannot answer; the caller
+ * decides whether that lets the request through or refuses it.
  */
 @Injectable()
 export class RateCounter {
@@ -29,30 +33,42 @@ export class RateCounter {
   ) {}
 
   async hit(kind: string, who: string, windowSeconds: number): Promise<{ count: number; retryAfterSeconds: number }> {
-    const { key, retryAfterSeconds } = this.window(kind, who, windowSeconds);
+    const w = this.window(kind, who, windowSeconds);
     const results =
       (await this.redis
         .multi()
-        .incr(key)
-        .expire(key, windowSeconds * 2)
+        .incr(w.key)
+        .expire(w.key, windowSeconds * 2)
+        .get(w.previousKey)
         .exec()) ?? [];
     const [error, count] = results[0] ?? [null, 0];
     if (error) throw error;
-    return { count: Number(count), retryAfterSeconds };
+    const [, previous] = results[2] ?? [null, null];
+    return { count: Number(count) + Number(previous ?? 0) * w.previousWeight, retryAfterSeconds: w.retryAfterSeconds };
   }
 
-  /** The current window's count for `who` without counting anything (e.g. failures so far). */
+  /** The sliding window's count for `who` without counting anything (e.g. failures so far). */
   async peek(kind: string, who: string, windowSeconds: number): Promise<{ count: number; retryAfterSeconds: number }> {
-    const { key, retryAfterSeconds } = this.window(kind, who, windowSeconds);
-    const count = await this.redis.get(key);
-    return { count: Number(count ?? 0), retryAfterSeconds };
+    const w = this.window(kind, who, windowSeconds);
+    const [count, previous] = await this.redis.mget(w.key, w.previousKey);
+    return { count: Number(count ?? 0) + Number(previous ?? 0) * w.previousWeight, retryAfterSeconds: w.retryAfterSeconds };
   }
 
-  private window(kind: string, who: string, windowSeconds: number): { key: string; retryAfterSeconds: number } {
-    const nowSeconds = Math.floor(Date.now() / 1000);
+  private window(
+    kind: string,
+    who: string,
+    windowSeconds: number,
+  ): { key: string; previousKey: string; previousWeight: number; retryAfterSeconds: number } {
+    const windowMs = windowSeconds * 1000;
+    const nowMs = Date.now();
+    const index = Math.floor(nowMs / windowMs);
+    const elapsedMs = nowMs - index * windowMs;
+    const base = `${this.config.QUEUE_PREFIX}:rl:${kind}:${who}`;
     return {
-      key: `${this.config.QUEUE_PREFIX}:rl:${kind}:${who}:${Math.floor(nowSeconds / windowSeconds)}`,
-      retryAfterSeconds: windowSeconds - (nowSeconds % windowSeconds),
+      key: `${base}:${index}`,
+      previousKey: `${base}:${index - 1}`,
+      previousWeight: 1 - elapsedMs / windowMs,
+      retryAfterSeconds: Math.max(1, Math.ceil((windowMs - elapsedMs) / 1000)),
     };
   }
 }
