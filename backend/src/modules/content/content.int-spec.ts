@@ -183,7 +183,7 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
   describe('what other domains read: many lessons in one look-up', () => {
     const contentQueries = (run: () => Promise<unknown>) => queriesDuring(CONTENT_TABLES, run);
 
-    it('lessonsBySlug answers a whole batch with one query, skipping unknown and repeated slugs', async () => {
+    it('lessonsBySlug answers a whole batch with at most one query, skipping unknown and repeated slugs', async () => {
       const content = t.app.get(ContentService);
       const { order } = await content.snapshot();
       const slugs = order.map((l) => l.slug);
@@ -191,23 +191,24 @@ describe('content: sync and the book API (real PostgreSQL, Redis, filesystem sto
       const batch = await contentQueries(async () => {
         found = await content.lessonsBySlug([...slugs, 'no-such-lesson', slugs[0]]);
       });
-      expect(batch).toHaveLength(1);
+      // At most the book's version check: the book itself is kept in memory between syncs.
+      expect(batch.length).toBeLessThanOrEqual(1);
       expect([...found.keys()]).toEqual(slugs);
       expect(found.get('the-embodiment-hypothesis')).toEqual(await content.lesson('the-embodiment-hypothesis'));
       expect(found.get(slugs[0])).not.toHaveProperty('storageKey');
-      // The same lessons one by one: a query each (what a batch saves).
+      // The same lessons one by one cost no more: every read is from the same in-memory copy of the book.
       const oneByOne = await contentQueries(async () => {
         for (const slug of slugs) await content.lesson(slug);
       });
-      expect(oneByOne).toHaveLength(slugs.length);
+      expect(oneByOne.length).toBeLessThanOrEqual(1);
     });
 
-    it('lessonTexts gives the Markdown and part of each lesson, in the order asked, with one query', async () => {
+    it('lessonTexts gives the Markdown and part of each lesson, in the order asked, with at most one query', async () => {
       const content = t.app.get(ContentService);
       const store = t.app.get<ContentStore>(CONTENT_STORE);
       const asked = ['real-world-constraints', 'no-such-lesson', 'the-embodiment-hypothesis'];
       let texts: LessonText[] = [];
-      expect(await contentQueries(async () => (texts = await content.lessonTexts(asked)))).toHaveLength(1);
+      expect((await contentQueries(async () => (texts = await content.lessonTexts(asked)))).length).toBeLessThanOrEqual(1);
       expect(texts.map((l) => l.slug)).toEqual(['real-world-constraints', 'the-embodiment-hypothesis']);
       for (const lesson of texts) {
         expect(lesson.markdown).toBe(await store.get(lesson.contentHash));

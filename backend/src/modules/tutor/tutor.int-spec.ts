@@ -293,7 +293,8 @@ describe('tutor (real PostgreSQL, a private Redis, BullMQ worker, fake OpenAI se
     const queries = await queriesDuring(CONTENT_TABLES, async () => {
       retrieval = await t.app.get(TutorRetrievalService).retrieve({ query: 'How do ROS 2 services and actions differ from topics?', selection });
     });
-    expect(queries).toHaveLength(1);
+    // At most the book's version check (content keeps the book in memory between syncs), not one per lesson.
+    expect(queries.length).toBeLessThanOrEqual(1);
     expect(retrieval?.sections[0]).toMatchObject({ n: 1, lessonSlug: selection.lessonSlug, anchor: selection.anchor, selected: true });
     expect(retrieval?.covered).toBe(true);
   });
