@@ -136,7 +136,9 @@ void describe('learner-facing errors on the lesson page', () => {
       await page.route(`**/api/content/lessons/${LESSON}/content`, (route) =>
         route.fulfill({ status: 500, body: 'Error: ENOENT content-store' }),
       );
-      await page.goto(`/lessons/${LESSON}`);
+      // The server renders a lesson's first load with its text; a lesson opened within the app reads it over HTTP.
+      await page.goto('/book');
+      await page.locator(`a[href="/lessons/${LESSON}"]`).first().click();
       await page.getByTestId('lesson-body-error').waitFor();
       await assertLearnerWords(page, 'lesson text');
       await page.unroute(`**/api/content/lessons/${LESSON}/content`);

@@ -42,8 +42,13 @@ void describe('search', () => {
       await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'search-dialog-input');
       assert.equal(await dialog.getAttribute('aria-modal'), 'true');
 
-      // Typing alone (no Enter) shows the results.
+      // Typing alone (no Enter) shows the results. On a slow machine a pause mid-word
+      // searches a prefix first: wait for the whole query's answer before using the list.
+      const whole = page.waitForResponse(
+        (r) => r.url().endsWith('/api/search') && (r.request().postDataJSON() as { query?: string } | null)?.query === QUERY,
+      );
       await page.keyboard.type(QUERY);
+      await whole;
       const results = dialog.getByTestId('search-dialog-result');
       await results.first().waitFor();
       assert.match(await results.first().innerHTML(), /<mark>/i, 'matched words are highlighted in the snippet');

@@ -142,8 +142,8 @@ void describe('server-side rendering', () => {
       page.on('request', (r) => {
         if (new URL(r.url()).pathname.startsWith('/api/content/')) contentReads.push(r.url());
       });
-      // The app is running once the browser-only part of the page (reading progress) has spoken to the API.
-      const started = page.waitForResponse((r) => r.url().endsWith(`/api/progress/lessons/${SLUG}/start`));
+      // The app is running once the browser-only part of the page (reading progress, read on open) has spoken to the API.
+      const started = page.waitForResponse((r) => r.url().endsWith(`/api/progress/lessons/${SLUG}`) && r.request().method() === 'GET');
       await page.goto(`/lessons/${SLUG}`);
       await started;
       await page.getByTestId('lesson-status').waitFor();
@@ -179,7 +179,7 @@ void describe('server-side rendering', () => {
     const { context, page, errors } = await newVisitor(browser, lectern.baseUrl);
     try {
       await onboard(page);
-      const started = page.waitForResponse((r) => r.url().endsWith(`/api/progress/lessons/${SLUG}/start`));
+      const started = page.waitForResponse((r) => r.url().endsWith(`/api/progress/lessons/${SLUG}`) && r.request().method() === 'GET');
       // A full load of the server-rendered page (not an in-app navigation).
       await page.goto(`/lessons/${SLUG}`);
       await started;
