@@ -274,6 +274,29 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect((await t.app.inject({ method: 'GET', url: ready.contentUrl })).statusCode).toBe(404);
   });
 
+  it('a rewrite served from memory is never served once stale: the text edited and then put back answers 202, not the stale row', async () => {
+    const { learner, ready } = await rewriteFor({ educationLevel: 'graduate', programmingExperience: 'advanced', learningGoals: ['hobby'] }, 'how-robots-sense');
+    // Asked again: found by the statement and kept in memory; asked once more: from memory.
+    for (let i = 0; i < 2; i += 1) {
+      const hit = await post(learner.token, 'how-robots-sense');
+      expect(hit.statusCode).toBe(200);
+      expect(hit.json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
+    }
+    const file = join(book, 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.md');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}\n\nAnother sentence, taken back later.\n`);
+    await t.app.get(ContentSyncService).sync(book);
+    writeFileSync(file, original);
+    await t.app.get(ContentSyncService).sync(book);
+    const [row] = await t.dataSource.query('SELECT stale_since FROM personalized_lessons WHERE id = $1', [
+      /rewrites\/([0-9a-f-]{36})\//.exec(ready.contentUrl)?.[1],
+    ]);
+    expect(row.stale_since).not.toBeNull();
+    const res = await post(learner.token, 'how-robots-sense');
+    expect(res.statusCode).toBe(202);
+    expect((await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).state).toBe('completed');
+  });
+
   it('a ready rewrite is at a content-addressed URL: immutable, no token needed, 404 for any other hash or id', async () => {
     const { ready } = await rewriteFor({ educationLevel: 'high_school', learningGoals: ['hobby'] });
     const [, id, hash] = /^\/api\/personalize\/rewrites\/([0-9a-f-]{36})\/([0-9a-f]{64})\.md$/.exec(ready.contentUrl) ?? [];
@@ -310,7 +333,9 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
   });
 
   it('DELETE drops the cached rewrite so the next request regenerates it', async () => {
-    const { learner } = await rewriteFor({ educationLevel: 'graduate', learningGoals: ['research'] });
+    const { learner, ready } = await rewriteFor({ educationLevel: 'graduate', learningGoals: ['research'] });
+    // Served twice, so the learner's variant and the rewrite are kept in memory before the DELETE.
+    for (let i = 0; i < 2; i += 1) expect((await post(learner.token)).json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
     const del = await t.app.inject({
       method: 'DELETE',
       url: `/api/personalize/cache?lessonSlug=${LESSON}`,
