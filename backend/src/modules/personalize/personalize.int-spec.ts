@@ -9,7 +9,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
+import { once } from 'node:events';
+import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
 import { PersonalizeHandler } from './personalize.handler';
+import { PersonalizeLookupCache } from './personalize-lookup-cache';
 import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
 import { CONTINUE_INSTRUCTION, maxTokensFor } from './prompt';
 import { PERSONALIZE_QUEUE } from './personalize.jobs';
@@ -35,15 +38,16 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
   let fake: FakeOpenAI;
   let t: TestApp;
   let book: string;
+  const apiEnv = () => ({
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'test-key',
+    LLM_MAX_RETRIES: '2',
+    PERSONALIZE_RATE_PER_MINUTE: '1000',
+  });
 
   beforeAll(async () => {
     fake = await startFakeOpenAI();
-    t = await createTestApp(modules(), {
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_API_KEY: 'test-key',
-      LLM_MAX_RETRIES: '2',
-      PERSONALIZE_RATE_PER_MINUTE: '1000',
-    });
+    t = await createTestApp(modules(), apiEnv());
     book = mkdtempSync(join(tmpdir(), 'lectern-book-'));
     cpSync(SAMPLE_BOOK, book, { recursive: true });
     await t.app.get(ContentSyncService).sync(book);
@@ -275,7 +279,10 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
   });
 
   it('a rewrite served from memory is never served once stale: the text edited and then put back answers 202, not the stale row', async () => {
-    const { learner, ready } = await rewriteFor({ educationLevel: 'graduate', programmingExperience: 'advanced', learningGoals: ['hobby'] }, 'how-robots-sense');
+    const { learner, ready } = await rewriteFor(
+      { educationLevel: 'graduate', programmingExperience: 'advanced', learningGoals: ['hobby'] },
+      'how-robots-sense',
+    );
     // Asked again: found by the statement and kept in memory; asked once more: from memory.
     for (let i = 0; i < 2; i += 1) {
       const hit = await post(learner.token, 'how-robots-sense');
@@ -314,12 +321,21 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
       expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(404);
     }
     // The same learner asking again gets the same URL (one indexed query finds the row).
-    const again = await t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer((await createLearner(t.app, { educationLevel: 'high_school', learningGoals: ['hobby'] })).token), payload: { lessonSlug: LESSON } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/personalize',
+      headers: bearer((await createLearner(t.app, { educationLevel: 'high_school', learningGoals: ['hobby'] })).token),
+      payload: { lessonSlug: LESSON },
+    });
     expect(again.json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
   });
 
   it('a learner who changes their answers gets the rewrite for the new answers at once (the cached preferences hash is dropped)', async () => {
-    const { learner, ready } = await rewriteFor({ educationLevel: 'undergraduate', programmingExperience: 'beginner', learningGoals: ['career_change'] });
+    const { learner, ready } = await rewriteFor({
+      educationLevel: 'undergraduate',
+      programmingExperience: 'beginner',
+      learningGoals: ['career_change'],
+    });
     const changed = await t.app.inject({
       method: 'PUT',
       url: '/api/user/preferences',
@@ -328,7 +344,8 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     });
     expect(changed.statusCode).toBe(200);
     const res = await post(learner.token);
-    const answer = res.statusCode === 200 ? res.json<PersonalizeReady>() : (await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).result;
+    const answer =
+      res.statusCode === 200 ? res.json<PersonalizeReady>() : (await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).result;
     expect(answer?.preferencesHash).not.toBe(ready.preferencesHash);
   });
 
@@ -371,6 +388,50 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect((await t.app.inject({ method: 'GET', url: '/api/personalize/jobs/nope', headers: bearer(onboarded.token) })).statusCode).toBe(
       404,
     );
+  });
+
+  describe('a second api instance (same database and Redis, its own memory)', () => {
+    let b: TestApp;
+    beforeAll(async () => {
+      // The api modules only: the first instance's worker writes the rewrites.
+      b = await createTestApp(modules().slice(0, 5), apiEnv());
+    });
+    afterAll(async () => {
+      await b?.close();
+    });
+
+    it('serves a cached rewrite from memory, and after a DELETE on the other instance never again', async () => {
+      const { learner, ready } = await rewriteFor({
+        educationLevel: 'high_school',
+        programmingExperience: 'advanced',
+        learningGoals: ['research'],
+      });
+      const onB = () =>
+        b.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer(learner.token), payload: { lessonSlug: LESSON } });
+      expect((await onB()).json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
+      // Kept: the next hit on B runs no statement.
+      const statements = jest.spyOn(b.dataSource.getRepository(PersonalizedLessonEntity), 'query');
+      try {
+        const hit = await onB();
+        expect(hit.statusCode).toBe(200);
+        expect(hit.json<PersonalizeReady>()).toMatchObject({ cached: true, content: ready.content, contentUrl: ready.contentUrl });
+        expect(statements).not.toHaveBeenCalled();
+      } finally {
+        statements.mockRestore();
+      }
+      // The learner drops their rewrite through A: B hears it and answers with a new job.
+      const heard = once(b.app.get(PersonalizeLookupCache).channel, 'message');
+      const del = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/personalize/cache?lessonSlug=${LESSON}`,
+        headers: bearer(learner.token),
+      });
+      expect(del.statusCode).toBe(204);
+      await heard;
+      const res = await onB();
+      expect(res.statusCode).toBe(202);
+      expect((await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).state).toBe('completed');
+    });
   });
 
   describe('limits', () => {
