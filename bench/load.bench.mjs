@@ -15,8 +15,9 @@
 // request must answer its expected status: any error, timeout or other status
 // is printed and the exit code is 1.
 //
-//   npm run bench -- load [--seconds 8] [--connections 16]
+//   npm run bench -- load [--seconds 8] [--connections 16] [--only personalize,search]
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -34,6 +35,8 @@ const LEARNERS = arg('--learners', 200);
 // Each side is measured in ROUNDS slices of SECONDS / ROUNDS, Lectern and its baselines taking turns, so that a
 // change in the machine's load during the run (other processes) weighs on both alike.
 const ROUNDS = arg('--rounds', 3);
+// --only personalize,search: measure only the scenarios whose name contains one of these words (case-insensitive).
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].toLowerCase().split(',') : null;
 const sql = await import(pathToFileURL(join(ROOT, 'backend/src/modules/search/search.sql.ts')).href);
 const LESSON = 'the-embodiment-hypothesis';
 const QUERY = 'sensor fusion complementary filter';
@@ -202,70 +205,100 @@ async function interleaved(sides) {
   );
 }
 
+/** `run` in CONNECTIONS concurrent loops for `seconds` (after a warm-up), as a slice like autocannon's. */
+async function concurrentSlice(run, seconds) {
+  const loops = async (duration, latencies) => {
+    const end = performance.now() + duration * 1000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < end) {
+          const started = performance.now();
+          await run();
+          latencies?.push(performance.now() - started);
+        }
+      }),
+    );
+  };
+  await loops(WARMUP_SECONDS);
+  const latencies = [];
+  const started = performance.now();
+  await loops(seconds, latencies);
+  latencies.sort((a, b) => a - b);
+  return {
+    total: latencies.length,
+    duration: (performance.now() - started) / 1000,
+    p99: latencies[Math.ceil(0.99 * latencies.length) - 1],
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    unexpected: 0,
+  };
+}
+
+/** Milliseconds per call of a synchronous `run`, over about `seconds`. */
+function syncMs(run, seconds = 0.5) {
+  let calls = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    for (let i = 0; i < 50; i += 1) run();
+    calls += 50;
+  }
+  return (performance.now() - started) / calls;
+}
+
 /**
  * The search's own statement (search.sql.ts, hybrid) with the parameters the
  * service sends for QUERY — the query vector read back from the service's
  * Redis cache — through a pg pool as large as the api's, each connection with
  * the same HNSW session settings: `slice(seconds)` runs CONNECTIONS loops.
+ * Also the parts of a search outside its SQL, for the breakdown: `vectorSlice`
+ * reads the cached query vector from Redis and turns it into the statement's
+ * literal (what an api instance without it in memory does), `limitsSlice`
+ * makes two sequential Redis round trips (the per-address and per-learner
+ * rate limits), `memoryVectorMs` hashes the query and finds its vector in a
+ * Map (what a warm instance does).
  */
 async function prepareSearchSql() {
   const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
-  let vector;
-  try {
-    const keys = [];
-    let cursor = '0';
-    do {
-      let found;
-      [cursor, found] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}:search:query-vector:*`, 'COUNT', 10_000);
-      keys.push(...found);
-    } while (cursor !== '0');
-    if (keys.length !== 1) throw new Error(`expected one cached query vector, found ${keys.length}`);
-    const bytes = await redis.getBuffer(keys[0]);
-    vector = Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)));
-  } finally {
-    redis.disconnect();
-  }
-  const [space] = await db.query('SELECT model, dimensions FROM chunk_embeddings GROUP BY model, dimensions ORDER BY count(*) DESC LIMIT 1');
+  const keys = [];
+  let cursor = '0';
+  do {
+    let found;
+    [cursor, found] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}:search:query-vector:*`, 'COUNT', 10_000);
+    keys.push(...found);
+  } while (cursor !== '0');
+  if (keys.length !== 1) throw new Error(`expected one cached query vector, found ${keys.length}`);
+  const toLiteral = (bytes) =>
+    sql.vectorLiteral(Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))));
+  const literal = toLiteral(await redis.getBuffer(keys[0]));
+  const [space] = await db.query(
+    'SELECT model, dimensions FROM chunk_embeddings GROUP BY model, dimensions ORDER BY count(*) DESC LIMIT 1',
+  );
   const limit = 10;
-  const params = [QUERY, null, null, sql.candidatesFor(limit), sql.fallbackQuery(QUERY), limit, sql.vectorLiteral(vector), space.model, space.dimensions];
+  const params = [QUERY, null, null, sql.candidatesFor(limit), sql.fallbackQuery(QUERY), limit, literal, space.model, space.dimensions];
   const poolSize = 10;
   const pool = new pg.Pool({ connectionString: db.url, max: poolSize });
   pool.on('connect', (client) => void client.query(sql.hnswSessionSql()));
   const statement = sql.searchSql(true);
   const check = await pool.query(statement, params);
   if (check.rows.length === 0) throw new Error('the hybrid statement found nothing');
-  const loops = async (seconds, latencies) => {
-    const end = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        while (performance.now() < end) {
-          const started = performance.now();
-          await pool.query(statement, params);
-          latencies?.push(performance.now() - started);
-        }
-      }),
-    );
-  };
+  const memory = new Map([[keys[0], { literal, space }]]);
+  const limitKey = `${env.QUEUE_PREFIX}:bench:limits`;
   return {
     poolSize,
-    async slice(seconds) {
-      await loops(WARMUP_SECONDS);
-      const latencies = [];
-      const started = performance.now();
-      await loops(seconds, latencies);
-      latencies.sort((a, b) => a - b);
-      return {
-        total: latencies.length,
-        duration: (performance.now() - started) / 1000,
-        p99: latencies[Math.ceil(0.99 * latencies.length) - 1],
-        errors: 0,
-        timeouts: 0,
-        non2xx: 0,
-        unexpected: 0,
-      };
+    slice: (seconds) => concurrentSlice(() => pool.query(statement, params), seconds),
+    vectorSlice: (seconds) => concurrentSlice(async () => toLiteral(await redis.getBuffer(keys[0])), seconds),
+    limitsSlice: (seconds) =>
+      concurrentSlice(async () => {
+        await redis.incr(`${limitKey}:a`);
+        await redis.incr(`${limitKey}:b`);
+      }, seconds),
+    memoryVectorMs: syncMs(() => memory.get(keys[0].replace(/[0-9a-f]{64}$/, createHash('sha256').update(QUERY).digest('hex')))),
+    close: async () => {
+      await pool.end();
+      redis.disconnect();
     },
-    close: () => pool.end(),
   };
 }
 
@@ -376,11 +409,13 @@ try {
 
   // One real response of each, captured for the bare server.
   const routes = [];
+  if (ONLY) scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => ONLY.some((word) => s.name.toLowerCase().includes(word))));
   for (const s of scenarios) {
     const res = await fetch(`${base}${s.path}`, { method: s.method, headers: s.headers, body: s.body });
     const body = Buffer.from(await res.arrayBuffer());
     if (res.status !== s.status) throw new Error(`${s.name} answered ${res.status}: ${body.toString()}`);
     s.bytes = body.length;
+    s.response = body.toString();
     if (s.path === '/api/search') s.note = `mode ${JSON.parse(body).mode}, ${JSON.parse(body).results.length} results`;
     if (s.path === '/api/personalize') s.note = `cached ${JSON.parse(body).cached}`;
     const headers = Object.fromEntries([...res.headers].filter(([name]) => !HOP_BY_HOP.has(name)));
@@ -388,17 +423,21 @@ try {
   }
   const bare = await startBareServer(routes);
 
-  const searchSql = await prepareSearchSql();
+  const searchSql = scenarios.some((s) => s.path === '/api/search') ? await prepareSearchSql() : null;
   const rows = [];
   let ownSql;
   for (const s of scenarios) {
     const sides = { lectern: (sec) => measureSlice(base, s, sec), baseline: (sec) => measureSlice(bare, s, sec) };
-    if (s.path === '/api/search') sides.pg = (sec) => searchSql.slice(sec);
+    if (s.path === '/api/search') {
+      sides.pg = (sec) => searchSql.slice(sec);
+      sides.vector = (sec) => searchSql.vectorSlice(sec);
+      sides.limits = (sec) => searchSql.limitsSlice(sec);
+    }
     const measured = await interleaved(sides);
-    if (measured.pg) ownSql = { ...measured.pg, poolSize: searchSql.poolSize };
+    if (measured.pg) ownSql = { ...measured.pg, poolSize: searchSql.poolSize, vector: measured.vector, limits: measured.limits };
     rows.push({ s, lectern: measured.lectern, baseline: measured.baseline });
   }
-  await searchSql.close();
+  await searchSql?.close();
   const searchRow = rows.find((r) => r.s.path === '/api/search');
 
   const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
@@ -421,12 +460,45 @@ try {
         `${fmt(lectern.rps / baseline.rps, 3)} | ${detail(lectern)} / ${detail(baseline)} |`,
     );
   }
-  console.log('');
-  console.log(`hybrid search against its own SQL statement through pg (${CONNECTIONS} concurrent clients on a pool of ${ownSql.poolSize}, interleaved with the search's slices):`);
-  console.log('| what | req/s | p99 ms | Lectern/pg throughput |');
-  console.log('|---|---:|---:|---:|');
-  console.log(`| POST /api/search (hybrid) | ${fmt(searchRow.lectern.rps)} | ${fmt(searchRow.lectern.p99, 1)} | ${fmt(searchRow.lectern.rps / ownSql.rps, 3)} |`);
-  console.log(`| its SQL via pg | ${fmt(ownSql.rps)} | ${fmt(ownSql.p99, 1)} | 1 |`);
+  if (searchRow) {
+    console.log('');
+    console.log(
+      `hybrid search against its own SQL statement through pg (${CONNECTIONS} concurrent clients on a pool of ${ownSql.poolSize}, interleaved with the search's slices):`,
+    );
+    console.log('| what | req/s | p99 ms | Lectern/pg throughput |');
+    console.log('|---|---:|---:|---:|');
+    console.log(
+      `| POST /api/search (hybrid) | ${fmt(searchRow.lectern.rps)} | ${fmt(searchRow.lectern.p99, 1)} | ${fmt(searchRow.lectern.rps / ownSql.rps, 3)} |`,
+    );
+    console.log(`| its SQL via pg | ${fmt(ownSql.rps)} | ${fmt(ownSql.p99, 1)} | 1 |`);
+    // Where a search's time goes: each part's throughput-time (1000 / req/s at the same concurrency, or ms per call for
+    // the in-process parts) in the same run. The parts share the machine's cores with each other, so they do not add up exactly.
+    const perRequest = (rps) => 1000 / rps;
+    const whole = perRequest(searchRow.lectern.rps);
+    const answer = JSON.parse(searchRow.s.response);
+    const jsonMs = syncMs(() => JSON.stringify(answer));
+    const parts = [
+      ['query vector, warm instance (sha256 of the query + in-memory Map)', searchSql.memoryVectorMs],
+      ['query vector, cold instance (Redis GET + pgvector literal)', perRequest(ownSql.vector.rps)],
+      ['the SQL statement via pg', perRequest(ownSql.rps)],
+      ['rate limits (2 sequential Redis round trips)', perRequest(ownSql.limits.rps)],
+      [`JSON.stringify of the answer (${searchRow.s.bytes} bytes)`, jsonMs],
+      ['HTTP of the same bytes (bare node:http)', perRequest(searchRow.baseline.rps)],
+    ];
+    const warmParts = parts.filter(([name]) => !name.includes('cold'));
+    const rest = whole - warmParts.reduce((sum, [, ms]) => sum + ms, 0);
+    console.log('');
+    console.log(
+      `where a hybrid search's time goes (ms per request at ${CONNECTIONS} concurrent; the api keeps the query vector in memory):`,
+    );
+    console.log('| part | ms/request | share of the search |');
+    console.log('|---|---:|---:|');
+    console.log(`| POST /api/search, whole | ${fmt(whole, 3)} | 1 |`);
+    for (const [name, ms] of parts) console.log(`| ${name} | ${fmt(ms, 3)} | ${fmt(ms / whole, 3)} |`);
+    console.log(
+      `| rest: Nest pipeline (guard, validation, interceptors), pool checkout, row mapping | ${fmt(rest, 3)} | ${fmt(rest / whole, 3)} |`,
+    );
+  }
   if (missing !== 0) console.log(`note: ${missing} chunks still had no vector when measuring`);
   if (bad > 0) {
     console.log(`FAIL: ${bad} requests errored, timed out or answered an unexpected status`);

@@ -9,7 +9,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
+import { once } from 'node:events';
+import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
 import { PersonalizeHandler } from './personalize.handler';
+import { PersonalizeLookupCache } from './personalize-lookup-cache';
 import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
 import { CONTINUE_INSTRUCTION, maxTokensFor } from './prompt';
 import { PERSONALIZE_QUEUE } from './personalize.jobs';
@@ -35,15 +38,16 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
   let fake: FakeOpenAI;
   let t: TestApp;
   let book: string;
+  const apiEnv = () => ({
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'test-key',
+    LLM_MAX_RETRIES: '2',
+    PERSONALIZE_RATE_PER_MINUTE: '1000',
+  });
 
   beforeAll(async () => {
     fake = await startFakeOpenAI();
-    t = await createTestApp(modules(), {
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_API_KEY: 'test-key',
-      LLM_MAX_RETRIES: '2',
-      PERSONALIZE_RATE_PER_MINUTE: '1000',
-    });
+    t = await createTestApp(modules(), apiEnv());
     book = mkdtempSync(join(tmpdir(), 'lectern-book-'));
     cpSync(SAMPLE_BOOK, book, { recursive: true });
     await t.app.get(ContentSyncService).sync(book);
@@ -274,6 +278,32 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect((await t.app.inject({ method: 'GET', url: ready.contentUrl })).statusCode).toBe(404);
   });
 
+  it('a rewrite served from memory is never served once stale: the text edited and then put back answers 202, not the stale row', async () => {
+    const { learner, ready } = await rewriteFor(
+      { educationLevel: 'graduate', programmingExperience: 'advanced', learningGoals: ['hobby'] },
+      'how-robots-sense',
+    );
+    // Asked again: found by the statement and kept in memory; asked once more: from memory.
+    for (let i = 0; i < 2; i += 1) {
+      const hit = await post(learner.token, 'how-robots-sense');
+      expect(hit.statusCode).toBe(200);
+      expect(hit.json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
+    }
+    const file = join(book, 'part-1/ch02-sensors-actuators-body-plan/01-how-robots-sense.md');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}\n\nAnother sentence, taken back later.\n`);
+    await t.app.get(ContentSyncService).sync(book);
+    writeFileSync(file, original);
+    await t.app.get(ContentSyncService).sync(book);
+    const [row] = await t.dataSource.query('SELECT stale_since FROM personalized_lessons WHERE id = $1', [
+      /rewrites\/([0-9a-f-]{36})\//.exec(ready.contentUrl)?.[1],
+    ]);
+    expect(row.stale_since).not.toBeNull();
+    const res = await post(learner.token, 'how-robots-sense');
+    expect(res.statusCode).toBe(202);
+    expect((await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).state).toBe('completed');
+  });
+
   it('a ready rewrite is at a content-addressed URL: immutable, no token needed, 404 for any other hash or id', async () => {
     const { ready } = await rewriteFor({ educationLevel: 'high_school', learningGoals: ['hobby'] });
     const [, id, hash] = /^\/api\/personalize\/rewrites\/([0-9a-f-]{36})\/([0-9a-f]{64})\.md$/.exec(ready.contentUrl) ?? [];
@@ -291,12 +321,21 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
       expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(404);
     }
     // The same learner asking again gets the same URL (one indexed query finds the row).
-    const again = await t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer((await createLearner(t.app, { educationLevel: 'high_school', learningGoals: ['hobby'] })).token), payload: { lessonSlug: LESSON } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/personalize',
+      headers: bearer((await createLearner(t.app, { educationLevel: 'high_school', learningGoals: ['hobby'] })).token),
+      payload: { lessonSlug: LESSON },
+    });
     expect(again.json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
   });
 
   it('a learner who changes their answers gets the rewrite for the new answers at once (the cached preferences hash is dropped)', async () => {
-    const { learner, ready } = await rewriteFor({ educationLevel: 'undergraduate', programmingExperience: 'beginner', learningGoals: ['career_change'] });
+    const { learner, ready } = await rewriteFor({
+      educationLevel: 'undergraduate',
+      programmingExperience: 'beginner',
+      learningGoals: ['career_change'],
+    });
     const changed = await t.app.inject({
       method: 'PUT',
       url: '/api/user/preferences',
@@ -305,12 +344,15 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     });
     expect(changed.statusCode).toBe(200);
     const res = await post(learner.token);
-    const answer = res.statusCode === 200 ? res.json<PersonalizeReady>() : (await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).result;
+    const answer =
+      res.statusCode === 200 ? res.json<PersonalizeReady>() : (await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).result;
     expect(answer?.preferencesHash).not.toBe(ready.preferencesHash);
   });
 
   it('DELETE drops the cached rewrite so the next request regenerates it', async () => {
-    const { learner } = await rewriteFor({ educationLevel: 'graduate', learningGoals: ['research'] });
+    const { learner, ready } = await rewriteFor({ educationLevel: 'graduate', learningGoals: ['research'] });
+    // Served twice, so the learner's variant and the rewrite are kept in memory before the DELETE.
+    for (let i = 0; i < 2; i += 1) expect((await post(learner.token)).json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
     const del = await t.app.inject({
       method: 'DELETE',
       url: `/api/personalize/cache?lessonSlug=${LESSON}`,
@@ -346,6 +388,50 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect((await t.app.inject({ method: 'GET', url: '/api/personalize/jobs/nope', headers: bearer(onboarded.token) })).statusCode).toBe(
       404,
     );
+  });
+
+  describe('a second api instance (same database and Redis, its own memory)', () => {
+    let b: TestApp;
+    beforeAll(async () => {
+      // The api modules only: the first instance's worker writes the rewrites.
+      b = await createTestApp(modules().slice(0, 5), apiEnv());
+    });
+    afterAll(async () => {
+      await b?.close();
+    });
+
+    it('serves a cached rewrite from memory, and after a DELETE on the other instance never again', async () => {
+      const { learner, ready } = await rewriteFor({
+        educationLevel: 'high_school',
+        programmingExperience: 'advanced',
+        learningGoals: ['research'],
+      });
+      const onB = () =>
+        b.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer(learner.token), payload: { lessonSlug: LESSON } });
+      expect((await onB()).json<PersonalizeReady>().contentUrl).toBe(ready.contentUrl);
+      // Kept: the next hit on B runs no statement.
+      const statements = jest.spyOn(b.dataSource.getRepository(PersonalizedLessonEntity), 'query');
+      try {
+        const hit = await onB();
+        expect(hit.statusCode).toBe(200);
+        expect(hit.json<PersonalizeReady>()).toMatchObject({ cached: true, content: ready.content, contentUrl: ready.contentUrl });
+        expect(statements).not.toHaveBeenCalled();
+      } finally {
+        statements.mockRestore();
+      }
+      // The learner drops their rewrite through A: B hears it and answers with a new job.
+      const heard = once(b.app.get(PersonalizeLookupCache).channel, 'message');
+      const del = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/personalize/cache?lessonSlug=${LESSON}`,
+        headers: bearer(learner.token),
+      });
+      expect(del.statusCode).toBe(204);
+      await heard;
+      const res = await onB();
+      expect(res.statusCode).toBe(202);
+      expect((await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).state).toBe('completed');
+    });
   });
 
   describe('limits', () => {

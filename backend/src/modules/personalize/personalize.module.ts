@@ -17,6 +17,7 @@ import { ReaderViewService } from './reader-view/reader-view.service';
 import { PersonalizeController } from './personalize.controller';
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeContentListener } from './personalize.listener';
+import { PersonalizeLookupCache } from './personalize-lookup-cache';
 import { PersonalizeService } from './personalize.service';
 import { PersonalizeWarmupService } from './personalize-warmup.service';
 import { PERSONALIZE_QUEUE } from './personalize.jobs';
@@ -33,6 +34,7 @@ import { PersonalizeConfig } from './personalize.config';
   controllers: [PersonalizeController, PersonalizeStreamController, PersonalizeFeedbackController, ReaderViewController, RewriteTextController],
   providers: [
     PersonalizeService,
+    PersonalizeLookupCache,
     PersonalizeWarmupService,
     PersonalizeContentListener,
     PersonalizeStreamService,

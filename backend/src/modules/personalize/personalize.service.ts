@@ -26,20 +26,38 @@ import { PROMPT_VERSION } from './prompt';
 import { estimateRewriteTokens } from './rewrite-estimate';
 import { PERSONALIZE_QUEUE } from './personalize.jobs';
 import { PersonalizeConfig } from './personalize.config';
+import { PersonalizeLookupCache, type CachedRewrite } from './personalize-lookup-cache';
 
 /** The content-addressed URL of a rewrite: its row and the SHA-256 of its text (a new URL whenever the text differs). */
 export function rewriteUrl(id: string, content: string): string {
   return `/api/personalize/rewrites/${id}/${createHash('sha256').update(content).digest('hex')}.md`;
 }
 
-type ReadyRow = Pick<PersonalizedLessonEntity, 'id' | 'lessonSlug' | 'content' | 'contentHash' | 'preferencesHash' | 'generatedAt' | 'model' | 'promptVersion'>;
+type ReadyRow = Pick<
+  PersonalizedLessonEntity,
+  'id' | 'lessonSlug' | 'content' | 'contentHash' | 'preferencesHash' | 'generatedAt' | 'model' | 'promptVersion'
+> & {
+  /** Its content-addressed URL when already known (it hashes the whole text). */
+  contentUrl?: string;
+};
+
+function readyRow(key: Required<PersonalizeKey>, rewrite: CachedRewrite): ReadyRow {
+  return {
+    ...rewrite,
+    lessonSlug: key.lessonSlug,
+    contentHash: key.contentHash,
+    preferencesHash: key.preferencesHash,
+    model: key.model,
+    promptVersion: key.promptVersion,
+  };
+}
 
 export function readyAnswer(row: ReadyRow, cached: boolean): PersonalizeReady {
   return {
     status: 'ready',
     lessonSlug: row.lessonSlug,
     content: row.content,
-    contentUrl: rewriteUrl(row.id, row.content),
+    contentUrl: row.contentUrl ?? rewriteUrl(row.id, row.content),
     cached,
     contentHash: row.contentHash,
     preferencesHash: row.preferencesHash,
@@ -93,6 +111,7 @@ export class PersonalizeService {
     private readonly config: PersonalizeConfig,
     private readonly counter: RateCounter,
     private readonly metrics: MetricsService,
+    private readonly lookups: PersonalizeLookupCache,
   ) {}
 
   /** The key of the rewrite a learner would get for a lesson now (their own variant after they asked for a fresh one). */
@@ -102,13 +121,22 @@ export class PersonalizeService {
 
   /**
    * The learner's key for a lesson and the ready rewrite under it, if any.
-   * The lesson and the learner's preferences hash come from memory; the
-   * variant and the rewrite from one statement on two primary/unique keys.
+   * The lesson, the learner's preferences hash, their variant and a ready
+   * rewrite come from memory when kept there (see PersonalizeLookupCache);
+   * otherwise the variant and the rewrite come from one statement on two
+   * primary/unique keys, and are kept for the next request.
    */
   private async lookup(userId: string, lessonSlug: string): Promise<{ key: Required<PersonalizeKey>; hit: ReadyRow | null }> {
     const [preferencesHash, lesson] = await Promise.all([this.onboarding.preferencesHash(userId), this.content.lesson(lessonSlug)]);
     if (!preferencesHash) throw new OnboardingRequiredError();
     const partial = { lessonSlug, contentHash: lesson.contentHash, preferencesHash, promptVersion: PROMPT_VERSION, model: this.llm.model };
+    const variant = this.lookups.variant(userId, lessonSlug);
+    if (variant !== undefined) {
+      const key = { ...partial, variant };
+      const kept = this.lookups.rewrite(key);
+      if (kept) return { key, hit: readyRow(key, kept) };
+    }
+    const generation = this.lookups.generation;
     const [row] = (await this.rewrites.query(LOOKUP_SQL, [
       userId,
       lessonSlug,
@@ -119,20 +147,17 @@ export class PersonalizeService {
       partial.model,
     ])) as LookupRow[];
     const key = { ...partial, variant: row.variant };
-    if (row.id === null) return { key, hit: null };
-    return {
-      key,
-      hit: {
-        id: row.id,
-        lessonSlug,
-        content: row.content as string,
-        contentHash: partial.contentHash,
-        preferencesHash,
-        generatedAt: row.generated_at as Date,
-        model: partial.model,
-        promptVersion: partial.promptVersion,
-      },
-    };
+    const found =
+      row.id === null
+        ? null
+        : {
+            id: row.id,
+            content: row.content as string,
+            contentUrl: rewriteUrl(row.id, row.content as string),
+            generatedAt: row.generated_at as Date,
+          };
+    this.lookups.keep(generation, userId, key, found);
+    return { key, hit: found ? readyRow(key, found) : null };
   }
 
   /** A ready rewrite by its content-addressed URL: 404 unless the row exists, is current and its text has that hash. */
@@ -190,7 +215,7 @@ export class PersonalizeService {
     if (lessonSlug) await this.content.lesson(lessonSlug);
     await this.hitRateLimit(userId);
     const variant = randomBytes(12).toString('hex');
-    return this.rewrites.manager.transaction(async (manager) => {
+    const removed = await this.rewrites.manager.transaction(async (manager) => {
       const variants = manager.getRepository(PersonalizeVariantEntity);
       const rewrites = manager.getRepository(PersonalizedLessonEntity);
       let deleted = 0;
@@ -209,11 +234,15 @@ export class PersonalizeService {
       }
       return deleted;
     });
+    // Committed: no process serves the learner's previous variant any more.
+    await this.lookups.changed({ userId });
+    return removed;
   }
 
   /** Marks the rewrites of a lesson's previous text stale: they are no longer served, and purged after the grace period. */
   async markStale(lessonSlug: string, contentHash: string): Promise<number> {
     const result = await this.rewrites.update({ lessonSlug, contentHash, staleSince: IsNull() }, { staleSince: new Date() });
+    await this.lookups.changed({ lessonSlug });
     return result.affected ?? 0;
   }
 

@@ -1,0 +1,139 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AppConfig, ChangeChannel, REDIS } from '@lectern/infra';
+import type Redis from 'ioredis';
+import type { PersonalizeKey } from './personalize-key';
+
+/** At most this many learners' variants are kept (the least recently used go first). */
+export const VARIANT_CACHE_MAX_LEARNERS = 100_000;
+/** Ready rewrites kept, by total characters of text (the least recently used go first). */
+export const REWRITE_CACHE_MAX_CHARS = 32 * 1024 * 1024;
+/** A kept entry is read again after this long even if no change was announced (a change made while Redis was away). */
+export const LOOKUP_CACHE_TTL_MS = 60_000;
+
+/** A ready rewrite as the lookup statement found it (immutable while it is current: rows are only inserted, marked stale or deleted). */
+export interface CachedRewrite {
+  id: string;
+  content: string;
+  contentUrl: string;
+  generatedAt: Date;
+}
+
+/** `userId`: the learner's variants changed (drop-cache). `lessonSlug`: that lesson's rewrites were marked stale or deleted. */
+export type LookupChange = { userId: string } | { lessonSlug: string };
+
+interface Kept<T> {
+  value: T;
+  epoch: number;
+  cachedAt: number;
+}
+
+/**
+ * What a cached personalization is served from without PostgreSQL: each
+ * learner's variant per lesson, and the ready rewrites found under a whole
+ * key. A learner's drop-cache and a lesson's stale marking are announced on
+ * Redis after their commit and every process drops the entries concerned;
+ * while the subscription is down nothing is trusted. Misses are never kept
+ * (a rewrite written by the worker is found by the next request's statement).
+ */
+@Injectable()
+export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdown {
+  readonly channel: ChangeChannel<LookupChange>;
+  /** userId → (lesson slug or ALL_LESSONS lookups → variant), least recently used first. */
+  private readonly variants = new Map<string, Kept<Map<string, string>>>();
+  /** rewriteKey → rewrite, least recently used first. */
+  private readonly rewrites = new Map<string, Kept<CachedRewrite> & { lessonSlug: string }>();
+  private rewriteChars = 0;
+
+  constructor(config: AppConfig, @Inject(REDIS) redis: Redis) {
+    this.channel = new ChangeChannel<LookupChange>(config.REDIS_URL, `${config.QUEUE_PREFIX}:personalize:changed`, redis);
+    this.channel.on('message', (change: LookupChange) => {
+      if ('userId' in change) this.variants.delete(change.userId);
+      else for (const [key, entry] of this.rewrites) if (entry.lessonSlug === change.lessonSlug) this.dropRewrite(key);
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.channel.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.channel.stop();
+  }
+
+  /** Pass to `keep`: taken before reading, so that what was read while a change came is not kept. */
+  get generation(): number {
+    return this.channel.generation;
+  }
+
+  /** The learner's variant for a lesson, when it can be trusted. */
+  variant(userId: string, lessonSlug: string): string | undefined {
+    const entry = this.variants.get(userId);
+    if (!entry || !this.fresh(entry)) return undefined;
+    const variant = entry.value.get(lessonSlug);
+    if (variant === undefined) return undefined;
+    this.variants.delete(userId);
+    this.variants.set(userId, entry);
+    return variant;
+  }
+
+  /** The current ready rewrite under a whole key, when it can be trusted. */
+  rewrite(key: Required<PersonalizeKey>): CachedRewrite | undefined {
+    const id = rewriteKey(key);
+    const entry = this.rewrites.get(id);
+    if (!entry) return undefined;
+    if (!this.fresh(entry)) {
+      this.dropRewrite(id);
+      return undefined;
+    }
+    this.rewrites.delete(id);
+    this.rewrites.set(id, entry);
+    return entry.value;
+  }
+
+  /** Keeps what one lookup read (a variant, and the rewrite if there was one) unless a change was announced since `generation`. */
+  keep(generation: number, userId: string, key: Required<PersonalizeKey>, rewrite: CachedRewrite | null): void {
+    if (generation !== this.channel.generation || !this.channel.listening) return;
+    const now = Date.now();
+    const epoch = this.channel.epoch;
+    const learner = this.variants.get(userId);
+    const lessons =
+      learner && learner.epoch === epoch && now - learner.cachedAt < LOOKUP_CACHE_TTL_MS ? learner.value : new Map<string, string>();
+    lessons.set(key.lessonSlug, key.variant);
+    this.variants.delete(userId);
+    this.variants.set(userId, { value: lessons, epoch, cachedAt: learner?.value === lessons ? learner.cachedAt : now });
+    if (this.variants.size > VARIANT_CACHE_MAX_LEARNERS) {
+      const oldest = this.variants.keys().next().value;
+      if (oldest !== undefined) this.variants.delete(oldest);
+    }
+    if (!rewrite || rewrite.content.length > REWRITE_CACHE_MAX_CHARS / 16) return;
+    const id = rewriteKey(key);
+    this.dropRewrite(id);
+    this.rewrites.set(id, { value: rewrite, epoch, cachedAt: now, lessonSlug: key.lessonSlug });
+    this.rewriteChars += rewrite.content.length;
+    while (this.rewriteChars > REWRITE_CACHE_MAX_CHARS) {
+      const oldest = this.rewrites.keys().next().value;
+      if (oldest === undefined) break;
+      this.dropRewrite(oldest);
+    }
+  }
+
+  /** After a committed change: every process drops the entries concerned. */
+  async changed(change: LookupChange): Promise<void> {
+    await this.channel.publish(change);
+  }
+
+  private fresh(entry: Kept<unknown>): boolean {
+    return this.channel.listening && entry.epoch === this.channel.epoch && Date.now() - entry.cachedAt < LOOKUP_CACHE_TTL_MS;
+  }
+
+  private dropRewrite(id: string): void {
+    const entry = this.rewrites.get(id);
+    if (!entry) return;
+    this.rewrites.delete(id);
+    this.rewriteChars -= entry.value.content.length;
+  }
+}
+
+function rewriteKey(key: Required<PersonalizeKey>): string {
+  return [key.lessonSlug, key.contentHash, key.preferencesHash, key.promptVersion, key.model, key.variant].join('\n');
+}
