@@ -1,16 +1,10 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../config/app-config';
+import { infraTestConfig } from '../config/infra-test-config';
 import { RateCounter } from './rate-limit';
 
 describe('RateCounter (real Redis)', () => {
-  const config = loadConfig(undefined, {
-    NODE_ENV: 'test',
-    QUEUE_PREFIX: `lectern-test-rate-${process.pid}`,
-    DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
-    TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
-    ADMIN_TOKEN: 'test-admin-token-0123456789',
-  });
+  const config = infraTestConfig(`lectern-test-rate-${process.pid}`);
   const redis = new Redis(config.REDIS_URL);
   const counter = new RateCounter(config, redis);
   const MINUTE_MS = 60_000;

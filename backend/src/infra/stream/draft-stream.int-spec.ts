@@ -1,18 +1,10 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../config/app-config';
+import { infraTestConfig } from '../config/infra-test-config';
 import { DraftStreamService, type DraftEvent } from './draft-stream.service';
 
 describe('DraftStreamService (real Redis)', () => {
-  // The config layer reads the environment (the run's REDIS_URL, else its default); the
-  // key prefix is this run's own, and the other required settings are placeholders it never uses.
-  const config = loadConfig(undefined, {
-    NODE_ENV: 'test',
-    QUEUE_PREFIX: `lectern-test-drafts-${process.pid}`,
-    DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
-    TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
-    ADMIN_TOKEN: 'test-admin-token-0123456789',
-  });
+  const config = infraTestConfig(`lectern-test-drafts-${process.pid}`);
   const redis = new Redis(config.REDIS_URL);
   const drafts = new DraftStreamService(config, redis);
   afterAll(() => redis.quit());
