@@ -137,7 +137,11 @@ void describe('learner-facing errors on the lesson page', () => {
         route.fulfill({ status: 500, body: 'Error: ENOENT content-store' }),
       );
       // The server renders a lesson's first load with its text; a lesson opened within the app reads it over HTTP.
+      // The link is clicked once the app runs (the book reads progress in the browser only): a click on the
+      // server's page before hydration would be a full page load, rendered with its text by the server.
+      const hydrated = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/progress' && r.request().method() === 'GET');
       await page.goto('/book');
+      await hydrated;
       await page.locator(`a[href="/lessons/${LESSON}"]`).first().click();
       await page.getByTestId('lesson-body-error').waitFor();
       await assertLearnerWords(page, 'lesson text');
