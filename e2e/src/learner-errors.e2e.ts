@@ -133,7 +133,8 @@ void describe('learner-facing errors on the lesson page', () => {
         await page.unroute('**/api/personalize');
       }
 
-      await page.route(`**/api/content/lessons/${LESSON}/content`, (route) =>
+      // The app reads a lesson's text at its content-addressed URL (the lesson's contentUrl).
+      await page.route('**/api/content/text/*.md', (route) =>
         route.fulfill({ status: 500, body: 'Error: ENOENT content-store' }),
       );
       // The server renders a lesson's first load with its text; a lesson opened within the app reads it over HTTP.
@@ -145,7 +146,7 @@ void describe('learner-facing errors on the lesson page', () => {
       await page.locator(`a[href="/lessons/${LESSON}"]`).first().click();
       await page.getByTestId('lesson-body-error').waitFor();
       await assertLearnerWords(page, 'lesson text');
-      await page.unroute(`**/api/content/lessons/${LESSON}/content`);
+      await page.unroute('**/api/content/text/*.md');
 
       await page.goto('/lessons/no-such-lesson');
       await page.getByTestId('lesson-error').waitFor();

@@ -94,6 +94,22 @@ void describe('the reader', () => {
       await page.getByTestId('lesson-next').click();
       await page.waitForURL('**/lessons/actuators-and-movement');
       await page.getByTestId('lesson-title').filter({ hasText: 'Actuators and Movement' }).waitFor();
+      await page.getByTestId('lesson-body').locator('h2').first().waitFor();
+
+      // Back to the first lesson: its text, at an immutable content-addressed URL, comes from the browser's cache.
+      await page.getByTestId('lesson-prev').click();
+      await page.getByTestId('lesson-title').filter({ hasText: 'How Robots Sense' }).waitFor();
+      await body.locator('pre code').first().waitFor();
+      const reads = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((e) => new URL(e.name).pathname.startsWith('/api/content/text/'))
+          .map((e) => ({ path: new URL(e.name).pathname, transferSize: (e as PerformanceResourceTiming).transferSize })),
+      );
+      const first = reads.filter((r) => r.path === reads[0]?.path);
+      assert.equal(first.length, 2, `the first lesson's text was read twice: ${JSON.stringify(reads)}`);
+      assert.ok(first[0].transferSize > 0, 'the first read came from the server');
+      assert.equal(first[1].transferSize, 0, 'the second read came from the browser cache, with no request to the server');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

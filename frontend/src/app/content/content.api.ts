@@ -17,8 +17,12 @@ export class ContentApi {
     return this.http.get<LessonDto>(`/api/content/lessons/${encodeURIComponent(slug)}`);
   }
 
-  /** The lesson body as Markdown (no H1: the page shows the title). */
-  lessonContent(slug: string): Observable<string> {
-    return this.http.get(`/api/content/lessons/${encodeURIComponent(slug)}/content`, { responseType: 'text' });
+  /**
+   * A lesson's body as Markdown (no H1: the page shows the title), read at its
+   * content-addressed URL (the lesson's `contentUrl`): the server marks it
+   * immutable, so a browser that read this text once never asks again.
+   */
+  text(contentUrl: string): Observable<string> {
+    return this.http.get(contentUrl, { responseType: 'text' });
   }
 }

@@ -33,6 +33,17 @@ describe('inProcessApi (the server-side render reads the API in-process)', () =>
     expect(asked).toEqual(['/api/content/book', '/api/content/lessons/x/content']);
   });
 
+  it('reads a lesson text at its content-addressed URL, and nothing that only looks like one', async () => {
+    const sha = 'a'.repeat(64);
+    const http = setUp({ [`/api/content/text/${sha}.md`]: { status: 200, contentType: 'text/markdown', body: '## Hello' } });
+    expect(await firstValueFrom(http.get(`/api/content/text/${sha}.md`, { responseType: 'text' }))).toBe('## Hello');
+    for (const path of ['/api/content/text/../../progress', `/api/content/text/${sha}.md/x`, '/api/content/text/abc.md']) {
+      const error = (await firstValueFrom(http.get(path, { responseType: 'text' })).catch((e: unknown) => e)) as HttpErrorResponse;
+      expect(error.status).toBe(0);
+    }
+    expect(asked).toEqual([`/api/content/text/${sha}.md`]);
+  });
+
   it('turns an API error into the HttpErrorResponse the page handles (a 404 lesson)', async () => {
     const http = setUp({});
     const error = (await firstValueFrom(http.get('/api/content/lessons/nope')).catch((e: unknown) => e)) as HttpErrorResponse;

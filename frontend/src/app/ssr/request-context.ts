@@ -27,4 +27,4 @@ export const MARKDOWN_WINDOW = new InjectionToken<Window & typeof globalThis>('M
  * learner's data (progress, preferences, rewrites) is never read on the
  * server; those parts of a page render in the browser.
  */
-export const PUBLIC_API_PATH = /^\/api\/content\/(?:book|lessons\/[^/]+(?:\/content)?)$/;
+export const PUBLIC_API_PATH = /^\/api\/content\/(?:book|lessons\/[^/]+(?:\/content)?|text\/[0-9a-f]{64}\.md)$/;

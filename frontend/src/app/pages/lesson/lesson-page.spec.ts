@@ -110,7 +110,8 @@ describe('LessonPage', () => {
     root = harness.routeNativeElement as HTMLElement;
     await settle();
     http.expectOne(`/api/content/lessons/${lesson.slug}`).flush(lesson);
-    http.expectOne(`/api/content/lessons/${lesson.slug}/content`).flush(markdown);
+    // The text is read at the lesson's content-addressed URL, once its metadata names it.
+    await until(() => http.match(lesson.contentUrl).map((request) => request.flush(markdown)).length > 0);
     http.match('/api/content/book').forEach((request) => request.flush(BOOK));
     // The sidebar's check marks (their failure only leaves the marks out).
     await until(
@@ -257,7 +258,7 @@ describe('LessonPage', () => {
     tab('original').click();
     await until(() => !panel('original').hidden);
     expect(byTestId(root, 'lesson-body').querySelector('h2')?.id).toBe('two-kinds-of-ai');
-    http.expectNone(`/api/content/lessons/${SLUG}/content`);
+    http.expectNone(LESSON.contentUrl);
   });
 
   it('shows a cached rewrite at once in the Personalized tab', async () => {
@@ -281,8 +282,9 @@ describe('LessonPage', () => {
 
     await TestBed.inject(Router).navigateByUrl('/lessons/lab-try-with-ai');
     await settle();
-    http.expectOne('/api/content/lessons/lab-try-with-ai').flush({ ...LESSON, slug: 'lab-try-with-ai', title: 'Lab: Try With AI' });
-    http.expectOne('/api/content/lessons/lab-try-with-ai/content').flush('## Steps\n');
+    const lab = { ...LESSON, slug: 'lab-try-with-ai', title: 'Lab: Try With AI', contentUrl: `/api/content/text/${'e'.repeat(64)}.md` };
+    http.expectOne('/api/content/lessons/lab-try-with-ai').flush(lab);
+    await until(() => http.match(lab.contentUrl).map((request) => request.flush('## Steps\n')).length > 0);
     await answerProgress('lab-try-with-ai');
     root = harness.routeNativeElement as HTMLElement;
     await until(() => root.querySelector('[data-testid="lesson-title"]')?.textContent?.trim() === 'Lab: Try With AI');
@@ -424,7 +426,7 @@ describe('LessonPage', () => {
     await settle();
     const notFound = { statusCode: 404, error: 'Not Found', message: 'No lesson "nope"' };
     http.expectOne('/api/content/lessons/nope').flush(notFound, { status: 404, statusText: 'Not Found' });
-    http.expectOne('/api/content/lessons/nope/content').flush(notFound, { status: 404, statusText: 'Not Found' });
+    http.expectNone((request) => request.url.startsWith('/api/content/text/'));
     http.match('/api/content/book').forEach((request) => request.flush(BOOK));
     await until(
       () => http.match('/api/progress').map((request) => request.flush(null, { status: 503, statusText: 'Unavailable' })).length > 0,
@@ -432,5 +434,46 @@ describe('LessonPage', () => {
     await until(() => !!root.querySelector('[data-testid="lesson-error"]'));
     expect(byTestId(root, 'lesson-title').textContent).toContain('Lesson not found');
     expect(byTestId(root, 'lesson-error').querySelector('a')?.getAttribute('href')).toBe('/book');
+  });
+
+  it('reads the lesson again on "Try again" when its text cannot be read, and follows a text that a sync replaced', async () => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'lessons/:slug', component: LessonPage }]),
+        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
+        { provide: ReaderViewService, useValue: readerView },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(`/lessons/${SLUG}`, LessonPage);
+    root = harness.routeNativeElement as HTMLElement;
+    await settle();
+    http.expectOne(`/api/content/lessons/${SLUG}`).flush(LESSON);
+    http.match('/api/content/book').forEach((request) => request.flush(BOOK));
+    // The text named by the lesson is gone: a sync replaced it after the lesson was read.
+    await until(
+      () =>
+        http.match(LESSON.contentUrl).map((r) => r.flush({ statusCode: 404, error: 'Not Found', message: 'No text' }, { status: 404, statusText: 'Not Found' }))
+          .length > 0,
+    );
+    await until(() => !!root.querySelector('[data-testid="lesson-body-error"]'));
+    expect(byTestId(root, 'lesson-body-error').textContent).toContain('The lesson text could not be loaded.');
+
+    byTestId(root, 'lesson-body-error').querySelector('button')?.click();
+    await settle();
+    const edited = { ...LESSON, contentHash: 'f'.repeat(64), contentUrl: `/api/content/text/${'f'.repeat(64)}.md` };
+    await until(() => http.match(`/api/content/lessons/${SLUG}`).map((r) => r.flush(edited)).length > 0);
+    await until(() => http.match(edited.contentUrl).map((r) => r.flush('## Two kinds of AI\n\nEdited text.\n')).length > 0);
+    // The old text, asked again by "Try again", is dropped once the lesson names the new one.
+    expect(http.match(LESSON.contentUrl).every((r) => r.cancelled)).toBe(true);
+    await until(
+      () => http.match('/api/progress').map((request) => request.flush(null, { status: 503, statusText: 'Unavailable' })).length > 0,
+    );
+    await answerProgress();
+    await until(() => !!root.querySelector('[data-testid="lesson-body"]')?.textContent?.includes('Edited text.'));
+    expect(root.querySelector('[data-testid="lesson-body-error"]')).toBeNull();
   });
 });

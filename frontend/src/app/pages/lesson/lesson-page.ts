@@ -103,10 +103,11 @@ export class LessonPage {
   // The `id`s carry what the server read to the browser, which then has it at
   // once while hydrating (and shows the same page instead of "Loading").
   protected readonly lesson = rxResource({ id: 'lx-lesson', params: () => this.slug(), stream: ({ params }) => this.api.lesson(params) });
+  // Read at the lesson's content-addressed URL once its metadata is in: a text read before comes from the browser's cache.
   protected readonly markdown = rxResource({
     id: 'lx-lesson-content',
-    params: () => this.slug(),
-    stream: ({ params }) => this.api.lessonContent(params),
+    params: () => (this.lesson.hasValue() ? this.lesson.value().contentUrl : undefined),
+    stream: ({ params }) => this.api.text(params),
   });
   private readonly book = rxResource({ id: 'lx-book', stream: () => this.api.book() });
 
@@ -442,7 +443,9 @@ export class LessonPage {
   }
 
   protected retry(): void {
-    if (this.lesson.error()) this.lesson.reload();
+    // A text that failed may have been replaced by a sync meanwhile (its old URL then answers 404): the
+    // lesson is read again too, and the text follows its new URL.
+    if (this.lesson.error() || this.markdown.error()) this.lesson.reload();
     if (this.markdown.error()) this.markdown.reload();
     if (this.body.error()) this.body.reload();
   }

@@ -225,7 +225,7 @@ describe('SearchPage', () => {
     await until(() => router.url === `/lessons/${LESSON.slug}?highlight=keeping%20notes#try-it`);
     await settle();
     http.expectOne(`/api/content/lessons/${LESSON.slug}`).flush(LESSON);
-    http.expectOne(`/api/content/lessons/${LESSON.slug}/content`).flush(LESSON_MARKDOWN);
+    await until(() => http.match(LESSON.contentUrl).map((r) => r.flush(LESSON_MARKDOWN)).length > 0);
     http.match('/api/content/book').forEach((r) => r.flush(BOOK));
     // The lesson page asks for the learner's reading view and the sidebar's check marks.
     await until(() => http.match('/api/user/reader-view').map((r) => r.flush({ view: 'original' })).length > 0);
