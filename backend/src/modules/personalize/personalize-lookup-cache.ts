@@ -42,6 +42,8 @@ export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdo
   private readonly variants = new Map<string, Kept<Map<string, string>>>();
   /** rewriteKey → rewrite, least recently used first. */
   private readonly rewrites = new Map<string, Kept<CachedRewrite> & { lessonSlug: string }>();
+  /** A kept shared rewrite's row id → its rewriteKey (a learner's own variant rows are not indexed: a drop-cache deletes them). */
+  private readonly sharedById = new Map<string, string>();
   private rewriteChars = 0;
 
   constructor(config: AppConfig, @Inject(REDIS) redis: Redis) {
@@ -90,6 +92,18 @@ export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdo
     return entry.value;
   }
 
+  /**
+   * A kept shared rewrite by its row id (its content-addressed URL), when it
+   * can be trusted: shared rows are only marked stale (announced per lesson),
+   * never deleted while current.
+   */
+  sharedRewrite(id: string): CachedRewrite | undefined {
+    const key = this.sharedById.get(id);
+    const entry = key === undefined ? undefined : this.rewrites.get(key);
+    if (!entry || !this.fresh(entry)) return undefined;
+    return entry.value;
+  }
+
   /** Keeps what one lookup read (a variant, and the rewrite if there was one) unless a change was announced since `generation`. */
   keep(generation: number, userId: string, key: Required<PersonalizeKey>, rewrite: CachedRewrite | null): void {
     if (generation !== this.channel.generation || !this.channel.listening) return;
@@ -109,6 +123,7 @@ export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdo
     const id = rewriteKey(key);
     this.dropRewrite(id);
     this.rewrites.set(id, { value: rewrite, epoch, cachedAt: now, lessonSlug: key.lessonSlug });
+    if (key.variant === '') this.sharedById.set(rewrite.id, id);
     this.rewriteChars += rewrite.content.length;
     while (this.rewriteChars > REWRITE_CACHE_MAX_CHARS) {
       const oldest = this.rewrites.keys().next().value;
@@ -130,6 +145,7 @@ export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdo
     const entry = this.rewrites.get(id);
     if (!entry) return;
     this.rewrites.delete(id);
+    this.sharedById.delete(entry.value.id);
     this.rewriteChars -= entry.value.content.length;
   }
 }

@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { once } from 'node:events';
 import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity';
 import { PersonalizeHandler } from './personalize.handler';
@@ -299,6 +300,8 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
       /rewrites\/([0-9a-f-]{36})\//.exec(ready.contentUrl)?.[1],
     ]);
     expect(row.stale_since).not.toBeNull();
+    // Its content-addressed URL, kept in memory with it, is gone too.
+    expect((await t.app.inject({ method: 'GET', url: ready.contentUrl })).statusCode).toBe(404);
     const res = await post(learner.token, 'how-robots-sense');
     expect(res.statusCode).toBe(202);
     expect((await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).state).toBe('completed');
@@ -418,6 +421,19 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
         expect(statements).not.toHaveBeenCalled();
       } finally {
         statements.mockRestore();
+      }
+      // Its content-addressed URL too: B serves the kept shared rewrite without a connection to PostgreSQL.
+      const connections = jest.spyOn(b.dataSource.driver as PostgresDriver, 'obtainMasterConnection');
+      try {
+        const text = await b.app.inject({ method: 'GET', url: ready.contentUrl });
+        expect(text.statusCode).toBe(200);
+        expect(text.body).toBe(ready.content);
+        expect(text.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+        const [, id] = /rewrites\/([0-9a-f-]{36})\//.exec(ready.contentUrl) ?? [];
+        expect((await b.app.inject({ method: 'GET', url: `/api/personalize/rewrites/${id}/${'0'.repeat(64)}.md` })).statusCode).toBe(404);
+        expect(connections).toHaveBeenCalledTimes(1); // the wrong hash only: it was not kept, so PostgreSQL answered
+      } finally {
+        connections.mockRestore();
       }
       // The learner drops their rewrite through A: B hears it and answers with a new job.
       const heard = once(b.app.get(PersonalizeLookupCache).channel, 'message');

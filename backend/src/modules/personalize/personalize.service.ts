@@ -162,6 +162,9 @@ export class PersonalizeService {
 
   /** A ready rewrite by its content-addressed URL: 404 unless the row exists, is current and its text has that hash. */
   async rewriteByHash(id: string, sha256: string): Promise<string> {
+    // A shared rewrite a lookup kept in memory is served without PostgreSQL (its URL carries the same hash).
+    const kept = this.lookups.sharedRewrite(id);
+    if (kept?.contentUrl === `/api/personalize/rewrites/${id}/${sha256}.md`) return kept.content;
     const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
       ? await this.rewrites.findOne({ where: { id, staleSince: IsNull() }, select: { id: true, content: true } })
       : null;
