@@ -22,6 +22,7 @@ import { SearchBox } from './search/search-box';
 import { SiteDrawer } from './shell/site-drawer';
 import { AskButton } from './tutor/ask-button';
 import { TutorPanel } from './tutor/tutor-panel';
+import { TutorPanelState } from './tutor/tutor-panel.state';
 
 /** The app shell: skip link, header navigation, search box (Ctrl/⌘+K), theme choice, main content. */
 @Component({
@@ -35,6 +36,8 @@ export class App {
   protected readonly session = inject(SessionService);
   protected readonly theme = inject(ThemeService);
   protected readonly account = inject(AccountService);
+  /** The tutor panel's code loads when it is first opened, and the panel then stays (it keeps its thread while closed). */
+  protected readonly tutor = inject(TutorPanelState);
   protected readonly themeModes = THEME_MODES;
   private readonly router = inject(Router);
   private readonly injector = inject(Injector);
