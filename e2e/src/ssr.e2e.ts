@@ -54,11 +54,17 @@ function openingWords(source: string): string {
  */
 async function watchServerNodes(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const w = window as unknown as { ssr: { body?: Element; title?: Element; heading?: Element; removed: string[]; shift: number } };
-    w.ssr = { removed: [], shift: 0 };
+    const w = window as unknown as { ssr: { body?: Element; title?: Element; heading?: Element; removed: string[]; shift: number; moved: string[] } };
+    w.ssr = { removed: [], shift: 0, moved: [] };
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as unknown as Array<{ value: number; hadRecentInput: boolean }>) {
-        if (!entry.hadRecentInput) w.ssr.shift += entry.value;
+      for (const entry of list.getEntries() as unknown as Array<{ value: number; hadRecentInput: boolean; sources?: Array<{ node?: Node }> }>) {
+        if (entry.hadRecentInput) continue;
+        w.ssr.shift += entry.value;
+        for (const source of entry.sources ?? []) {
+          const node = source.node instanceof Element ? source.node : source.node?.parentElement;
+          const { previousRect: from, currentRect: to } = source as unknown as { previousRect: DOMRect; currentRect: DOMRect };
+          w.ssr.moved.push(`<${node?.tagName.toLowerCase()} class="${node?.className}"> (${from.x},${from.y}) → (${to.x},${to.y}), ${entry.value}`);
+        }
       }
     }).observe({ type: 'layout-shift', buffered: true });
     new MutationObserver((records) => {
@@ -74,6 +80,39 @@ async function watchServerNodes(page: Page): Promise<void> {
       }
     }).observe(document, { childList: true, subtree: true });
   });
+}
+
+/**
+ * Opens the lesson as a first load on a phone's CPU (4× slower, Lighthouse's
+ * mobile setting: the browser paints the page while still parsing it, and
+ * hydrates later) and checks that hydration adopted the server's nodes,
+ * removed none and moved nothing in between (a growing nav once pushed the
+ * search box aside; the status badge, arriving after hydration, once wrapped
+ * a phone's badge row).
+ */
+async function openHydrated(page: Page): Promise<void> {
+  await watchServerNodes(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  // The app is running once the browser-only part of the page (reading progress, read on open) has spoken to the API.
+  const started = page.waitForResponse((r) => r.url().endsWith(`/api/progress/lessons/${SLUG}`) && r.request().method() === 'GET');
+  await page.goto(`/lessons/${SLUG}`);
+  await started;
+  await page.getByTestId('lesson-status').waitFor();
+  const adopted = await page.evaluate(() => {
+    const w = window as unknown as { ssr: { body?: Element; title?: Element; heading?: Element; removed: string[]; shift: number; moved: string[] } };
+    return {
+      moved: w.ssr.moved,
+      body: !!w.ssr.body && w.ssr.body === document.querySelector('[data-testid="lesson-body"] .markdown'),
+      title: !!w.ssr.title && w.ssr.title === document.querySelector('[data-testid="lesson-title"]'),
+      heading: !!w.ssr.heading && w.ssr.heading === document.querySelector('[data-testid="lesson-body"] h2'),
+      removed: w.ssr.removed,
+      shift: w.ssr.shift,
+    };
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  const { moved, ...kept } = adopted;
+  assert.deepEqual(kept, { body: true, title: true, heading: true, removed: [], shift: 0 }, `moved: ${moved.join('; ')}`);
 }
 
 void describe('server-side rendering', () => {
@@ -137,28 +176,11 @@ void describe('server-side rendering', () => {
   void it('hydrates the lesson: the browser keeps the server’s nodes, reads nothing again and nothing moves', async () => {
     const { context, page, errors } = await newVisitor(browser, lectern.baseUrl);
     try {
-      await watchServerNodes(page);
       const contentReads: string[] = [];
       page.on('request', (r) => {
         if (new URL(r.url()).pathname.startsWith('/api/content/')) contentReads.push(r.url());
       });
-      // The app is running once the browser-only part of the page (reading progress, read on open) has spoken to the API.
-      const started = page.waitForResponse((r) => r.url().endsWith(`/api/progress/lessons/${SLUG}`) && r.request().method() === 'GET');
-      await page.goto(`/lessons/${SLUG}`);
-      await started;
-      await page.getByTestId('lesson-status').waitFor();
-
-      const adopted = await page.evaluate(() => {
-        const w = window as unknown as { ssr: { body?: Element; title?: Element; heading?: Element; removed: string[]; shift: number } };
-        return {
-          body: !!w.ssr.body && w.ssr.body === document.querySelector('[data-testid="lesson-body"] .markdown'),
-          title: !!w.ssr.title && w.ssr.title === document.querySelector('[data-testid="lesson-title"]'),
-          heading: !!w.ssr.heading && w.ssr.heading === document.querySelector('[data-testid="lesson-body"] h2'),
-          removed: w.ssr.removed,
-          shift: w.ssr.shift,
-        };
-      });
-      assert.deepEqual(adopted, { body: true, title: true, heading: true, removed: [], shift: 0 });
+      await openHydrated(page);
       assert.deepEqual(contentReads, [], 'the lesson travels with the page: the browser does not ask for it again');
 
       // The hydrated page is the app: in-app links route without a reload.
@@ -170,6 +192,15 @@ void describe('server-side rendering', () => {
       await page.getByTestId('lesson-body').locator('h2').first().waitFor();
       assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation').length), 1, 'no full page load');
       assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  void it('on a phone (390 px, touch), hydrates the lesson with nothing moving', async () => {
+    const context = await browser.newContext({ baseURL: lectern.baseUrl, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await openHydrated(await context.newPage());
     } finally {
       await context.close();
     }
