@@ -84,6 +84,24 @@ describe('LessonPage', () => {
     }
   }
 
+  /** Opens a lesson page without answering any of its requests (the test answers them). */
+  async function navigateUnanswered(url: string): Promise<void> {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'lessons/:slug', component: LessonPage }]),
+        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
+        { provide: ReaderViewService, useValue: readerView },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(url, LessonPage);
+    root = harness.routeNativeElement as HTMLElement;
+    await settle();
+  }
+
   async function open(
     url = `/lessons/${SLUG}`,
     lesson: LessonDto = LESSON,
@@ -410,20 +428,7 @@ describe('LessonPage', () => {
   });
 
   it('says when the lesson does not exist', async () => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideRouter([{ path: 'lessons/:slug', component: LessonPage }]),
-        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
-        { provide: ReaderViewService, useValue: readerView },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl('/lessons/nope', LessonPage);
-    root = harness.routeNativeElement as HTMLElement;
-    await settle();
+    await navigateUnanswered('/lessons/nope');
     const notFound = { statusCode: 404, error: 'Not Found', message: 'No lesson "nope"' };
     http.expectOne('/api/content/lessons/nope').flush(notFound, { status: 404, statusText: 'Not Found' });
     http.expectNone((request) => request.url.startsWith('/api/content/text/'));
@@ -437,20 +442,7 @@ describe('LessonPage', () => {
   });
 
   it('reads the lesson again on "Try again" when its text cannot be read, and follows a text that a sync replaced', async () => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideRouter([{ path: 'lessons/:slug', component: LessonPage }]),
-        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
-        { provide: ReaderViewService, useValue: readerView },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl(`/lessons/${SLUG}`, LessonPage);
-    root = harness.routeNativeElement as HTMLElement;
-    await settle();
+    await navigateUnanswered(`/lessons/${SLUG}`);
     http.expectOne(`/api/content/lessons/${SLUG}`).flush(LESSON);
     http.match('/api/content/book').forEach((request) => request.flush(BOOK));
     // The text named by the lesson is gone: a sync replaced it after the lesson was read.
