@@ -90,8 +90,13 @@ describe('LessonPage', () => {
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
-        provideRouter([{ path: 'lessons/:slug', component: LessonPage }]),
+        provideRouter([
+          { path: 'lessons/:slug', component: LessonPage },
+          { path: 'book', component: OtherPage },
+          { path: 'onboarding', component: OtherPage },
+        ]),
         { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
+        { provide: READING_CLOCK, useValue: clock },
         { provide: ReaderViewService, useValue: readerView },
       ],
     });
@@ -108,25 +113,7 @@ describe('LessonPage', () => {
     markdown = LESSON_MARKDOWN,
     status: LessonStatus = 'in_progress',
   ): Promise<void> {
-    TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideRouter([
-          { path: 'lessons/:slug', component: LessonPage },
-          { path: 'book', component: OtherPage },
-          { path: 'onboarding', component: OtherPage },
-        ]),
-        { provide: SessionService, useValue: { ensure: () => Promise.resolve(learner(true)), token: signal('tok-1') } },
-        { provide: READING_CLOCK, useValue: clock },
-        { provide: ReaderViewService, useValue: readerView },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl(url, LessonPage);
-    root = harness.routeNativeElement as HTMLElement;
-    await settle();
+    await navigateUnanswered(url);
     http.expectOne(`/api/content/lessons/${lesson.slug}`).flush(lesson);
     // The text is read at the lesson's content-addressed URL, once its metadata names it.
     await until(() => http.match(lesson.contentUrl).map((request) => request.flush(markdown)).length > 0);
