@@ -30,7 +30,11 @@ import { PersonalizeLookupCache, type CachedRewrite } from './personalize-lookup
 
 /** The content-addressed URL of a rewrite: its row and the SHA-256 of its text (a new URL whenever the text differs). */
 export function rewriteUrl(id: string, content: string): string {
-  return `/api/personalize/rewrites/${id}/${createHash('sha256').update(content).digest('hex')}.md`;
+  return rewriteUrlOf(id, createHash('sha256').update(content).digest('hex'));
+}
+
+function rewriteUrlOf(id: string, sha256: string): string {
+  return `/api/personalize/rewrites/${id}/${sha256}.md`;
 }
 
 type ReadyRow = Pick<
@@ -164,7 +168,7 @@ export class PersonalizeService {
   async rewriteByHash(id: string, sha256: string): Promise<string> {
     // A shared rewrite a lookup kept in memory is served without PostgreSQL (its URL carries the same hash).
     const kept = this.lookups.sharedRewrite(id);
-    if (kept?.contentUrl === `/api/personalize/rewrites/${id}/${sha256}.md`) return kept.content;
+    if (kept?.contentUrl === rewriteUrlOf(id, sha256)) return kept.content;
     const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
       ? await this.rewrites.findOne({ where: { id, staleSince: IsNull() }, select: { id: true, content: true } })
       : null;
