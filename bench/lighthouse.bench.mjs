@@ -12,9 +12,12 @@
 // accessibility 100, SEO 100; the audits that fall short are listed. Scores
 // vary a little run to run.
 //
-//   npm run bench -- lighthouse [--runs 3] [--mobile | --desktop] [--lesson how-robots-sense] [--no-build]
+// --save DIR writes each run's full Lighthouse report (JSON) there, to read
+// the audits behind a score (opportunities, long tasks, the LCP element).
+//
+//   npm run bench -- lighthouse [--runs 3] [--mobile | --desktop] [--lesson how-robots-sense] [--no-build] [--save DIR]
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { audit, CHROME_PATH, createLearner, failingAudits, launchAuditChrome, summarize } from '../e2e/src/support/lighthouse.ts';
 import { freePort, freshDatabase, lecternEnv, ROOT, run, startProcess } from './lib.mjs';
@@ -26,6 +29,8 @@ const FORM_FACTORS = argv.includes('--desktop') ? ['desktop'] : argv.includes('-
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const LESSON = option('--lesson', 'how-robots-sense');
 const FRONTEND_DIST = join(ROOT, 'dist/frontend/browser');
+const SAVE_DIR = option('--save', undefined);
+if (SAVE_DIR) mkdirSync(SAVE_DIR, { recursive: true });
 
 // scripts/bench.sh builds the backend only; the pages audited are the frontend's.
 if (!argv.includes('--no-build')) {
@@ -80,6 +85,8 @@ try {
         await chrome.prepare(base, learner);
         const lhr = await audit(chrome.port, `${base}${page.path}`, { categories: CATEGORIES, desktop: formFactor === 'desktop' });
         const summary = summarize(lhr);
+        if (SAVE_DIR)
+          writeFileSync(join(SAVE_DIR, `${formFactor}-${page.path.split('/').filter(Boolean).join('-')}-${i + 1}.json`), JSON.stringify(lhr));
         if (new URL(summary.finalUrl).pathname !== page.path)
           throw new Error(`${page.path} ended at ${summary.finalUrl}: the learner was not recognised`);
         const scripts = lhr.audits['resource-summary']?.details?.items?.find((item) => item.resourceType === 'script');

@@ -206,6 +206,57 @@ void describe('server-side rendering', () => {
     }
   });
 
+  void it('on a phone, hydrates the book page with nothing moving when the chapters’ progress comes', async () => {
+    const context = await browser.newContext({ baseURL: lectern.baseUrl, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      const page = await context.newPage();
+      await watchServerNodes(page);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      await page.goto('/book');
+      // Read in the browser only: until then each chapter's progress holds its place, hidden.
+      await page.getByTestId('chapter-progress').first().waitFor();
+      const { shift, moved } = await page.evaluate(() => (window as unknown as { ssr: { shift: number; moved: string[] } }).ssr);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      assert.equal(shift, 0, `moved: ${moved.join('; ')}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  void it('paints the server’s page before the app’s code loads: stylesheet inline, app started after the first frame, start-up scripts compiled in the background', async () => {
+    const html = await (await fetch(`${lectern.baseUrl}/lessons/${SLUG}`, { headers: { accept: 'text/html' } })).text();
+    assert.doesNotMatch(html, /<link rel="stylesheet"/, 'no stylesheet for the first paint to wait for');
+    assert.match(html, /<style>[^<]*--bg/, 'the global styles are in the page');
+    assert.doesNotMatch(html, /<script src="main-|<link rel="modulepreload"/, 'nothing of the app is fetched before the page is painted');
+    const main = /import\("\.\/(main-[0-9A-Za-z_-]+\.js)"\)/.exec(html)?.[1];
+    const preloads = JSON.parse(/for\(const href of (\[[^\]]*\])\)/.exec(html)?.[1] ?? '[]') as string[];
+    assert.ok(main && preloads.length > 0, 'an inline module preloads the chunks and imports main');
+    for (const file of [...preloads, main]) {
+      const code = await (await fetch(`${lectern.baseUrl}/${file}`)).text();
+      assert.ok(code.startsWith('//# allFunctionsCalledOnLoad\n'), `${file} carries V8's compile hint`);
+    }
+
+    const { context, page, errors } = await newVisitor(browser, lectern.baseUrl);
+    try {
+      const started = page.waitForResponse((r) => r.url().endsWith(`/api/progress/lessons/${SLUG}`) && r.request().method() === 'GET');
+      await page.goto(`/lessons/${SLUG}`);
+      await started;
+      const timing = await page.evaluate(
+        (name) => ({
+          paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+          main: performance.getEntriesByType('resource').find((e) => e.name.endsWith(`/${name}`))?.startTime,
+        }),
+        main,
+      );
+      assert.ok(timing.paint !== undefined && timing.main !== undefined, JSON.stringify(timing));
+      assert.ok(timing.paint < timing.main, `the page was painted (${timing.paint} ms) before main was asked for (${timing.main} ms)`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   void it('keeps the Personalized view working on a hydrated lesson', async () => {
     const { context, page, errors } = await newVisitor(browser, lectern.baseUrl);
     try {

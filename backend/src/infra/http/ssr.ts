@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { finishPage } from './finish-page';
 
 /** The pages the server renders (the public book); every other page is rendered in the browser. */
 export const SERVER_RENDERED = /^\/(?:book|search|lessons\/[^/?#]+)\/?$/;
@@ -73,7 +74,19 @@ export async function loadPageRenderer(fastify: FastifyInstance, browserDir: str
     if (typeof loaded.renderPage !== 'function') throw new Error(`${entry} exports no renderPage`);
     return loaded;
   });
-  return createPageRenderer((path) => fastify.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } }), bundle);
+  const root = resolve(browserDir);
+  const stylesheets = new Map<string, string | undefined>();
+  // A hashed stylesheet never changes: read once (undefined when it is not there, and the page keeps its link).
+  const readStylesheet = (file: string): string | undefined => {
+    if (!stylesheets.has(file)) {
+      const path = join(root, file);
+      stylesheets.set(file, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    }
+    return stylesheets.get(file);
+  };
+  return createPageRenderer((path) => fastify.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } }), bundle, {
+    finish: (html) => finishPage(html, readStylesheet),
+  });
 }
 
 /** An in-process GET on the API (`fastify.inject`). */
@@ -82,6 +95,8 @@ export type InjectGet = (path: string) => Promise<{ statusCode: number; headers:
 export interface PageRendererOptions {
   /** A render taking longer is abandoned (default SSR_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Applied to each rendered page before it is cached and served (default: none). */
+  finish?: (html: string) => string;
 }
 
 /** `bundle` may still be loading: renders wait for it (a bundle that fails to load fails each render: the browser renders). */
@@ -91,6 +106,7 @@ export function createPageRenderer(
   options: PageRendererOptions = {},
 ): PageRenderer {
   const timeoutMs = options.timeoutMs ?? SSR_TIMEOUT_MS;
+  const finish = options.finish ?? ((html: string) => html);
   // In the background, as soon as the bundle is there: the first render otherwise pays for loading the app
   // (seconds on a busy machine).
   const ready = Promise.resolve(bundle).then(async (loaded) => {
@@ -133,7 +149,7 @@ export function createPageRenderer(
       const loaded = await ready;
       const response = await withTimeout(loaded.renderPage(path, context), timeoutMs);
       if (!response || !(response.headers.get('content-type') ?? '').includes('text/html')) return null;
-      const page = { status: response.status, html: await response.text() };
+      const page = { status: response.status, html: finish(await response.text()) };
       if (page.status === 200 || page.status === 404) {
         cache.delete(key);
         cache.set(key, { ...page, sources });

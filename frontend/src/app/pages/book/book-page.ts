@@ -54,6 +54,8 @@ interface ChapterCompletion {
   done: number;
   total: number;
   percent: number;
+  /** Progress not read (yet): the row holds its place, hidden, so a phone's summary does not wrap when it comes. */
+  pending?: true;
 }
 
 function chapterCompletion(
@@ -61,7 +63,8 @@ function chapterCompletion(
   lessons: readonly LessonRow[],
   progress: ProgressSummaryDto | null,
 ): ChapterCompletion | null {
-  if (!progress || lessons.length === 0) return null;
+  if (lessons.length === 0) return null;
+  if (!progress) return { done: 0, total: lessons.length, percent: 0, pending: true };
   const counted = progress.parts.flatMap((p) => p.chapters).find((c) => c.number === chapterNumber);
   const total = counted?.totalLessons ?? lessons.length;
   const done = counted?.completedLessons ?? lessons.filter((l) => l.status === 'completed').length;
