@@ -15,7 +15,11 @@
 // request must answer its expected status: any error, timeout or other status
 // is printed and the exit code is 1.
 //
-//   npm run bench -- load [--seconds 8] [--connections 16] [--only personalize,search]
+//   npm run bench -- load [--seconds 8] [--connections 16] [--only personalize,search] [--cpu-prof DIR]
+//
+// --cpu-prof DIR runs the api under V8's sampling profiler and writes its
+// profile there when the bench ends (open it in Chrome DevTools, or read its
+// self and total times by function): where Lectern's share of a request goes.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -35,6 +39,7 @@ const LEARNERS = arg('--learners', 200);
 // Each side is measured in ROUNDS slices of SECONDS / ROUNDS, Lectern and its baselines taking turns, so that a
 // change in the machine's load during the run (other processes) weighs on both alike.
 const ROUNDS = arg('--rounds', 3);
+const CPU_PROF = process.argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[process.argv.indexOf('--cpu-prof') + 1]}`] : [];
 // --only personalize,search: measure only the scenarios whose name contains one of these words (case-insensitive).
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].toLowerCase().split(',') : null;
 const sql = await import(pathToFileURL(join(ROOT, 'backend/src/modules/search/search.sql.ts')).href);
@@ -327,7 +332,7 @@ try {
   await run('dist/backend/cli.js', ['migrate'], env);
   await run('dist/backend/cli.js', ['content', 'sync', 'content', '--json'], env);
   processes.push(
-    await startProcess([join(ROOT, 'dist/backend/main.js')], env, async () => (await fetch(`${base}/health/ready`)).ok, 'api'),
+    await startProcess([...CPU_PROF, join(ROOT, 'dist/backend/main.js')], env, async () => (await fetch(`${base}/health/ready`)).ok, 'api'),
   );
   processes.push(await startProcess([join(ROOT, 'dist/backend/worker.js')], env, async () => true, 'worker'));
 

@@ -21,14 +21,14 @@ export class ContentController {
   @ApiOkResponse({ type: BookResponse })
   @ApiProduces('application/json')
   @ApiResponse({ status: 304, description: 'Not modified' })
-  async book(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | undefined> {
+  async book(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer | undefined> {
     const { treeJson, etag } = await this.content.snapshot();
     void reply.header('etag', etag).header('cache-control', 'no-cache');
     if (etagMatches(ifNoneMatch, etag)) {
       void reply.status(304);
       return undefined;
     }
-    // Serialized once per book version.
+    // Serialized and encoded once per book version: the bytes go to the socket as they are.
     void reply.header('content-type', JSON_TYPE);
     return treeJson;
   }
@@ -58,7 +58,7 @@ export class ContentController {
   @ApiOkResponse({ type: LessonResponse })
   @ApiProduces('application/json')
   @ApiNotFoundResponse()
-  async lesson(@Param('slug') slug: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async lesson(@Param('slug') slug: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const json = await this.content.lessonJson(slug);
     void reply.header('content-type', JSON_TYPE);
     return json;
@@ -72,10 +72,10 @@ export class ContentController {
   @ApiProduces('text/markdown')
   @ApiOkResponse({ description: 'text/markdown; charset=utf-8' })
   @ApiNotFoundResponse()
-  async text(@Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async text(@Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new NotFoundError('text_not_found', `No text "${hash}.md"`);
     const lesson = await this.content.lessonByHash(hash);
-    const markdown = await this.content.textOf(lesson);
+    const markdown = await this.content.textBytesOf(lesson);
     void reply
       .header('content-type', 'text/markdown; charset=utf-8')
       .header('cache-control', IMMUTABLE)
@@ -109,7 +109,7 @@ export class ContentController {
     @Param('slug') slug: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | undefined> {
+  ): Promise<Buffer | undefined> {
     const lesson = await this.content.lesson(slug);
     const etag = `"${lesson.contentHash}"`;
     void reply.header('etag', etag).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
@@ -117,7 +117,7 @@ export class ContentController {
       void reply.status(304);
       return undefined;
     }
-    const markdown = await this.content.textOf(lesson);
+    const markdown = await this.content.textBytesOf(lesson);
     void reply.header('content-type', 'text/markdown; charset=utf-8');
     return markdown;
   }

@@ -35,10 +35,10 @@ export interface BookSnapshot {
   lessons: Map<string, LessonDto & { storageKey: string }>;
   /** Every lesson in reading order. */
   order: LessonDto[];
-  /** The tree as JSON, serialized once per version. */
-  treeJson: string;
-  /** Each lesson's metadata as JSON, serialized once per version. */
-  lessonJson: Map<string, string>;
+  /** The tree as JSON, serialized and UTF-8 encoded once per version (what is written to the socket). */
+  treeJson: Buffer;
+  /** Each lesson's metadata as JSON, serialized and encoded once per version. */
+  lessonJson: Map<string, Buffer>;
   /** Each lesson's metadata by slug (what `lesson()` answers). */
   lessonDtos: Map<string, LessonDto>;
   /** Lessons by content hash (what the content-addressed URLs serve). */
@@ -154,8 +154,8 @@ export class ContentService {
     return lesson;
   }
 
-  /** The lesson's metadata already serialized (what GET /api/content/lessons/:slug answers). */
-  async lessonJson(slug: string): Promise<string> {
+  /** The lesson's metadata already serialized and encoded (what GET /api/content/lessons/:slug answers). */
+  async lessonJson(slug: string): Promise<Buffer> {
     const json = (await this.snapshot()).lessonJson.get(slug);
     if (json === undefined) throw new NotFoundError('lesson_not_found', `No lesson "${slug}"`);
     return json;
@@ -227,6 +227,15 @@ export class ContentService {
     return markdown;
   }
 
+  /** The Markdown of a lesson as UTF-8 bytes, encoded once and kept with the text (what the HTTP answers send). */
+  async textBytesOf(lesson: Pick<LessonDto, 'slug' | 'contentHash'>): Promise<Buffer> {
+    const kept = this.texts.bytes(lesson.contentHash);
+    if (kept) return kept;
+    const markdown = await this.textOf(lesson);
+    // A text too large for the cache is not kept: encoded for this answer only.
+    return this.texts.bytes(lesson.contentHash) ?? Buffer.from(markdown, 'utf8');
+  }
+
   private async build(bookId: string): Promise<BookSnapshot> {
     const [book, parts, chapters, lessons] = await Promise.all([
       this.books.findOneByOrFail({ id: bookId }),
@@ -295,7 +304,7 @@ export class ContentService {
         storageKey: l.storageKey,
       };
     });
-    const treeJson = JSON.stringify(tree);
+    const treeJson = Buffer.from(JSON.stringify(tree), 'utf8');
     const etag = `"${createHash('sha256').update(treeJson).digest('hex').slice(0, 32)}"`;
     const dtos = order.map(({ storageKey: _k, ...l }) => l);
     return {
@@ -306,7 +315,7 @@ export class ContentService {
       lessons: new Map(order.map((l) => [l.slug, l])),
       order: dtos,
       treeJson,
-      lessonJson: new Map(dtos.map((l) => [l.slug, JSON.stringify(l)])),
+      lessonJson: new Map(dtos.map((l) => [l.slug, Buffer.from(JSON.stringify(l), 'utf8')])),
       lessonDtos: new Map(dtos.map((l) => [l.slug, l])),
       byHash: new Map(dtos.map((l) => [l.contentHash, l])),
     };

@@ -46,7 +46,7 @@ export class MachineReadableController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | undefined> {
+  ): Promise<Buffer | undefined> {
     const lesson = await this.content.lesson(slug);
     const etag = `"${lesson.contentHash}"`;
     void reply
@@ -58,7 +58,7 @@ export class MachineReadableController {
       void reply.status(304);
       return undefined;
     }
-    const markdown = await this.content.textOf(lesson);
+    const markdown = await this.content.textBytesOf(lesson);
     void reply.header('content-type', 'text/markdown; charset=utf-8');
     return markdown;
   }

@@ -22,4 +22,19 @@ describe('TextCache', () => {
     cache.set('h', 'abc');
     expect(cache.usedBytes).toBe(6);
   });
+
+  it('keeps a text’s UTF-8 bytes once asked for, counted in its size, and drops them with the text', () => {
+    const cache = new TextCache(40);
+    cache.set('a', 'é'.repeat(4)); // 8 bytes as UTF-16 code units × 2, 8 as UTF-8
+    const bytes = cache.bytes('a');
+    expect(bytes?.toString('utf8')).toBe('é'.repeat(4));
+    expect(cache.bytes('a')).toBe(bytes); // encoded once
+    expect(cache.usedBytes).toBe(16);
+    cache.set('b', 'b'.repeat(12)); // 24 more: 40 in all, still fits
+    expect(cache.usedBytes).toBe(40);
+    cache.set('c', 'c'); // over: a (least recently used) goes, bytes and all
+    expect(cache.bytes('a')).toBeUndefined();
+    expect(cache.usedBytes).toBe(26);
+    expect(cache.bytes('missing')).toBeUndefined();
+  });
 });

@@ -5,7 +5,7 @@ import type { PersonalizeKey } from './personalize-key';
 
 /** At most this many learners' variants are kept (the least recently used go first). */
 export const VARIANT_CACHE_MAX_LEARNERS = 100_000;
-/** Ready rewrites kept, by total characters of text (the least recently used go first). */
+/** Ready rewrites kept, by total characters of text plus the bytes kept for answering (the least recently used go first). */
 export const REWRITE_CACHE_MAX_CHARS = 32 * 1024 * 1024;
 /** A kept entry is read again after this long even if no change was announced (a change made while Redis was away). */
 export const LOOKUP_CACHE_TTL_MS = 60_000;
@@ -16,6 +16,10 @@ export interface CachedRewrite {
   content: string;
   contentUrl: string;
   generatedAt: Date;
+  /** `content` as UTF-8, once its content-addressed URL has been read from this entry (see `bytesOf`). */
+  bytes?: Buffer;
+  /** The cache hit's answer as JSON, once one was made from this entry (see `answerOf`). */
+  answer?: Buffer;
 }
 
 /** `userId`: the learner's variants changed (drop-cache). `lessonSlug`: that lesson's rewrites were marked stale or deleted. */
@@ -104,6 +108,36 @@ export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdo
     return entry.value;
   }
 
+  /**
+   * A rewrite this cache returned, its text as UTF-8 bytes, encoded once and kept with it
+   * (counted in the cache's size): encoding the string for the socket was
+   * most of the cost of answering its URL.
+   */
+  bytesOf(rewrite: CachedRewrite): Buffer {
+    if (!rewrite.bytes) {
+      rewrite.bytes = Buffer.from(rewrite.content, 'utf8');
+      this.rewriteChars += rewrite.bytes.length;
+      this.evictRewrites();
+    }
+    return rewrite.bytes;
+  }
+
+  /**
+   * The cache hit's answer for `rewrite` (found under `key`) as JSON bytes,
+   * made once by `make` and kept with the rewrite while it is kept here
+   * (counted in the cache's size); a rewrite not kept gets them for this
+   * answer only.
+   */
+  answerOf(key: Required<PersonalizeKey>, rewrite: CachedRewrite, make: () => unknown): Buffer {
+    if (rewrite.answer) return rewrite.answer;
+    const answer = Buffer.from(JSON.stringify(make()), 'utf8');
+    if (this.rewrites.get(rewriteKey(key))?.value !== rewrite) return answer;
+    rewrite.answer = answer;
+    this.rewriteChars += answer.length;
+    this.evictRewrites();
+    return answer;
+  }
+
   /** Keeps what one lookup read (a variant, and the rewrite if there was one) unless a change was announced since `generation`. */
   keep(generation: number, userId: string, key: Required<PersonalizeKey>, rewrite: CachedRewrite | null): void {
     if (generation !== this.channel.generation || !this.channel.listening) return;
@@ -125,6 +159,10 @@ export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdo
     this.rewrites.set(id, { value: rewrite, epoch, cachedAt: now, lessonSlug: key.lessonSlug });
     if (key.variant === '') this.sharedById.set(rewrite.id, id);
     this.rewriteChars += rewrite.content.length;
+    this.evictRewrites();
+  }
+
+  private evictRewrites(): void {
     while (this.rewriteChars > REWRITE_CACHE_MAX_CHARS) {
       const oldest = this.rewrites.keys().next().value;
       if (oldest === undefined) break;
@@ -146,7 +184,7 @@ export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdo
     if (!entry) return;
     this.rewrites.delete(id);
     this.sharedById.delete(entry.value.id);
-    this.rewriteChars -= entry.value.content.length;
+    this.rewriteChars -= entry.value.content.length + (entry.value.bytes?.length ?? 0) + (entry.value.answer?.length ?? 0);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
+import type { PersonalizeJobStatus, PersonalizeQueued } from '@lectern/api-types';
 import { Learner, LearnerGuard, type LearnerIdentity } from '@lectern/infra';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -49,9 +49,14 @@ export class PersonalizeController {
     @Learner() learner: LearnerIdentity,
     @Body() body: PersonalizeRequestDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PersonalizeReady | PersonalizeQueued> {
+  ): Promise<Buffer | PersonalizeQueued> {
     const answer = await this.personalize.request(learner.userId, body.lessonSlug);
-    void reply.status(answer.status === 'ready' ? 200 : 202);
+    if (answer.status === 'ready') {
+      // A PersonalizeReady (@lectern/api-types), serialized once per kept rewrite.
+      void reply.status(200).header('content-type', 'application/json; charset=utf-8');
+      return answer.json;
+    }
+    void reply.status(202);
     return answer;
   }
 

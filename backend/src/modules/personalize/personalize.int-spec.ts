@@ -417,8 +417,11 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
       try {
         const hit = await onB();
         expect(hit.statusCode).toBe(200);
-        expect(hit.json<PersonalizeReady>()).toMatchObject({ cached: true, content: ready.content, contentUrl: ready.contentUrl });
+        expect(hit.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(hit.json<PersonalizeReady>()).toEqual({ ...ready, cached: true });
         expect(statements).not.toHaveBeenCalled();
+        // Serialized once: the next hit answers the very same bytes (the answer names nothing of the learner's).
+        expect((await onB()).rawPayload.equals(hit.rawPayload)).toBe(true);
       } finally {
         statements.mockRestore();
       }
@@ -428,6 +431,8 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
         const text = await b.app.inject({ method: 'GET', url: ready.contentUrl });
         expect(text.statusCode).toBe(200);
         expect(text.body).toBe(ready.content);
+        expect(text.headers['content-type']).toBe('text/markdown; charset=utf-8');
+        expect(text.headers['content-length']).toBe(String(Buffer.byteLength(ready.content)));
         expect(text.headers['cache-control']).toBe('public, max-age=31536000, immutable');
         const [, id] = /rewrites\/([0-9a-f-]{36})\//.exec(ready.contentUrl) ?? [];
         expect((await b.app.inject({ method: 'GET', url: `/api/personalize/rewrites/${id}/${'0'.repeat(64)}.md` })).statusCode).toBe(404);

@@ -56,6 +56,12 @@ function readyRow(key: Required<PersonalizeKey>, rewrite: CachedRewrite): ReadyR
   };
 }
 
+/** A ready answer (`PersonalizeReady`) already serialized as JSON. */
+export interface ReadyJson {
+  status: 'ready';
+  json: Buffer;
+}
+
 export function readyAnswer(row: ReadyRow, cached: boolean): PersonalizeReady {
   return {
     status: 'ready',
@@ -130,7 +136,10 @@ export class PersonalizeService {
    * otherwise the variant and the rewrite come from one statement on two
    * primary/unique keys, and are kept for the next request.
    */
-  private async lookup(userId: string, lessonSlug: string): Promise<{ key: Required<PersonalizeKey>; hit: ReadyRow | null }> {
+  private async lookup(
+    userId: string,
+    lessonSlug: string,
+  ): Promise<{ key: Required<PersonalizeKey>; hit: ReadyRow | null; rewrite?: CachedRewrite }> {
     const [preferencesHash, lesson] = await Promise.all([this.onboarding.preferencesHash(userId), this.content.lesson(lessonSlug)]);
     if (!preferencesHash) throw new OnboardingRequiredError();
     const partial = { lessonSlug, contentHash: lesson.contentHash, preferencesHash, promptVersion: PROMPT_VERSION, model: this.llm.model };
@@ -138,7 +147,7 @@ export class PersonalizeService {
     if (variant !== undefined) {
       const key = { ...partial, variant };
       const kept = this.lookups.rewrite(key);
-      if (kept) return { key, hit: readyRow(key, kept) };
+      if (kept) return { key, hit: readyRow(key, kept), rewrite: kept };
     }
     const generation = this.lookups.generation;
     const [row] = (await this.rewrites.query(LOOKUP_SQL, [
@@ -161,14 +170,15 @@ export class PersonalizeService {
             generatedAt: row.generated_at as Date,
           };
     this.lookups.keep(generation, userId, key, found);
-    return { key, hit: found ? readyRow(key, found) : null };
+    return found ? { key, hit: readyRow(key, found), rewrite: found } : { key, hit: null };
   }
 
   /** A ready rewrite by its content-addressed URL: 404 unless the row exists, is current and its text has that hash. */
-  async rewriteByHash(id: string, sha256: string): Promise<string> {
-    // A shared rewrite a lookup kept in memory is served without PostgreSQL (its URL carries the same hash).
+  async rewriteByHash(id: string, sha256: string): Promise<string | Buffer> {
+    // A shared rewrite a lookup kept in memory is served without PostgreSQL (its URL carries the same hash),
+    // as bytes encoded once.
     const kept = this.lookups.sharedRewrite(id);
-    if (kept?.contentUrl === rewriteUrlOf(id, sha256)) return kept.content;
+    if (kept?.contentUrl === rewriteUrlOf(id, sha256)) return this.lookups.bytesOf(kept);
     const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
       ? await this.rewrites.findOne({ where: { id, staleSince: IsNull() }, select: { id: true, content: true } })
       : null;
@@ -191,10 +201,18 @@ export class PersonalizeService {
     return this.rewrites.findOneBy({ ...fullKey(key), staleSince: IsNull() });
   }
 
-  async request(userId: string, lessonSlug: string): Promise<PersonalizeReady | PersonalizeQueued> {
-    const { key, hit } = await this.lookup(userId, lessonSlug);
+  /**
+   * POST /api/personalize: a ready rewrite's answer as JSON bytes (serialized
+   * once per rewrite kept in memory: serializing and encoding its text was
+   * most of what a cache hit cost), or the job that writes it.
+   */
+  async request(userId: string, lessonSlug: string): Promise<ReadyJson | PersonalizeQueued> {
+    const { key, hit, rewrite } = await this.lookup(userId, lessonSlug);
     this.metrics.personalizeCache.inc({ result: hit ? 'hit' : 'miss' });
-    if (hit) return readyAnswer(hit, true);
+    if (hit) {
+      const make = () => readyAnswer(hit, true);
+      return { status: 'ready', json: rewrite ? this.lookups.answerOf(key, rewrite, make) : Buffer.from(JSON.stringify(make()), 'utf8') };
+    }
     if (!this.llm.configured) throw new LlmNotConfiguredError();
     const jobId = personalizeJobId(key);
     await this.admitNewRewrite(userId, key, jobId);

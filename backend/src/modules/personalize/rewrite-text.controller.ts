@@ -21,7 +21,7 @@ export class RewriteTextController {
   @ApiProduces('text/markdown')
   @ApiOkResponse({ description: 'text/markdown; charset=utf-8' })
   @ApiNotFoundResponse()
-  async text(@Param('id') id: string, @Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async text(@Param('id') id: string, @Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     const content = await this.personalize.rewriteByHash(id, hash);
     void reply
       .header('content-type', 'text/markdown; charset=utf-8')
