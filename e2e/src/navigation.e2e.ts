@@ -231,8 +231,9 @@ void describe('the Personalized view', () => {
         .waitFor({ timeout: 30_000 });
       assert.equal(await page.getByTestId('tab-personalized').getAttribute('aria-selected'), 'true');
 
-      // Original, chosen again, stays chosen too.
+      // Original, chosen again, stays chosen too (reloaded once the address says so, as a reader would see it).
       await page.getByTestId('tab-original').click();
+      await page.waitForURL((url) => !url.searchParams.has('view'));
       await page.reload();
       await page.getByTestId('lesson-body').locator('h2').first().waitFor();
       assert.equal(await page.getByTestId('tab-original').getAttribute('aria-selected'), 'true');

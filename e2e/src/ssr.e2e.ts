@@ -239,18 +239,23 @@ void describe('server-side rendering', () => {
 
     const { context, page, errors } = await newVisitor(browser, lectern.baseUrl);
     try {
+      // The first frame the page renders (a render-blocked page renders none: the header waits for #main).
+      // This callback is asked for before any of the page's own scripts run, so it runs first in that frame.
+      await page.addInitScript(() => {
+        requestAnimationFrame(() => ((window as unknown as { firstFrame: number }).firstFrame = performance.now()));
+      });
       const started = page.waitForResponse((r) => r.url().endsWith(`/api/progress/lessons/${SLUG}`) && r.request().method() === 'GET');
       await page.goto(`/lessons/${SLUG}`);
       await started;
       const timing = await page.evaluate(
         (name) => ({
-          paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+          firstFrame: (window as unknown as { firstFrame?: number }).firstFrame,
           main: performance.getEntriesByType('resource').find((e) => e.name.endsWith(`/${name}`))?.startTime,
         }),
         main,
       );
-      assert.ok(timing.paint !== undefined && timing.main !== undefined, JSON.stringify(timing));
-      assert.ok(timing.paint < timing.main, `the page was painted (${timing.paint} ms) before main was asked for (${timing.main} ms)`);
+      assert.ok(timing.firstFrame !== undefined && timing.main !== undefined, JSON.stringify(timing));
+      assert.ok(timing.firstFrame < timing.main, `the first frame (${timing.firstFrame} ms) came before main was asked for (${timing.main} ms)`);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

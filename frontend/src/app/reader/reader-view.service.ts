@@ -43,13 +43,18 @@ export class ReaderViewService {
     return this.pending;
   }
 
-  /** Remembers a choice the learner made (best effort: a failure only means it is not kept). */
+  /**
+   * Remembers a choice the learner made (best effort: a failure only means it
+   * is not kept). Sent with `keepalive`: a learner who switches and at once
+   * reloads or leaves the page still has the choice saved (a plain request
+   * was aborted with the page).
+   */
   choose(view: ReaderView): void {
     if (this.viewState() === view) return;
     this.viewState.set(view);
     void this.session
       .ensure()
-      .then(() => firstValueFrom(this.http.put<ReaderViewDto>('/api/user/reader-view', { view })))
+      .then(() => firstValueFrom(this.http.put<ReaderViewDto>('/api/user/reader-view', { view }, { keepalive: true })))
       .catch(() => undefined);
   }
 }
