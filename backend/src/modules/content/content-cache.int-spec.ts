@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ContentChanges } from './content-changes';
+import { ContentFastPath } from './content-fast-path';
 import { ContentModule } from './content.module';
 import { ContentService } from './content.service';
 import { BookEntity } from './entities/book.entity';
@@ -80,6 +81,36 @@ describe('content caches: two api instances, one sync (real PostgreSQL, Redis pu
       books.mockRestore();
       store.mockRestore();
     }
+  });
+
+  it('answers the hot reads before Nest routes them, as the controller would; anything else still reaches the controller', async () => {
+    const fastPath = a.app.get(ContentFastPath);
+    const before = fastPath.answered;
+    const get = (url: string, headers: Record<string, string> = {}) => a.app.inject({ method: 'GET', url, headers });
+    const tree = await get('/api/content/book');
+    expect(tree.statusCode).toBe(200);
+    expect(tree.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(tree.headers['x-dns-prefetch-control']).toBe('off'); // helmet's headers still apply
+    expect(tree.json<BookDto>().parts.length).toBeGreaterThan(0);
+    expect((await get('/api/content/book?x=1', { 'if-none-match': String(tree.headers.etag) })).statusCode).toBe(304);
+
+    const lesson = await get(`/api/content/lessons/${LESSON}`);
+    expect(lesson.json<LessonDto>().slug).toBe(LESSON);
+    const text = await get(`/api/content/lessons/${LESSON}/content`);
+    expect(text.headers).toMatchObject({ 'content-type': 'text/markdown; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    expect(text.headers.etag).toBe(`"${lesson.json<LessonDto>().contentHash}"`);
+    const notModified = await get(`/api/content/lessons/${LESSON}/content`, { 'if-none-match': String(text.headers.etag) });
+    expect([notModified.statusCode, notModified.body]).toEqual([304, '']);
+    const byHash = await get(lesson.json<LessonDto>().contentUrl);
+    expect([byHash.statusCode, byHash.body, byHash.headers['cache-control']]).toEqual([200, text.body, 'public, max-age=31536000, immutable']);
+    expect(fastPath.answered - before).toBe(6); // every one of them answered before routing
+
+    // Not a plain hit: the controller answers, as before (its 404, never a 500 for a path that is not valid encoding).
+    const missing = await get('/api/content/lessons/no-such-lesson');
+    expect([missing.statusCode, missing.json<{ code: string }>().code]).toEqual([404, 'lesson_not_found']);
+    expect((await get('/api/content/lessons/%E0%A4%A/content')).statusCode).toBeLessThan(500);
+    expect((await get(`/api/content/text/${'0'.repeat(64)}.md`)).statusCode).toBe(404);
+    expect(fastPath.answered - before).toBe(6);
   });
 
   it('an edited and re-synced lesson is served fresh from both instances as soon as the sync is announced', async () => {

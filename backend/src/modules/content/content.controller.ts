@@ -2,13 +2,15 @@ import { Controller, Get, Headers, Param, ParseIntPipe, Res } from '@nestjs/comm
 import { NotFoundError } from '@lectern/infra';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { bookAnswer, type ContentAnswer, IMMUTABLE, lessonAnswer, lessonContentAnswer, textAnswer } from './content-answers';
 import { ContentService } from './content.service';
 import { BookResponse, ChapterResponse, LessonResponse, PartResponse, PartSummaryResponse } from './dto/content.dto';
-import { etagMatches } from './etag';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-/** Content-addressed answers: what is at the URL never changes. */
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Sends a hot read's answer through Nest (ContentFastPath sends the same answers before Nest routes them). */
+function send(reply: FastifyReply, answer: ContentAnswer): Buffer | undefined {
+  void reply.status(answer.status).headers(answer.headers);
+  return answer.body;
+}
 
 @ApiTags('content')
 @Controller('api/content')
@@ -22,15 +24,7 @@ export class ContentController {
   @ApiProduces('application/json')
   @ApiResponse({ status: 304, description: 'Not modified' })
   async book(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer | undefined> {
-    const { treeJson, etag } = await this.content.snapshot();
-    void reply.header('etag', etag).header('cache-control', 'no-cache');
-    if (etagMatches(ifNoneMatch, etag)) {
-      void reply.status(304);
-      return undefined;
-    }
-    // Serialized and encoded once per book version: the bytes go to the socket as they are.
-    void reply.header('content-type', JSON_TYPE);
-    return treeJson;
+    return send(reply, await bookAnswer(this.content, ifNoneMatch));
   }
 
   @Get('parts')
@@ -58,10 +52,8 @@ export class ContentController {
   @ApiOkResponse({ type: LessonResponse })
   @ApiProduces('application/json')
   @ApiNotFoundResponse()
-  async lesson(@Param('slug') slug: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    const json = await this.content.lessonJson(slug);
-    void reply.header('content-type', JSON_TYPE);
-    return json;
+  async lesson(@Param('slug') slug: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer | undefined> {
+    return send(reply, await lessonAnswer(this.content, slug));
   }
 
   @Get('text/:hash.md')
@@ -72,16 +64,9 @@ export class ContentController {
   @ApiProduces('text/markdown')
   @ApiOkResponse({ description: 'text/markdown; charset=utf-8' })
   @ApiNotFoundResponse()
-  async text(@Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+  async text(@Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer | undefined> {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new NotFoundError('text_not_found', `No text "${hash}.md"`);
-    const lesson = await this.content.lessonByHash(hash);
-    const markdown = await this.content.textBytesOf(lesson);
-    void reply
-      .header('content-type', 'text/markdown; charset=utf-8')
-      .header('cache-control', IMMUTABLE)
-      .header('etag', `"${hash}"`)
-      .header('x-content-type-options', 'nosniff');
-    return markdown;
+    return send(reply, await textAnswer(this.content, await this.content.lessonByHash(hash)));
   }
 
   @Get('assets/:file')
@@ -110,15 +95,6 @@ export class ContentController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer | undefined> {
-    const lesson = await this.content.lesson(slug);
-    const etag = `"${lesson.contentHash}"`;
-    void reply.header('etag', etag).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
-    if (etagMatches(ifNoneMatch, etag)) {
-      void reply.status(304);
-      return undefined;
-    }
-    const markdown = await this.content.textBytesOf(lesson);
-    void reply.header('content-type', 'text/markdown; charset=utf-8');
-    return markdown;
+    return send(reply, await lessonContentAnswer(this.content, slug, ifNoneMatch));
   }
 }

@@ -17,6 +17,7 @@ import { PartEntity } from './entities/part.entity';
 import { ContentSyncHandler } from './sync/content-sync.handler';
 import { ContentSyncService } from './sync/content-sync.service';
 import { ContentConfig } from './content.config';
+import { ContentFastPath } from './content-fast-path';
 
 const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity, LessonEntity, ContentAssetEntity, LessonImageOriginEntity]);
 
@@ -26,6 +27,7 @@ const entities = TypeOrmModule.forFeature([BookEntity, PartEntity, ChapterEntity
   controllers: [ContentController, ContentAdminController, MachineReadableController],
   providers: [
     ContentService,
+    ContentFastPath,
     ContentSyncService,
     ImageOriginsService,
     ContentChanges,
