@@ -139,7 +139,7 @@ export class PersonalizeService {
   private async lookup(
     userId: string,
     lessonSlug: string,
-  ): Promise<{ key: Required<PersonalizeKey>; hit: ReadyRow | null; rewrite?: CachedRewrite }> {
+  ): Promise<{ key: Required<PersonalizeKey>; rewrite: CachedRewrite | null }> {
     const [preferencesHash, lesson] = await Promise.all([this.onboarding.preferencesHash(userId), this.content.lesson(lessonSlug)]);
     if (!preferencesHash) throw new OnboardingRequiredError();
     const partial = { lessonSlug, contentHash: lesson.contentHash, preferencesHash, promptVersion: PROMPT_VERSION, model: this.llm.model };
@@ -147,7 +147,7 @@ export class PersonalizeService {
     if (variant !== undefined) {
       const key = { ...partial, variant };
       const kept = this.lookups.rewrite(key);
-      if (kept) return { key, hit: readyRow(key, kept), rewrite: kept };
+      if (kept) return { key, rewrite: kept };
     }
     const generation = this.lookups.generation;
     const [row] = (await this.rewrites.query(LOOKUP_SQL, [
@@ -170,7 +170,7 @@ export class PersonalizeService {
             generatedAt: row.generated_at as Date,
           };
     this.lookups.keep(generation, userId, key, found);
-    return found ? { key, hit: readyRow(key, found), rewrite: found } : { key, hit: null };
+    return { key, rewrite: found };
   }
 
   /** A ready rewrite by its content-addressed URL: 404 unless the row exists, is current and its text has that hash. */
@@ -207,12 +207,9 @@ export class PersonalizeService {
    * most of what a cache hit cost), or the job that writes it.
    */
   async request(userId: string, lessonSlug: string): Promise<ReadyJson | PersonalizeQueued> {
-    const { key, hit, rewrite } = await this.lookup(userId, lessonSlug);
-    this.metrics.personalizeCache.inc({ result: hit ? 'hit' : 'miss' });
-    if (hit) {
-      const make = () => readyAnswer(hit, true);
-      return { status: 'ready', json: rewrite ? this.lookups.answerOf(key, rewrite, make) : Buffer.from(JSON.stringify(make()), 'utf8') };
-    }
+    const { key, rewrite } = await this.lookup(userId, lessonSlug);
+    this.metrics.personalizeCache.inc({ result: rewrite ? 'hit' : 'miss' });
+    if (rewrite) return { status: 'ready', json: this.lookups.answerOf(key, rewrite, () => readyAnswer(readyRow(key, rewrite), true)) };
     if (!this.llm.configured) throw new LlmNotConfiguredError();
     const jobId = personalizeJobId(key);
     await this.admitNewRewrite(userId, key, jobId);
