@@ -15,6 +15,7 @@ export * from './auth/admin.guard';
 export * from './redis/redis.module';
 export * from './health/health.module';
 export * from './http/create-app';
+export * from './http/answer-before-routing';
 export * from './http/openapi';
 export { IMAGE_ORIGINS, type ImageOriginsSource } from './http/static-site';
 export * from './http/logger';

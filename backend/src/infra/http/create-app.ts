@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { IMAGE_ORIGINS, registerStaticSite, type ImageOriginsSource } from './static-site';
 import { clientErrorHandler, registerInputLimits } from './input-limits';
+import { registerSecurityHeaders } from './security-headers';
 import { openApiDocument } from './openapi';
 
 export interface CreateAppOptions {
@@ -39,9 +40,8 @@ export async function createHttpApp(
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
 
-  // Security headers on every answer; the Angular page gets its own content security policy (static-site.ts).
-  const { default: helmet } = await import('@fastify/helmet');
-  await fastify.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  // Security headers on every answer (helmet's, worked out once); the Angular page gets its own content security policy (static-site.ts).
+  registerSecurityHeaders(fastify);
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);

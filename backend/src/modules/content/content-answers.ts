@@ -1,4 +1,5 @@
 import type { LessonDto } from '@lectern/api-types';
+import type { ReadyAnswer } from '@lectern/infra';
 import type { ContentService } from './content.service';
 import { etagMatches } from './etag';
 
@@ -7,12 +8,9 @@ const MARKDOWN_TYPE = 'text/markdown; charset=utf-8';
 /** Content-addressed answers: what is at the URL never changes. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** An HTTP answer of the public book's hot reads: what ContentController and ContentFastPath both send. */
-export interface ContentAnswer {
+/** An HTTP answer of the public book's hot reads: what ContentController and ContentFastPath both send (no body on a 304). */
+export interface ContentAnswer extends ReadyAnswer {
   status: 200 | 304;
-  headers: Record<string, string>;
-  /** Absent on a 304. */
-  body?: Buffer;
 }
 
 type IfNoneMatch = string | string[] | undefined;

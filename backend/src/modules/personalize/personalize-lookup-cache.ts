@@ -153,10 +153,19 @@ export class PersonalizeLookupCache implements OnModuleInit, OnApplicationShutdo
       const oldest = this.variants.keys().next().value;
       if (oldest !== undefined) this.variants.delete(oldest);
     }
+    this.keepRewrite(generation, key, rewrite);
+  }
+
+  /**
+   * Keeps a ready rewrite found under `key` (by a lookup, or read for its
+   * content-addressed URL) unless a change was announced since `generation`.
+   */
+  keepRewrite(generation: number, key: Required<PersonalizeKey>, rewrite: CachedRewrite | null): void {
+    if (generation !== this.channel.generation || !this.channel.listening) return;
     if (!rewrite || rewrite.content.length > REWRITE_CACHE_MAX_CHARS / 16) return;
     const id = rewriteKey(key);
     this.dropRewrite(id);
-    this.rewrites.set(id, { value: rewrite, epoch, cachedAt: now, lessonSlug: key.lessonSlug });
+    this.rewrites.set(id, { value: rewrite, epoch: this.channel.epoch, cachedAt: Date.now(), lessonSlug: key.lessonSlug });
     if (key.variant === '') this.sharedById.set(rewrite.id, id);
     this.rewriteChars += rewrite.content.length;
     this.evictRewrites();

@@ -15,6 +15,8 @@ import { PersonalizedLessonEntity } from './entities/personalized-lesson.entity'
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeLookupCache } from './personalize-lookup-cache';
 import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
+import { PersonalizeService } from './personalize.service';
+import { RewriteTextFastPath } from './rewrite-text.controller';
 import { CONTINUE_INSTRUCTION, maxTokensFor } from './prompt';
 import { PERSONALIZE_QUEUE } from './personalize.jobs';
 
@@ -452,6 +454,36 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
       const res = await onB();
       expect(res.statusCode).toBe(202);
       expect((await waitForJob(learner.token, res.json<PersonalizeQueued>().jobId)).state).toBe('completed');
+    });
+
+    it('reads a shared rewrite URL it never looked up from PostgreSQL once, then from memory before routing, and 404s once it is stale', async () => {
+      const slug = 'actuators-and-movement';
+      const { ready } = await rewriteFor({ educationLevel: 'undergraduate', programmingExperience: 'beginner', learningGoals: ['career_change'] }, slug);
+      const fastPath = b.app.get(RewriteTextFastPath);
+      const connections = jest.spyOn(b.dataSource.driver as PostgresDriver, 'obtainMasterConnection');
+      try {
+        const first = await b.app.inject({ method: 'GET', url: ready.contentUrl });
+        expect(first.statusCode).toBe(200);
+        expect(first.body).toBe(ready.content);
+        expect(connections).toHaveBeenCalledTimes(1);
+        const before = fastPath.answered;
+        const second = await b.app.inject({ method: 'GET', url: ready.contentUrl });
+        expect(fastPath.answered - before).toBe(1);
+        expect(connections).toHaveBeenCalledTimes(1);
+        // The same answer as the controller's: bytes and headers.
+        expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+        for (const name of ['content-type', 'content-length', 'cache-control', 'etag', 'x-content-type-options', 'x-frame-options']) {
+          expect([name, second.headers[name]]).toEqual([name, first.headers[name]]);
+        }
+      } finally {
+        connections.mockRestore();
+      }
+      // The lesson's rewrites go stale on A (an edit): B drops what it kept, and the URL is a 404 there too.
+      const heard = once(b.app.get(PersonalizeLookupCache).channel, 'message');
+      expect(await t.app.get(PersonalizeService).markStale(slug, ready.contentHash)).toBeGreaterThan(0);
+      await heard;
+      expect((await b.app.inject({ method: 'GET', url: ready.contentUrl })).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: ready.contentUrl })).statusCode).toBe(404);
     });
   });
 

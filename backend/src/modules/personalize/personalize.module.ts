@@ -1,4 +1,4 @@
-import { RewriteTextController } from './rewrite-text.controller';
+import { RewriteTextController, RewriteTextFastPath } from './rewrite-text.controller';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { provideConfigSlice, QueueModule } from '@lectern/infra';
@@ -35,6 +35,7 @@ import { PersonalizeConfig } from './personalize.config';
   providers: [
     PersonalizeService,
     PersonalizeLookupCache,
+    RewriteTextFastPath,
     PersonalizeWarmupService,
     PersonalizeContentListener,
     PersonalizeStreamService,

@@ -33,6 +33,10 @@ export function rewriteUrl(id: string, content: string): string {
   return rewriteUrlOf(id, createHash('sha256').update(content).digest('hex'));
 }
 
+function rewriteNotFound(): NotFoundError {
+  return new NotFoundError('rewrite_not_found', 'No current rewrite has this text');
+}
+
 function rewriteUrlOf(id: string, sha256: string): string {
   return `/api/personalize/rewrites/${id}/${sha256}.md`;
 }
@@ -173,18 +177,36 @@ export class PersonalizeService {
     return { key, rewrite: found };
   }
 
-  /** A ready rewrite by its content-addressed URL: 404 unless the row exists, is current and its text has that hash. */
-  async rewriteByHash(id: string, sha256: string): Promise<string | Buffer> {
-    // A shared rewrite a lookup kept in memory is served without PostgreSQL (its URL carries the same hash),
-    // as bytes encoded once.
+  /**
+   * A ready shared rewrite's text by its content-addressed URL, from memory
+   * only (a lookup or an earlier read kept it): undefined when it is not
+   * kept, and `rewriteByHash` reads PostgreSQL.
+   */
+  keptRewriteBytes(id: string, sha256: string): Buffer | undefined {
     const kept = this.lookups.sharedRewrite(id);
-    if (kept?.contentUrl === rewriteUrlOf(id, sha256)) return this.lookups.bytesOf(kept);
-    const row = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
-      ? await this.rewrites.findOne({ where: { id, staleSince: IsNull() }, select: { id: true, content: true } })
-      : null;
-    if (!row || createHash('sha256').update(row.content).digest('hex') !== sha256) {
-      throw new NotFoundError('rewrite_not_found', 'No current rewrite has this text');
-    }
+    return kept?.contentUrl === rewriteUrlOf(id, sha256) ? this.lookups.bytesOf(kept) : undefined;
+  }
+
+  /**
+   * A ready rewrite by its content-addressed URL: 404 unless the row exists,
+   * is current and its text has that hash. Served from memory when kept;
+   * a shared row read here is kept for the next reader of the URL (and
+   * dropped, like every kept rewrite, when its lesson's rewrites go stale).
+   */
+  async rewriteByHash(id: string, sha256: string): Promise<string | Buffer> {
+    const kept = this.keptRewriteBytes(id, sha256);
+    if (kept) return kept;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw rewriteNotFound();
+    const generation = this.lookups.generation;
+    const row = await this.rewrites.findOne({
+      where: { id, staleSince: IsNull() },
+      select: { id: true, content: true, generatedAt: true, lessonSlug: true, contentHash: true, preferencesHash: true, promptVersion: true, model: true, variant: true },
+    });
+    if (!row || createHash('sha256').update(row.content).digest('hex') !== sha256) throw rewriteNotFound();
+    if (row.variant !== '') return row.content;
+    const { lessonSlug, contentHash, preferencesHash, promptVersion, model, variant } = row;
+    const rewrite = { id, content: row.content, contentUrl: rewriteUrlOf(id, sha256), generatedAt: row.generatedAt };
+    this.lookups.keepRewrite(generation, { lessonSlug, contentHash, preferencesHash, promptVersion, model, variant }, rewrite);
     return row.content;
   }
 

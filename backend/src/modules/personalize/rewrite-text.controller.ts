@@ -1,7 +1,23 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Injectable, type OnModuleInit, Param, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { answerBeforeRouting, type ReadyAnswer } from '@lectern/infra';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PersonalizeService } from './personalize.service';
+
+/** A ready rewrite's text at its content-addressed URL: what the controller and the fast path both send. */
+function rewriteTextAnswer(body: string | Buffer, sha256: string): ReadyAnswer & { body: Buffer } {
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/markdown; charset=utf-8',
+      'cache-control': 'public, max-age=31536000, immutable',
+      etag: `"${sha256}"`,
+      'x-content-type-options': 'nosniff',
+    },
+    body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+  };
+}
 
 /**
  * Ready rewrites at content-addressed URLs (a ready answer's `contentUrl`):
@@ -21,13 +37,43 @@ export class RewriteTextController {
   @ApiProduces('text/markdown')
   @ApiOkResponse({ description: 'text/markdown; charset=utf-8' })
   @ApiNotFoundResponse()
-  async text(@Param('id') id: string, @Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
-    const content = await this.personalize.rewriteByHash(id, hash);
-    void reply
-      .header('content-type', 'text/markdown; charset=utf-8')
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('etag', `"${hash}"`)
-      .header('x-content-type-options', 'nosniff');
-    return content;
+  async text(@Param('id') id: string, @Param('hash') hash: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const answer = rewriteTextAnswer(await this.personalize.rewriteByHash(id, hash), hash);
+    void reply.status(answer.status).headers(answer.headers);
+    return answer.body;
+  }
+}
+
+/**
+ * A kept rewrite's URL answered before Nest routes it (answerBeforeRouting),
+ * with the controller's answer; a rewrite not in memory, and anything that is
+ * not a plain hit, goes on to the controller.
+ */
+@Injectable()
+export class RewriteTextFastPath implements OnModuleInit {
+  private counter = { answered: 0 };
+
+  constructor(
+    private readonly host: HttpAdapterHost,
+    private readonly personalize: PersonalizeService,
+  ) {}
+
+  /** Reads answered here since start. */
+  get answered(): number {
+    return this.counter.answered;
+  }
+
+  onModuleInit(): void {
+    const fastify = this.host.httpAdapter?.getInstance() as FastifyInstance | undefined;
+    if (!fastify) return;
+    this.counter = answerBeforeRouting(fastify, [
+      {
+        pattern: /^\/api\/personalize\/rewrites\/([0-9a-f-]{36})\/([0-9a-f]{64})\.md$/,
+        answer: (m) => {
+          const bytes = this.personalize.keptRewriteBytes(m[1], m[2]);
+          return bytes && rewriteTextAnswer(bytes, m[2]);
+        },
+      },
+    ]);
   }
 }
