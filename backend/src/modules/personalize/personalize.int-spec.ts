@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { OnboardingAnswers, PersonalizeJobStatus, PersonalizeQueued, PersonalizeReady } from '@lectern/api-types';
 import { ContentJobsModule, ContentModule, ContentSyncHandler, ContentSyncService, CONTENT_QUEUE } from '@lectern/content';
-import { LlmBudget, QueueModule, WorkerRunnerModule, jobBinding } from '@lectern/infra';
+import { LlmBudget, MetricsService, QueueModule, WorkerRunnerModule, jobBinding } from '@lectern/infra';
 import { OnboardingModule } from '@lectern/onboarding';
 import { bearer, createLearner, createTestApp, startFakeOpenAI, type FakeOpenAI, type TestApp } from '@lectern/testing';
 import { UsersModule } from '@lectern/users';
@@ -16,6 +16,7 @@ import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeLookupCache } from './personalize-lookup-cache';
 import { PersonalizeJobsModule, PersonalizeModule } from './personalize.module';
 import { PersonalizeService } from './personalize.service';
+import { PersonalizeFastPath } from './personalize.controller';
 import { RewriteTextFastPath } from './rewrite-text.controller';
 import { CONTINUE_INSTRUCTION, maxTokensFor } from './prompt';
 import { PERSONALIZE_QUEUE } from './personalize.jobs';
@@ -393,6 +394,33 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect((await t.app.inject({ method: 'GET', url: '/api/personalize/jobs/nope', headers: bearer(onboarded.token) })).statusCode).toBe(
       404,
     );
+  });
+
+  it('a cache hit is answered before Nest with the answer Nest would send; anything else still goes through the controller', async () => {
+    const { learner, ready } = await rewriteFor({ educationLevel: 'graduate', programmingExperience: 'beginner', preferredLanguage: 'en' });
+    const fastPath = t.app.get(PersonalizeFastPath);
+    const hits = async () =>
+      (await t.app.get(MetricsService).personalizeCache.get()).values.find((v) => v.labels.result === 'hit')?.value ?? 0;
+    const [answeredBefore, hitsBefore] = [fastPath.answered, await hits()];
+    const hit = await post(learner.token);
+    expect(hit.statusCode).toBe(200);
+    expect(hit.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(hit.headers['x-content-type-options']).toBe('nosniff'); // the security headers are on it
+    expect(hit.json<PersonalizeReady>()).toEqual({ ...ready, cached: true });
+    expect(fastPath.answered - answeredBefore).toBe(1);
+    expect((await hits()) - hitsBefore).toBe(1); // counted once
+    // Not plain hits: the controller answers, with its own messages.
+    const extra = await t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer(learner.token), payload: { lessonSlug: LESSON, x: 1 } });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json().details).toEqual([expect.objectContaining({ field: 'x' })]);
+    const forged = await t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer(`${learner.token}x`), payload: { lessonSlug: LESSON } });
+    expect(forged.statusCode).toBe(401);
+    const other = await createLearner(t.app, { educationLevel: 'graduate', programmingExperience: 'beginner', preferredLanguage: 'ur' });
+    const miss = await post(other.token);
+    expect(miss.statusCode).toBe(202);
+    expect(fastPath.answered - answeredBefore).toBe(1);
+    expect((await hits()) - hitsBefore).toBe(1);
+    await waitForJob(other.token, miss.json<PersonalizeQueued>().jobId);
   });
 
   describe('a second api instance (same database and Redis, its own memory)', () => {

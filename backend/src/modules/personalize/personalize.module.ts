@@ -14,7 +14,7 @@ import { PersonalizeStreamController } from './personalize-stream.controller';
 import { PersonalizeStreamService } from './personalize-stream.service';
 import { ReaderViewController } from './reader-view/reader-view.controller';
 import { ReaderViewService } from './reader-view/reader-view.service';
-import { PersonalizeController } from './personalize.controller';
+import { PersonalizeController, PersonalizeFastPath } from './personalize.controller';
 import { PersonalizeHandler } from './personalize.handler';
 import { PersonalizeContentListener } from './personalize.listener';
 import { PersonalizeLookupCache } from './personalize-lookup-cache';
@@ -36,6 +36,7 @@ import { PersonalizeConfig } from './personalize.config';
     PersonalizeService,
     PersonalizeLookupCache,
     RewriteTextFastPath,
+    PersonalizeFastPath,
     PersonalizeWarmupService,
     PersonalizeContentListener,
     PersonalizeStreamService,

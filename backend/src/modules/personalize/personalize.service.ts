@@ -230,13 +230,28 @@ export class PersonalizeService {
    */
   async request(userId: string, lessonSlug: string): Promise<ReadyJson | PersonalizeQueued> {
     const { key, rewrite } = await this.lookup(userId, lessonSlug);
-    this.metrics.personalizeCache.inc({ result: rewrite ? 'hit' : 'miss' });
-    if (rewrite) return { status: 'ready', json: this.lookups.answerOf(key, rewrite, () => readyAnswer(readyRow(key, rewrite), true)) };
+    if (rewrite) return { status: 'ready', json: this.hitAnswer(key, rewrite) };
+    this.metrics.personalizeCache.inc({ result: 'miss' });
     if (!this.llm.configured) throw new LlmNotConfiguredError();
     const jobId = personalizeJobId(key);
     await this.admitNewRewrite(userId, key, jobId);
     const job = await this.queues.enqueueUnique(PERSONALIZE_QUEUE, 'rewrite', key, jobId);
     return { status: 'queued', jobId: String(job.id), statusUrl: `/api/personalize/jobs/${String(job.id)}` };
+  }
+
+  /**
+   * The cache hit's answer (a PersonalizeReady as JSON bytes) when the
+   * learner's rewrite of the lesson is ready; undefined on a miss, which
+   * `request` then handles (and counts).
+   */
+  async readyJson(userId: string, lessonSlug: string): Promise<Buffer | undefined> {
+    const { key, rewrite } = await this.lookup(userId, lessonSlug);
+    return rewrite ? this.hitAnswer(key, rewrite) : undefined;
+  }
+
+  private hitAnswer(key: Required<PersonalizeKey>, rewrite: CachedRewrite): Buffer {
+    this.metrics.personalizeCache.inc({ result: 'hit' });
+    return this.lookups.answerOf(key, rewrite, () => readyAnswer(readyRow(key, rewrite), true));
   }
 
   async jobStatus(jobId: string): Promise<PersonalizeJobStatus> {
