@@ -36,3 +36,4 @@ export * from './auth/rate-limit';
 export * from './stream';
 export * from './cli';
 export * from './redis/change-channel';
+export * from './redis/redis-script';

@@ -49,4 +49,20 @@ describe('RateCounter (real Redis)', () => {
     now = windowStart + 2 * MINUTE_MS + 1_000;
     expect((await counter.peek('test', who, 60)).count).toBe(0);
   });
+
+  it('keeps each window two windows long, and still counts after the server forgot its script', async () => {
+    const who = randomUUID();
+    now = windowStart + 5_000;
+    await counter.hit('test', who, 60);
+    const key = `${config.QUEUE_PREFIX}:rl:test:${who}:${Math.floor(now / MINUTE_MS)}`;
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(100);
+    expect(ttl).toBeLessThanOrEqual(120);
+    // A key left without an expiry (written by anything else) gets one on the next hit.
+    await redis.persist(key);
+    await counter.hit('test', who, 60);
+    expect(await redis.ttl(key)).toBeGreaterThan(100);
+    await redis.script('FLUSH');
+    expect((await counter.hit('test', who, 60)).count).toBe(3);
+  });
 });

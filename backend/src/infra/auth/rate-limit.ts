@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import { REDIS } from '../redis/redis.module';
+import { RedisScript } from '../redis/redis-script';
 
 export class RateLimitedError extends DomainError {
   constructor(what: string, retryAfterSeconds: number) {
@@ -14,6 +15,22 @@ export class RateLimitedError extends DomainError {
 
 export type RateLimitKind = 'create-user' | 'learner-write';
 const RATE_LIMIT = 'lectern:rate-limit';
+
+/**
+ * One hit in one round trip and one command: counts the event in this
+ * window's key (its expiry set when the key is created), and reads the
+ * previous window's count. Atomic, as the MULTI it replaces was, but a
+ * MULTI/INCR/EXPIRE/GET/EXEC of five commands cost the api a fifth of a
+ * reading heartbeat's CPU in the load bench.
+ */
+const HIT_SCRIPT = new RedisScript<[number, string | null]>(
+  `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 or redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('GET', KEYS[2])}
+`,
+  2,
+);
 
 /**
  * Sliding-window counters in Redis, shared by every api instance: `hit`
@@ -34,16 +51,7 @@ export class RateCounter {
 
   async hit(kind: string, who: string, windowSeconds: number): Promise<{ count: number; retryAfterSeconds: number }> {
     const w = this.window(kind, who, windowSeconds);
-    const results =
-      (await this.redis
-        .multi()
-        .incr(w.key)
-        .expire(w.key, windowSeconds * 2)
-        .get(w.previousKey)
-        .exec()) ?? [];
-    const [error, count] = results[0] ?? [null, 0];
-    if (error) throw error;
-    const [, previous] = results[2] ?? [null, null];
+    const [count, previous] = await HIT_SCRIPT.run(this.redis, w.key, w.previousKey, windowSeconds * 2);
     return { count: Number(count) + Number(previous ?? 0) * w.previousWeight, retryAfterSeconds: w.retryAfterSeconds };
   }
 

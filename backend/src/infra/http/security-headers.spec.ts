@@ -44,7 +44,11 @@ describe('security headers', () => {
   it('are the ones helmet sets on a real response, worked out once', () => {
     expect(Object.keys(expected).length).toBeGreaterThanOrEqual(10);
     expect(securityHeaders()).toEqual(expected);
-    expect(expected).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'strict-transport-security': expect.stringContaining('max-age=') });
+    expect(expected).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'strict-transport-security': expect.stringContaining('max-age='),
+    });
     // The page sets its own content security policy; the API's answers are not cross-origin isolated.
     expect(expected).not.toHaveProperty('content-security-policy');
     expect(expected).not.toHaveProperty('cross-origin-embedder-policy');
@@ -63,6 +67,8 @@ describe('security headers', () => {
   });
 
   it('follow the options (a policy turned on is sent)', () => {
-    expect(securityHeaders({ ...SECURITY_HEADER_OPTIONS, crossOriginEmbedderPolicy: true })).toMatchObject({ 'cross-origin-embedder-policy': 'require-corp' });
+    expect(securityHeaders({ ...SECURITY_HEADER_OPTIONS, crossOriginEmbedderPolicy: true })).toMatchObject({
+      'cross-origin-embedder-policy': 'require-corp',
+    });
   });
 });

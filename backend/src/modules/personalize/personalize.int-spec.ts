@@ -410,10 +410,20 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     expect(fastPath.answered - answeredBefore).toBe(1);
     expect((await hits()) - hitsBefore).toBe(1); // counted once
     // Not plain hits: the controller answers, with its own messages.
-    const extra = await t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer(learner.token), payload: { lessonSlug: LESSON, x: 1 } });
+    const extra = await t.app.inject({
+      method: 'POST',
+      url: '/api/personalize',
+      headers: bearer(learner.token),
+      payload: { lessonSlug: LESSON, x: 1 },
+    });
     expect(extra.statusCode).toBe(400);
     expect(extra.json().details).toEqual([expect.objectContaining({ field: 'x' })]);
-    const forged = await t.app.inject({ method: 'POST', url: '/api/personalize', headers: bearer(`${learner.token}x`), payload: { lessonSlug: LESSON } });
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/api/personalize',
+      headers: bearer(`${learner.token}x`),
+      payload: { lessonSlug: LESSON },
+    });
     expect(forged.statusCode).toBe(401);
     const other = await createLearner(t.app, { educationLevel: 'graduate', programmingExperience: 'beginner', preferredLanguage: 'ur' });
     const miss = await post(other.token);
@@ -486,7 +496,10 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
 
     it('reads a shared rewrite URL it never looked up from PostgreSQL once, then from memory before routing, and 404s once it is stale', async () => {
       const slug = 'actuators-and-movement';
-      const { ready } = await rewriteFor({ educationLevel: 'undergraduate', programmingExperience: 'beginner', learningGoals: ['career_change'] }, slug);
+      const { ready } = await rewriteFor(
+        { educationLevel: 'undergraduate', programmingExperience: 'beginner', learningGoals: ['career_change'] },
+        slug,
+      );
       const fastPath = b.app.get(RewriteTextFastPath);
       const connections = jest.spyOn(b.dataSource.driver as PostgresDriver, 'obtainMasterConnection');
       try {

@@ -140,10 +140,7 @@ export class PersonalizeService {
    * otherwise the variant and the rewrite come from one statement on two
    * primary/unique keys, and are kept for the next request.
    */
-  private async lookup(
-    userId: string,
-    lessonSlug: string,
-  ): Promise<{ key: Required<PersonalizeKey>; rewrite: CachedRewrite | null }> {
+  private async lookup(userId: string, lessonSlug: string): Promise<{ key: Required<PersonalizeKey>; rewrite: CachedRewrite | null }> {
     const [preferencesHash, lesson] = await Promise.all([this.onboarding.preferencesHash(userId), this.content.lesson(lessonSlug)]);
     if (!preferencesHash) throw new OnboardingRequiredError();
     const partial = { lessonSlug, contentHash: lesson.contentHash, preferencesHash, promptVersion: PROMPT_VERSION, model: this.llm.model };
@@ -200,7 +197,17 @@ export class PersonalizeService {
     const generation = this.lookups.generation;
     const row = await this.rewrites.findOne({
       where: { id, staleSince: IsNull() },
-      select: { id: true, content: true, generatedAt: true, lessonSlug: true, contentHash: true, preferencesHash: true, promptVersion: true, model: true, variant: true },
+      select: {
+        id: true,
+        content: true,
+        generatedAt: true,
+        lessonSlug: true,
+        contentHash: true,
+        preferencesHash: true,
+        promptVersion: true,
+        model: true,
+        variant: true,
+      },
     });
     if (!row || createHash('sha256').update(row.content).digest('hex') !== sha256) throw rewriteNotFound();
     if (row.variant !== '') return row.content;

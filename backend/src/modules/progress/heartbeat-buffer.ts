@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { StoredLessonStatus } from '@lectern/api-types';
-import { AppConfig, REDIS } from '@lectern/infra';
+import { AppConfig, REDIS, RedisScript } from '@lectern/infra';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -40,7 +40,8 @@ export interface BufferedLesson {
  * learner id. Answers nil when the lesson has no buffer yet (the caller
  * creates it from the row), else the updated entry.
  */
-const BEAT_SCRIPT = `
+const BEAT_SCRIPT = new RedisScript<string | null>(
+  `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return nil end
 local e = cjson.decode(raw)
@@ -59,7 +60,9 @@ redis.call('HINCRBY', KEYS[1], '_v', 1)
 redis.call('PERSIST', KEYS[1])
 redis.call('ZADD', KEYS[2], 'NX', now, ARGV[5])
 return encoded
-`;
+`,
+  2,
+);
 
 /**
  * Creates a lesson's buffer from its row, or — when a concurrent heartbeat
@@ -68,7 +71,8 @@ return encoded
  * learner's hash, 2 the dirty set. ARGV: 1 slug, 2 the entry (JSON), 3 the
  * learner id, 4 idle seconds. Answers the entry now stored.
  */
-const SEED_SCRIPT = `
+const SEED_SCRIPT = new RedisScript<string | null>(
+  `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 local seed = cjson.decode(ARGV[2])
 if not raw then
@@ -82,10 +86,13 @@ if seed.wm > e.wm then e.wm = seed.wm end
 local encoded = cjson.encode(e)
 redis.call('HSET', KEYS[1], ARGV[1], encoded)
 return encoded
-`;
+`,
+  2,
+);
 
 /** Updates the row fields a buffer answers with (after start or complete wrote the row). KEYS: 1 hash. ARGV: 1 slug, 2 base (JSON). */
-const REBASE_SCRIPT = `
+const REBASE_SCRIPT = new RedisScript<string | null>(
+  `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 0 end
 local e = cjson.decode(raw)
@@ -95,7 +102,9 @@ e.base.startedAt = b.startedAt
 e.base.completedAt = b.completedAt
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(e))
 return 1
-`;
+`,
+  1,
+);
 
 /**
  * After a flush: the learner leaves the dirty set only if no heartbeat came
@@ -103,14 +112,17 @@ return 1
  * the idle time. KEYS: 1 hash, 2 dirty set. ARGV: 1 learner id, 2 `_v` read,
  * 3 idle seconds.
  */
-const ACK_SCRIPT = `
+const ACK_SCRIPT = new RedisScript<string | null>(
+  `
 if redis.call('HGET', KEYS[1], '_v') == ARGV[2] then
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
   return 1
 end
 return 0
-`;
+`,
+  2,
+);
 
 /**
  * Applies buffered credit to the rows, exactly once however often it runs:
@@ -132,7 +144,10 @@ export const FLUSH_SQL = `
     AND (p.beats_epoch IS DISTINCT FROM x.epoch OR p.beats_applied < x.credit)`;
 
 /** Credit in a buffer not yet in its row (per the row's beats_epoch/beats_applied). */
-export function pendingCredit(entry: Pick<BufferedLesson, 'epoch' | 'credit'>, row: { beatsEpoch: string | null; beatsApplied: number }): number {
+export function pendingCredit(
+  entry: Pick<BufferedLesson, 'epoch' | 'credit'>,
+  row: { beatsEpoch: string | null; beatsApplied: number },
+): number {
   return entry.credit - (row.beatsEpoch === entry.epoch ? row.beatsApplied : 0);
 }
 
@@ -200,9 +215,16 @@ export class HeartbeatBuffer extends EventEmitter implements OnModuleInit, OnApp
 
   /** A heartbeat into the lesson's buffer; null when it has none yet. Throws when Redis cannot answer. */
   async beat(userId: string, slug: string, seconds: number, allowance: number, section: string | null): Promise<BufferedLesson | null> {
-    const raw = (await this.redis.eval(BEAT_SCRIPT, 2, this.keyOf(userId), this.dirtyKey, slug, String(seconds), String(allowance), section ?? '', userId)) as
-      | string
-      | null;
+    const raw = (await BEAT_SCRIPT.run(
+      this.redis,
+      this.keyOf(userId),
+      this.dirtyKey,
+      slug,
+      String(seconds),
+      String(allowance),
+      section ?? '',
+      userId,
+    )) as string | null;
     return raw === null ? null : (JSON.parse(raw) as BufferedLesson);
   }
 
@@ -210,7 +232,14 @@ export class HeartbeatBuffer extends EventEmitter implements OnModuleInit, OnApp
   async seed(
     userId: string,
     slug: string,
-    row: { status: StoredLessonStatus; startedAt: Date; completedAt: Date | null; time: number; lastSection: string | null; heartbeatAt: Date },
+    row: {
+      status: StoredLessonStatus;
+      startedAt: Date;
+      completedAt: Date | null;
+      time: number;
+      lastSection: string | null;
+      heartbeatAt: Date;
+    },
   ): Promise<BufferedLesson> {
     const entry: BufferedLesson = {
       epoch: randomUUID(),
@@ -226,9 +255,8 @@ export class HeartbeatBuffer extends EventEmitter implements OnModuleInit, OnApp
         lastSection: row.lastSection,
       },
     };
-    const raw = (await this.redis.eval(
-      SEED_SCRIPT,
-      2,
+    const raw = (await SEED_SCRIPT.run(
+      this.redis,
       this.keyOf(userId),
       this.dirtyKey,
       slug,
@@ -240,9 +268,13 @@ export class HeartbeatBuffer extends EventEmitter implements OnModuleInit, OnApp
   }
 
   /** After start or complete wrote the row: heartbeats answer with its new status. Best effort. */
-  async rebase(userId: string, slug: string, row: { status: StoredLessonStatus; startedAt: Date; completedAt: Date | null }): Promise<void> {
+  async rebase(
+    userId: string,
+    slug: string,
+    row: { status: StoredLessonStatus; startedAt: Date; completedAt: Date | null },
+  ): Promise<void> {
     const base = { status: row.status, startedAt: row.startedAt.getTime(), completedAt: row.completedAt?.getTime() ?? null };
-    await this.redis.eval(REBASE_SCRIPT, 1, this.keyOf(userId), slug, JSON.stringify(base)).catch(() => undefined);
+    await REBASE_SCRIPT.run(this.redis, this.keyOf(userId), slug, JSON.stringify(base)).catch(() => undefined);
   }
 
   /** The learner's buffered lessons (empty when Redis cannot answer: reads then show what PostgreSQL has). */
@@ -327,7 +359,7 @@ export class HeartbeatBuffer extends EventEmitter implements OnModuleInit, OnApp
     const rows = read.flatMap(({ userId, lessons }) => rowsOf(userId, lessons));
     const written = rows.length > 0 ? ((await this.dataSource.query(FLUSH_SQL, [JSON.stringify(rows)])) as [unknown[], number])[1] : 0;
     for (const { userId, version } of read) {
-      await this.redis.eval(ACK_SCRIPT, 2, this.keyOf(userId), this.dirtyKey, userId, version, String(HEARTBEAT_IDLE_SECONDS));
+      await ACK_SCRIPT.run(this.redis, this.keyOf(userId), this.dirtyKey, userId, version, String(HEARTBEAT_IDLE_SECONDS));
     }
     if (written > 0) this.emit('flushed', written);
     return { written, more: users.length === HEARTBEAT_FLUSH_BATCH };
