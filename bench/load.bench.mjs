@@ -41,6 +41,9 @@ const LEARNERS = arg('--learners', 200);
 const ROUNDS = arg('--rounds', 3);
 const CPU_PROF = process.argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[process.argv.indexOf('--cpu-prof') + 1]}`] : [];
 // --only personalize,search: measure only the scenarios whose name contains one of these words (case-insensitive).
+// The issue's goals (#16): a hot read at least half a bare node:http server's throughput; hybrid search at least 0.7 of its own SQL.
+const BARE_GOAL = 0.5;
+const SEARCH_GOAL = 0.7;
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].toLowerCase().split(',') : null;
 const sql = await import(pathToFileURL(join(ROOT, 'backend/src/modules/search/search.sql.ts')).href);
 const LESSON = 'the-embodiment-hypothesis';
@@ -388,8 +391,8 @@ try {
 
   const json = { 'content-type': 'application/json' };
   const scenarios = [
-    { name: 'GET book tree', method: 'GET', path: '/api/content/book', status: 200 },
-    { name: 'GET lesson content', method: 'GET', path: `/api/content/lessons/${LESSON}/content`, status: 200 },
+    { name: 'GET book tree', method: 'GET', path: '/api/content/book', status: 200, goal: BARE_GOAL },
+    { name: 'GET lesson content', method: 'GET', path: `/api/content/lessons/${LESSON}/content`, status: 200, goal: BARE_GOAL },
     {
       name: 'POST personalize (cache hit)',
       method: 'POST',
@@ -397,9 +400,10 @@ try {
       headers: auth,
       body: JSON.stringify({ lessonSlug: LESSON }),
       status: 200,
+      goal: BARE_GOAL,
     },
-    { name: 'GET lesson text (content-addressed)', method: 'GET', path: lesson.contentUrl, status: 200 },
-    { name: 'GET rewrite (content-addressed)', method: 'GET', path: rewrite.contentUrl, status: 200 },
+    { name: 'GET lesson text (content-addressed)', method: 'GET', path: lesson.contentUrl, status: 200, goal: BARE_GOAL },
+    { name: 'GET rewrite (content-addressed)', method: 'GET', path: rewrite.contentUrl, status: 200, goal: BARE_GOAL },
     {
       name: `PUT progress heartbeat (${LEARNERS} learners)`,
       method: 'PUT',
@@ -451,9 +455,16 @@ try {
       `1 api + 1 worker, Node ${process.version}; bare = node:http child answering the same status, headers and bytes`,
   );
   console.log(
-    '| scenario | bytes | Lectern req/s | Lectern p99 ms | bare req/s | bare p99 ms | Lectern/bare throughput | bad (Lectern / bare) |',
+    '| scenario | bytes | Lectern req/s | Lectern p99 ms | bare req/s | bare p99 ms | Lectern/bare throughput | goal | bad (Lectern / bare) |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|---|');
+  const goals = [];
+  const goalCell = (ratio, goal, what) => {
+    if (goal === undefined) return '—';
+    const met = Number.isFinite(ratio) && ratio >= goal;
+    goals.push({ what, met });
+    return `≥ ${goal}: ${met ? 'met' : 'not met'}`;
+  };
   let bad = 0;
   for (const { s, lectern, baseline } of rows) {
     const badOf = (r) => r.errors + r.timeouts + r.non2xx + r.unexpected;
@@ -462,7 +473,7 @@ try {
       badOf(r) === 0 ? '0' : `${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx, statuses ${JSON.stringify(r.statuses)}`;
     console.log(
       `| ${s.name}${s.note ? ` (${s.note})` : ''} | ${s.bytes} | ${fmt(lectern.rps)} | ${fmt(lectern.p99, 1)} | ${fmt(baseline.rps)} | ${fmt(baseline.p99, 1)} | ` +
-        `${fmt(lectern.rps / baseline.rps, 3)} | ${detail(lectern)} / ${detail(baseline)} |`,
+        `${fmt(lectern.rps / baseline.rps, 3)} | ${goalCell(lectern.rps / baseline.rps, s.goal, s.name)} | ${detail(lectern)} / ${detail(baseline)} |`,
     );
   }
   if (searchRow) {
@@ -470,12 +481,13 @@ try {
     console.log(
       `hybrid search against its own SQL statement through pg (${CONNECTIONS} concurrent clients on a pool of ${ownSql.poolSize}, interleaved with the search's slices):`,
     );
-    console.log('| what | req/s | p99 ms | Lectern/pg throughput |');
-    console.log('|---|---:|---:|---:|');
+    console.log('| what | req/s | p99 ms | Lectern/pg throughput | goal |');
+    console.log('|---|---:|---:|---:|---|');
+    const ofPg = searchRow.lectern.rps / ownSql.rps;
     console.log(
-      `| POST /api/search (hybrid) | ${fmt(searchRow.lectern.rps)} | ${fmt(searchRow.lectern.p99, 1)} | ${fmt(searchRow.lectern.rps / ownSql.rps, 3)} |`,
+      `| POST /api/search (hybrid) | ${fmt(searchRow.lectern.rps)} | ${fmt(searchRow.lectern.p99, 1)} | ${fmt(ofPg, 3)} | ${goalCell(ofPg, SEARCH_GOAL, 'hybrid search / its SQL')} |`,
     );
-    console.log(`| its SQL via pg | ${fmt(ownSql.rps)} | ${fmt(ownSql.p99, 1)} | 1 |`);
+    console.log(`| its SQL via pg | ${fmt(ownSql.rps)} | ${fmt(ownSql.p99, 1)} | 1 | — |`);
     // Where a search's time goes: each part's throughput-time (1000 / req/s at the same concurrency, or ms per call for
     // the in-process parts) in the same run. The parts share the machine's cores with each other, so they do not add up exactly.
     const perRequest = (rps) => 1000 / rps;
@@ -505,6 +517,10 @@ try {
     );
   }
   if (missing !== 0) console.log(`note: ${missing} chunks still had no vector when measuring`);
+  if (goals.length > 0) {
+    const unmet = goals.filter((g) => !g.met).map((g) => g.what);
+    console.log(`\ngoals met in this run: ${goals.length - unmet.length} of ${goals.length}${unmet.length ? ` (not met: ${unmet.join('; ')})` : ''}`);
+  }
   if (bad > 0) {
     console.log(`FAIL: ${bad} requests errored, timed out or answered an unexpected status`);
     process.exitCode = 1;
