@@ -97,10 +97,12 @@ export function plainRequestSlug(body: unknown): string | undefined {
  * most of a hit's cost in the load bench: in Fastify's preHandler (after
  * the body is parsed and the input limits are checked), a well-formed body
  * (plainRequestSlug) with the token of a live session (the same
- * SessionVerifier LearnerGuard asks) and a ready rewrite is sent the
- * controller's answer, byte for byte. Everything else (a miss, a body
- * with a problem, a missing or bad token, an error) goes on to the
- * controller, which answers it as before.
+ * SessionVerifier LearnerGuard asks) and a ready rewrite kept in memory is
+ * sent the controller's answer, byte for byte. Everything else (a miss, a
+ * hit not kept yet, a body with a problem, a missing or bad token, an
+ * error) goes on to the controller, which answers it as before. The
+ * rewrite lookup's statement is never run here, so a miss does not run it
+ * twice.
  */
 @Injectable()
 export class PersonalizeFastPath implements OnModuleInit {
@@ -125,7 +127,7 @@ export class PersonalizeFastPath implements OnModuleInit {
       this.verifier ??= this.moduleRef.get(SessionVerifier, { strict: false });
       this.verifier
         .verify(token)
-        .then((check) => (check.ok ? this.personalize.readyJson(check.userId, slug) : undefined))
+        .then((check) => (check.ok ? this.personalize.keptReadyJson(check.userId, slug) : undefined))
         .then(
           (json) => {
             if (!json) return done();

@@ -402,13 +402,19 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     const hits = async () =>
       (await t.app.get(MetricsService).personalizeCache.get()).values.find((v) => v.labels.result === 'hit')?.value ?? 0;
     const [answeredBefore, hitsBefore] = [fastPath.answered, await hits()];
+    // The first hit is not kept in memory yet: the controller looks it up (one statement) and keeps it.
+    const first = await post(learner.token);
+    expect(first.statusCode).toBe(200);
+    expect(fastPath.answered - answeredBefore).toBe(0);
+    expect((await hits()) - hitsBefore).toBe(1);
     const hit = await post(learner.token);
     expect(hit.statusCode).toBe(200);
     expect(hit.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(hit.headers['x-content-type-options']).toBe('nosniff'); // the security headers are on it
     expect(hit.json<PersonalizeReady>()).toEqual({ ...ready, cached: true });
+    expect(hit.rawPayload.equals(first.rawPayload)).toBe(true); // the controller's answer, byte for byte
     expect(fastPath.answered - answeredBefore).toBe(1);
-    expect((await hits()) - hitsBefore).toBe(1); // counted once
+    expect((await hits()) - hitsBefore).toBe(2); // each hit counted once
     // Not plain hits: the controller answers, with its own messages.
     const extra = await t.app.inject({
       method: 'POST',
@@ -426,10 +432,17 @@ describe('personalized lessons (real PostgreSQL, Redis, BullMQ worker, fake Open
     });
     expect(forged.statusCode).toBe(401);
     const other = await createLearner(t.app, { educationLevel: 'graduate', programmingExperience: 'beginner', preferredLanguage: 'ur' });
-    const miss = await post(other.token);
+    // A miss runs the rewrite lookup once (in the controller), not once more before it.
+    const statements = jest.spyOn(t.dataSource.getRepository(PersonalizedLessonEntity), 'query');
+    let lookups: unknown[][] = [];
+    const miss = await post(other.token).finally(() => {
+      lookups = statements.mock.calls.filter(([sql]) => String(sql).includes('personalize_variants'));
+      statements.mockRestore();
+    });
+    expect(lookups).toHaveLength(1);
     expect(miss.statusCode).toBe(202);
     expect(fastPath.answered - answeredBefore).toBe(1);
-    expect((await hits()) - hitsBefore).toBe(1);
+    expect((await hits()) - hitsBefore).toBe(2);
     await waitForJob(other.token, miss.json<PersonalizeQueued>().jobId);
   });
 

@@ -141,15 +141,9 @@ export class PersonalizeService {
    * primary/unique keys, and are kept for the next request.
    */
   private async lookup(userId: string, lessonSlug: string): Promise<{ key: Required<PersonalizeKey>; rewrite: CachedRewrite | null }> {
-    const [preferencesHash, lesson] = await Promise.all([this.onboarding.preferencesHash(userId), this.content.lesson(lessonSlug)]);
-    if (!preferencesHash) throw new OnboardingRequiredError();
-    const partial = { lessonSlug, contentHash: lesson.contentHash, preferencesHash, promptVersion: PROMPT_VERSION, model: this.llm.model };
-    const variant = this.lookups.variant(userId, lessonSlug);
-    if (variant !== undefined) {
-      const key = { ...partial, variant };
-      const kept = this.lookups.rewrite(key);
-      if (kept) return { key, rewrite: kept };
-    }
+    const partial = await this.partialKey(userId, lessonSlug);
+    const kept = this.keptHit(userId, partial);
+    if (kept) return kept;
     const generation = this.lookups.generation;
     const [row] = (await this.rewrites.query(LOOKUP_SQL, [
       userId,
@@ -172,6 +166,25 @@ export class PersonalizeService {
           };
     this.lookups.keep(generation, userId, key, found);
     return { key, rewrite: found };
+  }
+
+  /** The learner's key for a lesson but its variant: the lesson's and the preferences' hashes, both kept in memory. */
+  private async partialKey(userId: string, lessonSlug: string): Promise<Omit<Required<PersonalizeKey>, 'variant'>> {
+    const [preferencesHash, lesson] = await Promise.all([this.onboarding.preferencesHash(userId), this.content.lesson(lessonSlug)]);
+    if (!preferencesHash) throw new OnboardingRequiredError();
+    return { lessonSlug, contentHash: lesson.contentHash, preferencesHash, promptVersion: PROMPT_VERSION, model: this.llm.model };
+  }
+
+  /** The learner's variant and the ready rewrite under the whole key, when both are kept in memory. */
+  private keptHit(
+    userId: string,
+    partial: Omit<Required<PersonalizeKey>, 'variant'>,
+  ): { key: Required<PersonalizeKey>; rewrite: CachedRewrite } | undefined {
+    const variant = this.lookups.variant(userId, partial.lessonSlug);
+    if (variant === undefined) return undefined;
+    const key = { ...partial, variant };
+    const rewrite = this.lookups.rewrite(key);
+    return rewrite ? { key, rewrite } : undefined;
   }
 
   /**
@@ -248,12 +261,13 @@ export class PersonalizeService {
 
   /**
    * The cache hit's answer (a PersonalizeReady as JSON bytes) when the
-   * learner's rewrite of the lesson is ready; undefined on a miss, which
-   * `request` then handles (and counts).
+   * learner's variant and the ready rewrite are both kept in memory; undefined
+   * otherwise, without asking PostgreSQL: `request` then looks it up (and
+   * keeps it), so a miss or a hit not yet kept costs one statement, not two.
    */
-  async readyJson(userId: string, lessonSlug: string): Promise<Buffer | undefined> {
-    const { key, rewrite } = await this.lookup(userId, lessonSlug);
-    return rewrite ? this.hitAnswer(key, rewrite) : undefined;
+  async keptReadyJson(userId: string, lessonSlug: string): Promise<Buffer | undefined> {
+    const hit = this.keptHit(userId, await this.partialKey(userId, lessonSlug));
+    return hit ? this.hitAnswer(hit.key, hit.rewrite) : undefined;
   }
 
   private hitAnswer(key: Required<PersonalizeKey>, rewrite: CachedRewrite): Buffer {
