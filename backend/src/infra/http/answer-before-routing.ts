@@ -1,3 +1,5 @@
+import { Logger, type OnModuleInit } from '@nestjs/common';
+import type { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** A ready HTTP answer: status, headers and the body's bytes (none on a 304). */
@@ -53,4 +55,30 @@ export function answerBeforeRouting(fastify: FastifyInstance, reads: readonly Ea
     done();
   });
   return counter;
+}
+
+/**
+ * A provider whose `reads()` are answered before routing
+ * (answerBeforeRouting), installed once the module is initialised, in the
+ * api only: the CLI and the worker have no HTTP server.
+ */
+export abstract class EarlyReads implements OnModuleInit {
+  private counter = { answered: 0 };
+
+  protected constructor(private readonly host: HttpAdapterHost) {}
+
+  /** Reads answered here since start (the rest went on to the controller). */
+  get answered(): number {
+    return this.counter.answered;
+  }
+
+  /** The reads to answer, each with the same answer its controller sends. */
+  protected abstract reads(): EarlyRead[];
+
+  onModuleInit(): void {
+    const fastify = this.host.httpAdapter?.getInstance() as FastifyInstance | undefined;
+    if (!fastify) return;
+    this.counter = answerBeforeRouting(fastify, this.reads());
+    new Logger(this.constructor.name).debug('Reads answered before routing');
+  }
 }

@@ -1,7 +1,6 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { answerBeforeRouting, type EarlyRead } from '@lectern/infra';
-import type { FastifyInstance } from 'fastify';
+import { EarlyReads, type EarlyRead } from '@lectern/infra';
 import { bookAnswer, lessonAnswer, lessonContentAnswer, textAnswer } from './content-answers';
 import { ContentService } from './content.service';
 
@@ -13,26 +12,17 @@ import { ContentService } from './content.service';
  * falls through to the controller, which answers it as before.
  */
 @Injectable()
-export class ContentFastPath implements OnModuleInit {
-  private readonly logger = new Logger(ContentFastPath.name);
-  private counter = { answered: 0 };
-
+export class ContentFastPath extends EarlyReads {
   constructor(
-    private readonly host: HttpAdapterHost,
+    host: HttpAdapterHost,
     private readonly content: ContentService,
-  ) {}
-
-  /** Reads answered here since start (the rest went on to the controller). */
-  get answered(): number {
-    return this.counter.answered;
+  ) {
+    super(host);
   }
 
-  onModuleInit(): void {
-    // The CLI and the worker have no HTTP server.
-    const fastify = this.host.httpAdapter?.getInstance() as FastifyInstance | undefined;
-    if (!fastify) return;
+  protected reads(): EarlyRead[] {
     const content = this.content;
-    const reads: EarlyRead[] = [
+    return [
       { pattern: /^\/api\/content\/book$/, answer: (_m, request) => bookAnswer(content, request.headers['if-none-match']) },
       { pattern: /^\/api\/content\/lessons\/([^/]+)$/, answer: (m) => lessonAnswer(content, decodeURIComponent(m[1])) },
       {
@@ -41,7 +31,5 @@ export class ContentFastPath implements OnModuleInit {
       },
       { pattern: /^\/api\/content\/text\/([0-9a-f]{64})\.md$/, answer: async (m) => textAnswer(content, await content.lessonByHash(m[1])) },
     ];
-    this.counter = answerBeforeRouting(fastify, reads);
-    this.logger.debug('Hot content reads answered before routing');
   }
 }

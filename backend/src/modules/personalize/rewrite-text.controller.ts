@@ -1,8 +1,8 @@
-import { Controller, Get, Injectable, type OnModuleInit, Param, Res } from '@nestjs/common';
+import { Controller, Get, Injectable, Param, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { answerBeforeRouting, type ReadyAnswer } from '@lectern/infra';
+import { EarlyReads, type EarlyRead, type ReadyAnswer } from '@lectern/infra';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { PersonalizeService } from './personalize.service';
 
 /** A ready rewrite's text at its content-addressed URL: what the controller and the fast path both send. */
@@ -50,23 +50,16 @@ export class RewriteTextController {
  * not a plain hit, goes on to the controller.
  */
 @Injectable()
-export class RewriteTextFastPath implements OnModuleInit {
-  private counter = { answered: 0 };
-
+export class RewriteTextFastPath extends EarlyReads {
   constructor(
-    private readonly host: HttpAdapterHost,
+    host: HttpAdapterHost,
     private readonly personalize: PersonalizeService,
-  ) {}
-
-  /** Reads answered here since start. */
-  get answered(): number {
-    return this.counter.answered;
+  ) {
+    super(host);
   }
 
-  onModuleInit(): void {
-    const fastify = this.host.httpAdapter?.getInstance() as FastifyInstance | undefined;
-    if (!fastify) return;
-    this.counter = answerBeforeRouting(fastify, [
+  protected reads(): EarlyRead[] {
+    return [
       {
         pattern: /^\/api\/personalize\/rewrites\/([0-9a-f-]{36})\/([0-9a-f]{64})\.md$/,
         answer: (m) => {
@@ -74,6 +67,6 @@ export class RewriteTextFastPath implements OnModuleInit {
           return bytes && rewriteTextAnswer(bytes, m[2]);
         },
       },
-    ]);
+    ];
   }
 }
