@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import { REDIS } from '../redis/redis.module';
+import { RedisScript } from '../redis/redis-script';
 
 /**
  * What LLM tokens are spent on; each has its own daily budget, and all of
@@ -89,7 +90,8 @@ const HOLD_TTL_SECONDS = 2 * 86_400;
  * ARGV: 1 holdId, 2 feature, 3 estimate, 4 feature budget, 5 global budget, 6 mode, 7 learner cap, 8 total cap, 9 now (ms), 10 ttl (s)
  * Answers { outcome, tokens } where outcome is ok | joined | held | one of BudgetRefusal.
  */
-const RESERVE_SCRIPT = `
+const RESERVE_SCRIPT = new RedisScript(
+  `
 local held = redis.call('HGET', KEYS[3], ARGV[1])
 local fused = tonumber(redis.call('GET', KEYS[1]) or '0')
 local gused = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -135,14 +137,17 @@ if ARGV[6] == 'admit' then
   redis.call('EXPIRE', KEYS[5], ttl)
 end
 return {'ok', est}
-`;
+`,
+  5,
+);
 
 /**
  * Replaces a hold by what was actually spent (0 releases it); with no hold,
  * adds the tokens (spending nobody reserved still counts).
  * KEYS: 1 feature counter, 2 global counter, 3 holds hash. ARGV: 1 holdId, 2 actual tokens, 3 ttl.
  */
-const SETTLE_SCRIPT = `
+const SETTLE_SCRIPT = new RedisScript(
+  `
 local held = redis.call('HGET', KEYS[3], ARGV[1])
 local t = 0
 if held then t = tonumber(string.match(held, '|(%d+)$')) or 0 end
@@ -155,7 +160,9 @@ if delta ~= 0 then
 end
 if held then redis.call('HDEL', KEYS[3], ARGV[1]) end
 return delta
-`;
+`,
+  3,
+);
 
 /**
  * The daily LLM token budget as a hard cap, in Redis (shared by every api
@@ -229,9 +236,8 @@ export class LlmBudget {
   /** Replaces the reservation by the tokens really used. */
   async settle(reservation: Pick<BudgetReservation, 'day' | 'feature' | 'holdId'>, actualTokens: number): Promise<void> {
     const { day, feature, holdId } = reservation;
-    await this.redis.eval(
-      SETTLE_SCRIPT,
-      3,
+    await SETTLE_SCRIPT.run(
+      this.redis,
       this.counterKey(feature, day),
       this.counterKey('global', day),
       this.holdsKey(day),
@@ -270,9 +276,8 @@ export class LlmBudget {
     learnerId: string | undefined,
     day = LlmBudget.day(),
   ): Promise<[string, number]> {
-    const result = (await this.redis.eval(
-      RESERVE_SCRIPT,
-      5,
+    const result = (await RESERVE_SCRIPT.run(
+      this.redis,
       this.counterKey(feature, day),
       this.counterKey('global', day),
       this.holdsKey(day),

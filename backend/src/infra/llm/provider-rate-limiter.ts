@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
+import { RedisScript } from '../redis/redis-script';
 
 const WINDOW_MS = 60_000;
 
@@ -10,7 +11,8 @@ const WINDOW_MS = 60_000;
  * KEYS: 1 the window's sorted set. ARGV: 1 now (ms), 2 window (ms), 3 max, 4 member.
  * Answers 0 when a slot was taken, else the milliseconds until one frees up.
  */
-const ACQUIRE_SCRIPT = `
+const ACQUIRE_SCRIPT = new RedisScript(
+  `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
@@ -21,7 +23,9 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)
-`;
+`,
+  1,
+);
 
 /** No provider slot free within the time the caller can wait. */
 export class ProviderBusyError extends Error {
@@ -50,9 +54,8 @@ export class ProviderRateLimiter {
   /** Takes a slot now, or answers how long until one frees up. */
   async tryAcquire(): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
     const wait = Number(
-      await this.redis.eval(
-        ACQUIRE_SCRIPT,
-        1,
+      await ACQUIRE_SCRIPT.run(
+        this.redis,
         this.key,
         String(Date.now()),
         String(WINDOW_MS),

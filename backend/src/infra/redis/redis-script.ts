@@ -17,7 +17,7 @@ export class RedisScript<T = unknown> {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(redis: Redis, ...keysAndArgs: Array<string | number>): Promise<T> {
+  async run(redis: Redis, ...keysAndArgs: Array<string | number | Buffer>): Promise<T> {
     try {
       return (await redis.evalsha(this.sha, this.numberOfKeys, ...keysAndArgs)) as T;
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig, REDIS } from '@lectern/infra';
+import { AppConfig, REDIS, RedisScript } from '@lectern/infra';
 import type Redis from 'ioredis';
 import { SearchConfig } from './search.config';
 
@@ -11,7 +11,8 @@ const TTL_SECONDS = 86_400;
  * are dropped with their keys. KEYS: 1 the vector's key, 2 the index (sorted
  * by time added). ARGV: 1 vector bytes, 2 ttl, 3 max entries, 4 now.
  */
-const PUT_SCRIPT = `
+const PUT_SCRIPT = new RedisScript(
+  `
 redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
 redis.call('ZADD', KEYS[2], tonumber(ARGV[4]), KEYS[1])
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
@@ -21,7 +22,9 @@ if excess > 0 then
   for i = 1, #oldest, 2 do redis.call('DEL', oldest[i]) end
 end
 return 0
-`;
+`,
+  2,
+);
 
 /**
  * Query vectors in Redis, bounded: at most SEARCH_QUERY_CACHE_MAX_ENTRIES
@@ -52,7 +55,7 @@ export class QueryVectorCache {
   async put(key: string, vector: Buffer): Promise<void> {
     const max = this.settings.SEARCH_QUERY_CACHE_MAX_ENTRIES;
     if (max === 0) return;
-    await this.redis.eval(PUT_SCRIPT, 2, key, this.indexKey, vector, String(TTL_SECONDS), String(max), String(Date.now()));
+    await PUT_SCRIPT.run(this.redis, key, this.indexKey, vector, String(TTL_SECONDS), String(max), String(Date.now()));
   }
 
   /** How many vectors are kept now. */
